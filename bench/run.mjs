@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/**
+ * `pnpm bench [--backend cpu|wasm|webgl] [--quick]`: runs each selected backend's runner
+ * (bench/runners/<backend>.mjs, which exports `run({quick}) → rows`) and writes
+ * bench/results/<backend>.json in the BRIEF 3.3 format (written to a temp file, then renamed).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { printTable } from './lib.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const { values } = parseArgs({
+  options: { backend: { type: 'string', multiple: true }, quick: { type: 'boolean', default: false } },
+});
+const available = ['cpu', 'wasm', 'webgl', 'cli'].filter((b) => existsSync(join(here, 'runners', `${b}.mjs`)));
+const backends = values.backend ?? available.filter((b) => b !== 'cli');
+for (const backend of backends) {
+  if (!available.includes(backend)) {
+    console.error(`bench: no runner for backend '${backend}' (have: ${available.join(', ')})`);
+    process.exit(2);
+  }
+}
+
+await mkdir(join(here, 'results'), { recursive: true });
+for (const backend of backends) {
+  const started = Date.now();
+  const { run } = await import(`./runners/${backend}.mjs`);
+  const { rows, meta = {} } = await run({ quick: values.quick });
+  const tfjs = JSON.parse(
+    await import('node:fs').then((fs) =>
+      fs.readFileSync(join(here, '..', 'node_modules', '@tensorflow', 'tfjs-core', 'package.json'), 'utf8'),
+    ),
+  ).version;
+  const doc = { backend, node: process.version, tfjs, date: new Date().toISOString(), quick: values.quick, ...meta, rows };
+  const out = join(here, 'results', `${backend}.json`);
+  await writeFile(`${out}.tmp`, `${JSON.stringify(doc, null, 2)}\n`);
+  await rename(`${out}.tmp`, out);
+  printTable(backend, rows);
+  console.log(`wrote ${out} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}

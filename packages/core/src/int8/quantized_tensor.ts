@@ -1,0 +1,101 @@
+/**
+ * QuantizedTensor: integer codes plus their quantization parameters (BRIEF 2, "int8 tensors").
+ *
+ * tfjs has no int8 dtype, so the codes are an int32 tensor with one code per element. That is exact on
+ * every backend, WebGL's float textures included; codes are never bit-packed into int32 values.
+ * Real value = (code − zeroPoint)·scale, computed in TF's float32 form by `dequantize`.
+ */
+import { type Tensor, util } from '@tensorflow/tfjs-core';
+import { codeRange } from '../impl/quantize_impl.js';
+import { releasePackedWeights } from './packed_weight_cache.js';
+
+export interface QuantizationSpec {
+  /** Per channel along `axis`, or length 1 per tensor. */
+  scale: Float32Array;
+  /** Signed zero points (code that represents 0.0), same length as `scale`. */
+  zeroPoint: Int32Array;
+  /** Channel axis, or null per tensor. */
+  axis: number | null;
+  bits: number;
+  narrowRange: boolean;
+}
+
+export class QuantizedTensor implements QuantizationSpec {
+  readonly scale: Float32Array;
+  readonly zeroPoint: Int32Array;
+  readonly axis: number | null;
+  readonly bits: number;
+  readonly narrowRange: boolean;
+  readonly shape: number[];
+  private readonly codesTensor: Tensor;
+  private disposed = false;
+
+  /** Prefer `quantize()` or `QuantizedTensor.fromCodes()`, which validate. */
+  constructor(codes: Tensor, spec: QuantizationSpec) {
+    this.codesTensor = codes;
+    this.scale = spec.scale;
+    this.zeroPoint = spec.zeroPoint;
+    this.axis = spec.axis;
+    this.bits = spec.bits;
+    this.narrowRange = spec.narrowRange;
+    this.shape = codes.shape.slice();
+  }
+
+  /** Wraps existing int32 codes, checking dtype, parameter lengths and (by reading them) the code range. */
+  static fromCodes(codes: Tensor, spec: QuantizationSpec, options: { validate?: boolean } = {}): QuantizedTensor {
+    const op = 'QuantizedTensor.fromCodes';
+    util.assert(codes.dtype === 'int32', () => `${op}: codes must be an int32 tensor, got dtype ${codes.dtype}`);
+    util.assert(
+      Number.isInteger(spec.bits) && spec.bits >= 2 && spec.bits <= 16,
+      () => `${op}: bits must be an integer in 2..16, got ${spec.bits}`,
+    );
+    const channels = spec.axis == null ? 1 : codes.shape[spec.axis];
+    util.assert(
+      spec.axis == null || (Number.isInteger(spec.axis) && spec.axis >= 0 && spec.axis < codes.rank),
+      () => `${op}: axis must be null or in [0, ${codes.rank - 1}], got ${spec.axis}`,
+    );
+    util.assert(
+      spec.scale.length === channels && spec.zeroPoint.length === channels,
+      () =>
+        `${op}: scale and zeroPoint need ${channels} entries, got ${spec.scale.length} and ${spec.zeroPoint.length}`,
+    );
+    if (options.validate ?? true) {
+      const { codeMin, codeMax } = codeRange(spec.bits, spec.narrowRange);
+      const values = codes.dataSync();
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i]!;
+        util.assert(
+          v >= codeMin && v <= codeMax,
+          () => `${op}: code ${v} at flat index ${i} is outside [${codeMin}, ${codeMax}] for ${spec.bits} bits`,
+        );
+      }
+    }
+    return new QuantizedTensor(codes, spec);
+  }
+
+  /** The int32 codes. Throws after `dispose()`. */
+  get codes(): Tensor {
+    this.assertNotDisposed('QuantizedTensor');
+    return this.codesTensor;
+  }
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  get size(): number {
+    return this.shape.reduce((a, b) => a * b, 1);
+  }
+
+  assertNotDisposed(opName: string): void {
+    if (this.disposed) throw new Error(`${opName}: this QuantizedTensor [${this.shape}] was disposed`);
+  }
+
+  /** Frees the codes and every backend's packed copy of them. Idempotent. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    releasePackedWeights(this.codesTensor.dataId);
+    this.codesTensor.dispose();
+  }
+}

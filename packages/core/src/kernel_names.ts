@@ -1,0 +1,104 @@
+/**
+ * Kernel names and their input/attribute types: the contract between clipq's ops and every backend.
+ *
+ * Names are prefixed with `Clipq` because the tfjs kernel registry is global. Each constant's value is
+ * its own name, as in `@tensorflow/tfjs-core/src/kernel_names.ts`.
+ */
+import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+
+/** Rounding of the quantization grid. `half-up` is TensorFlow's `floor(v + 0.5)`. */
+export type Rounding = 'half-up' | 'half-even';
+/** Which range gradient to use; see BRIEF 1. */
+export type RangeGradient = 'full' | 'clip';
+/** Activation fused into the int8 matmul epilogue. */
+export type FusedActivation = 'linear' | 'relu' | 'relu6';
+
+/** Attributes shared by the fake-quant forward and backward kernels. */
+export interface FakeQuantCommonAttrs {
+  /** Bit width, an integer in 2..16. */
+  bits: number;
+  /** When true the integer grid starts at 1 instead of 0 (symmetric ranges map 0 to the middle). */
+  narrowRange: boolean;
+  /** True when `min`/`max` are 1-D with one entry per channel along `axis`. */
+  perChannel: boolean;
+  /** The channel axis, already normalized to 0..rank-1. Ignored when `perChannel` is false. */
+  axis: number;
+  rounding: Rounding;
+}
+
+/**
+ * Fake-quant forward: y = dequantize(quantize(clamp(x, nudgedMin, nudgedMax))), in float32.
+ * Inputs: `x` float32 of any shape; `min`, `max` float32 of shape [] or [1] (per tensor) or [C].
+ * Output: float32, the shape of `x`.
+ */
+export const ClipqFakeQuant = 'ClipqFakeQuant';
+export interface ClipqFakeQuantInputs extends NamedTensorInfoMap {
+  x: TensorInfo;
+  min: TensorInfo;
+  max: TensorInfo;
+}
+export interface ClipqFakeQuantAttrs extends FakeQuantCommonAttrs {
+  /** Only read by the gradient: which range gradient to produce. */
+  rangeGradient: RangeGradient;
+  /** Only read by the gradient: multiplies dmin and dmax (already resolved from 'lsq'). */
+  gradScale: number;
+}
+
+/**
+ * Fake-quant backward. Inputs: `dy` (the shape of x), `x`, `min`, `max`.
+ * Outputs, in order: `dx` (the shape of x), `dmin` and `dmax` (the shape of `min`).
+ */
+export const ClipqFakeQuantGrad = 'ClipqFakeQuantGrad';
+export interface ClipqFakeQuantGradInputs extends ClipqFakeQuantInputs {
+  dy: TensorInfo;
+}
+export type ClipqFakeQuantGradAttrs = ClipqFakeQuantAttrs;
+
+/**
+ * Quantize float32 `x` to signed integer codes (int32 tensor, one code per element).
+ * Inputs and attrs as `ClipqFakeQuant` (min/max are the ranges *after* any symmetrization).
+ * Output: int32 codes in [-2^(bits-1), 2^(bits-1) - 1]; see `quantizeImpl`.
+ */
+export const ClipqQuantize = 'ClipqQuantize';
+export type ClipqQuantizeInputs = ClipqFakeQuantInputs;
+export type ClipqQuantizeAttrs = FakeQuantCommonAttrs;
+
+/**
+ * Dequantize int32 codes to float32, bit-identical to fake-quant's output; see `dequantizeImpl`.
+ * Inputs: `codes` int32, `scale` float32 [] / [1] / [C], `zeroPoint` int32 (same shape as scale,
+ * signed). Output: float32, the shape of `codes`.
+ */
+export const ClipqDequantize = 'ClipqDequantize';
+export interface ClipqDequantizeInputs extends NamedTensorInfoMap {
+  codes: TensorInfo;
+  scale: TensorInfo;
+  zeroPoint: TensorInfo;
+}
+export interface ClipqDequantizeAttrs {
+  bits: number;
+  narrowRange: boolean;
+  perChannel: boolean;
+  axis: number;
+}
+
+/**
+ * Exact int8 matmul. Inputs: `a` int32 codes [M,K]; `b` int32 codes [K,N] (or [N,K] with
+ * `transposeB`); `bScale` float32 [N] or [1]; `bZeroPoint` int32 [N] or [1]; optional `bias` float32 [N].
+ * Output: float32 [M,N], with acc = Σ_k (a - aZeroPoint)(b - bZeroPoint[n]) in exact integers and
+ * `out = act(f32(f32(f32(acc) * f32(aScale * bScale[n])) + bias[n]))`; see `matMulInt8Impl`.
+ */
+export const ClipqMatMulInt8 = 'ClipqMatMulInt8';
+export interface ClipqMatMulInt8Inputs extends NamedTensorInfoMap {
+  a: TensorInfo;
+  b: TensorInfo;
+  bScale: TensorInfo;
+  bZeroPoint: TensorInfo;
+}
+export interface ClipqMatMulInt8Attrs {
+  aScale: number;
+  aZeroPoint: number;
+  transposeB: boolean;
+  activation: FusedActivation;
+  /** True when a `bias` input is present. */
+  hasBias: boolean;
+}

@@ -1,0 +1,22 @@
+/** dequantize: QuantizedTensor → float32, bit-identical to the fake-quant output it came from. */
+import { type Tensor, engine, tensor1d, tidy } from '@tensorflow/tfjs-core';
+import type { QuantizedTensor } from '../int8/quantized_tensor.js';
+import { ClipqDequantize, type ClipqDequantizeAttrs } from '../kernel_names.js';
+
+export function dequantize(q: QuantizedTensor): Tensor {
+  q.assertNotDisposed('dequantize');
+  return tidy(() => {
+    const attrs: ClipqDequantizeAttrs = {
+      bits: q.bits,
+      narrowRange: q.narrowRange,
+      perChannel: q.axis !== null,
+      axis: q.axis ?? 0,
+    };
+    const inputs = {
+      codes: q.codes,
+      scale: tensor1d(q.scale, 'float32'),
+      zeroPoint: tensor1d(q.zeroPoint, 'int32'),
+    };
+    return engine().runKernel(ClipqDequantize, inputs, attrs as unknown as Record<string, never>) as Tensor;
+  });
+}
