@@ -59,7 +59,10 @@ export function clipqMatMulInt8Reference(args: { inputs: ClipqMatMulInt8Inputs; 
     acc = sub(acc, mul(za, colSumB));
     acc = add(acc, mul(scalar(K, 'int32'), mul(za, bZeroPoint)));
     const multiplier = reshape(mul(asTensor(args.inputs.bScale), scalar(attrs.aScale)), [1, -1]);
-    let out = mul(cast(acc, 'float32'), multiplier);
+    // f32(acc): tfjs-cpu's int32→float32 cast keeps the int32 values unrounded, so round explicitly
+    // (a float32 add stores into a Float32Array) before the product, as the contract says.
+    const accFloat = add(cast(acc, 'float32'), scalar(0));
+    let out = mul(accFloat, multiplier);
     if (attrs.hasBias && args.inputs.bias) out = add(out, reshape(asTensor(args.inputs.bias), [1, -1]));
     if (attrs.activation === 'relu') out = relu(out);
     if (attrs.activation === 'relu6') out = relu6(out);
