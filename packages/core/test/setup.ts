@@ -5,8 +5,11 @@
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import '@tensorflow/tfjs-layers';
-import { setBackend } from '@tensorflow/tfjs-core';
+import { env, setBackend } from '@tensorflow/tfjs-core';
 import '../src/index.js';
+
+// IS_TEST makes tfjs check every kernel for leaked data buffers (and silences its tfjs-node banner).
+env().set('IS_TEST', true);
 
 export async function useBackend(name: string): Promise<void> {
   if (!(await setBackend(name))) throw new Error(`backend ${name} failed to initialize`);

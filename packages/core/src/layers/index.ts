@@ -1,0 +1,10 @@
+/**
+ * @clipq/core/layers: tfjs-layers integration (this entry loads @tensorflow/tfjs-layers; the bare ops in
+ * `@clipq/core` do not).
+ */
+import '../index.js';
+
+export { FakeQuantize } from './fake_quantize_layer.js';
+export type { FakeQuantizeArgs } from './fake_quantize_layer.js';
+export { RangeInitializer } from './range_initializer.js';
+export type { RangeInitializerConfig } from './range_initializer.js';
