@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FakeQuantize } from '../src/layers/index.js';
+import { FakeQuantize, enforceRangeConstraints } from '../src/layers/index.js';
 import { rng } from '../src/testing/index.js';
 import { useBackend } from './setup.js';
 
@@ -15,10 +15,10 @@ function data(n: number, seed: number) {
   return { x: tf.tensor2d(x, [n, 3]), y: tf.tensor2d(y, [n, 1]) };
 }
 
-function buildModel(rangePenalty: number) {
+function buildModel(rangePenalty: number, initialRange: [number, number] = [-6, 6]) {
   const model = tfl.sequential();
   model.add(tfl.layers.dense({ units: 8, inputShape: [3], kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }));
-  model.add(new FakeQuantize({ name: 'fq', bits: 4, initialRange: [-6, 6], rangePenalty }));
+  model.add(new FakeQuantize({ name: 'fq', bits: 4, initialRange, rangePenalty }));
   model.add(tfl.layers.dense({ units: 1, kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) }));
   model.compile({ optimizer: tf.train.adam(0.02), loss: 'meanSquaredError' });
   return model;
@@ -39,15 +39,18 @@ describe('training learns the range', () => {
         batchSize: 32,
         shuffle: false,
         verbose: 0,
-        callbacks: {
-          onBatchEnd: async () => {
+        callbacks: [
+          enforceRangeConstraints(),
+          new tfl.CustomCallback({
+            onBatchEnd: async () => {
             const { min, max } = fq(model).getRange();
             steps++;
             expect(min[0]!).toBeLessThanOrEqual(0);
             expect(max[0]!).toBeGreaterThanOrEqual(0);
             expect(max[0]! - min[0]!).toBeGreaterThanOrEqual(fq(model).epsilon * 0.999);
-          },
-        },
+            },
+          }),
+        ],
       });
       const end = fq(model).getRange();
       expect(steps).toBe(12 * 8);
@@ -56,6 +59,37 @@ describe('training learns the range', () => {
       widths[lambda] = end.max[0]! - end.min[0]!;
     }
     expect(widths[0.01]).toBeLessThan(widths[0]!);
+  });
+
+  it('without the callback tfjs-layers lets the range leave the constraint; with it, never', async () => {
+    // The hidden activations are mostly positive, and the range penalty pulls min up past 0.
+    const { x, y } = data(256, 4);
+    const lows: number[] = [];
+    for (const withCallback of [false, true]) {
+      const model = buildModel(0.5, [-0.1, 8]);
+      let lowest = Number.POSITIVE_INFINITY;
+      let highestMin = Number.NEGATIVE_INFINITY;
+      await model.fit(x, y, {
+        epochs: 6,
+        batchSize: 32,
+        verbose: 0,
+        shuffle: false,
+        callbacks: [
+          ...(withCallback ? [enforceRangeConstraints()] : []),
+          new tfl.CustomCallback({
+            onBatchEnd: async () => {
+              const { min } = fq(model).getRange();
+              lowest = Math.min(lowest, min[0]!);
+              highestMin = Math.max(highestMin, min[0]!);
+            },
+          }),
+        ],
+      });
+      lows.push(highestMin);
+      expect(lowest).toBeLessThan(0.5);
+    }
+    expect(lows[0]).toBeGreaterThan(0); // the stock fit loop broke min ≤ 0 …
+    expect(lows[1]).toBeLessThanOrEqual(0); // … enforceRangeConstraints() kept it
   });
 
   it('a model with FakeQuantize saves and loads through tfjs-layers serialization, and training resumes', async () => {

@@ -3,6 +3,10 @@
  * trainable weight ([2], or [2, C] per channel: row 0 = min, row 1 = max) with `rangeConstraint()` and an
  * optional `rangePenalty(λ)` regularizer, so `model.fit` learns it and the penalty shrinks it.
  * Registered with tfjs serialization: models that contain it save, load and keep training.
+ *
+ * tfjs-layers does not apply constraints after optimizer steps, so `call` also projects the range
+ * through the constraint (an identity for valid ranges) and training should pass
+ * `enforceRangeConstraints()` as a callback to keep the weight itself valid after every step.
  */
 import { type Tensor, serialization, tensor, tidy } from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -109,7 +113,8 @@ export class FakeQuantize extends tfl.layers.Layer {
   override call(inputs: Tensor | Tensor[]): Tensor {
     return tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
-      const { min, max } = splitRange(this.range!.read());
+      const range = new RangeConstraint({ epsilon: this.epsilon }).apply(this.range!.read());
+      const { min, max } = splitRange(range);
       const options: FakeQuantOptions = {
         bits: this.bits,
         narrowRange: this.narrowRange,
