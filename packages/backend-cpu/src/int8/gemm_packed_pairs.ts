@@ -1,0 +1,206 @@
+/**
+ * Σ_k a[m,k]·b[k,n] over raw int8 codes for M > 4, two output columns per float64 multiply.
+ *
+ * Why: scalar JS has one integer multiplier but two float64 multiply and add pipes, and a float64 holds
+ * integers exactly up to 2^53. Two columns b1, b2 are packed into one operand b1 + b2·2^26; one multiply
+ * and one add then advance both sums. Within a depth block of at most 1024 steps the low sum L lies in
+ * [−16256·1024, 16384·1024] ⊂ [−2^25, 2^25), so the high sum is floor((acc + 2^25) / 2^26) and
+ * L = acc − high·2^26, and every intermediate stays an integer below 2^51: no bit is ever lost.
+ * Zero points are folded in later from row and column sums, so only raw codes are multiplied here.
+ *
+ * Blocking (GotoBLAS style): per depth block of 256, B's block is unpacked once into float64 pairs
+ * (4 pairs per panel, 8 KB, stays in L1 while every row tile uses it) and A's block into 4-row tiles;
+ * the register tile is 4 rows × 4 pairs (16 accumulators = 4×8 outputs).
+ */
+import { PANEL_WIDTH, type PackedWeights } from './packed_weights.js';
+
+const PAIR_SHIFT = 2 ** 26;
+const INVERSE_SHIFT = 1 / PAIR_SHIFT;
+const HALF_SHIFT = 2 ** 25;
+/** Depth steps between unpacking the pairs; must stay ≤ 1024 for exactness (see above). */
+export const DEPTH_BLOCK = 256;
+/** Rows per register tile. */
+export const TILE_ROWS = 4;
+const PAIRS_PER_PANEL = PANEL_WIDTH / 2;
+/** Row tiles that share one pass over B's block (64 rows × 256 depth × 8 B = 128 KB of A, in L2). */
+const ROW_TILE_BLOCK = 16;
+
+let aScratch = new Float64Array(0);
+let bScratch = new Float64Array(0);
+
+function scratch(current: Float64Array<ArrayBuffer>, length: number): Float64Array<ArrayBuffer> {
+  return current.length >= length ? current : new Float64Array(length);
+}
+
+/** Splits a packed pair sum and adds both halves to out[o] and out[o + 1]. */
+function addPair(out: Float64Array, o: number, packed: number): void {
+  const high = Math.floor((packed + HALF_SHIFT) * INVERSE_SHIFT);
+  out[o] += packed - high * PAIR_SHIFT;
+  out[o + 1] += high;
+}
+
+/** B's depth block [k0, k0+depth) as float64 pairs: bTiles[p][kk][pair]. */
+function unpackWeightBlock(
+  weights: PackedWeights,
+  k0: number,
+  depth: number,
+  bTiles: Float64Array,
+): void {
+  const { words, K } = weights;
+  const panels = words.length / (2 * K);
+  for (let p = 0; p < panels; p++) {
+    let w = (p * K + k0) * 2;
+    let d = p * depth * PAIRS_PER_PANEL;
+    for (let kk = 0; kk < depth; kk++, w += 2, d += PAIRS_PER_PANEL) {
+      const lo = words[w];
+      const hi = words[w + 1];
+      bTiles[d] = ((lo << 24) >> 24) + ((lo << 16) >> 24) * PAIR_SHIFT;
+      bTiles[d + 1] = ((lo << 8) >> 24) + (lo >> 24) * PAIR_SHIFT;
+      bTiles[d + 2] = ((hi << 24) >> 24) + ((hi << 16) >> 24) * PAIR_SHIFT;
+      bTiles[d + 3] = ((hi << 8) >> 24) + (hi >> 24) * PAIR_SHIFT;
+    }
+  }
+}
+
+/** A's depth block as 4-row tiles: aTiles[t][kk][i]; rows past M are zero. */
+function packRowBlock(
+  a: Int32Array,
+  M: number,
+  K: number,
+  k0: number,
+  depth: number,
+  aTiles: Float64Array,
+): void {
+  const tiles = Math.ceil(M / TILE_ROWS);
+  for (let t = 0; t < tiles; t++) {
+    for (let i = 0; i < TILE_ROWS; i++) {
+      const m = t * TILE_ROWS + i;
+      let d = t * depth * TILE_ROWS + i;
+      if (m >= M) {
+        for (let kk = 0; kk < depth; kk++, d += TILE_ROWS) aTiles[d] = 0;
+        continue;
+      }
+      const src = m * K + k0;
+      for (let kk = 0; kk < depth; kk++, d += TILE_ROWS) aTiles[d] = a[src + kk];
+    }
+  }
+}
+
+/**
+ * Adds the raw sums into `out`, row-major [ceil(M/4)·4, ceil(N/8)·8], which must start zeroed.
+ * `a` holds M×K codes already checked to be int8.
+ */
+export function gemmPackedPairs(
+  a: Int32Array,
+  M: number,
+  weights: PackedWeights,
+  out: Float64Array,
+): void {
+  const { K, words } = weights;
+  const panels = words.length / (2 * K);
+  const rowTiles = Math.ceil(M / TILE_ROWS);
+  const paddedN = panels * PANEL_WIDTH;
+  const maxDepth = Math.min(DEPTH_BLOCK, K);
+  aScratch = scratch(aScratch, rowTiles * maxDepth * TILE_ROWS);
+  bScratch = scratch(bScratch, panels * maxDepth * PAIRS_PER_PANEL);
+  const aTiles = aScratch;
+  const bTiles = bScratch;
+  for (let k0 = 0; k0 < K; k0 += DEPTH_BLOCK) {
+    const depth = Math.min(DEPTH_BLOCK, K - k0);
+    unpackWeightBlock(weights, k0, depth, bTiles);
+    packRowBlock(a, M, K, k0, depth, aTiles);
+    for (let t0 = 0; t0 < rowTiles; t0 += ROW_TILE_BLOCK) {
+      const tEnd = Math.min(rowTiles, t0 + ROW_TILE_BLOCK);
+      for (let p = 0; p < panels; p++) {
+        const bStart = p * depth * PAIRS_PER_PANEL;
+        for (let t = t0; t < tEnd; t++) {
+          tile(
+            aTiles,
+            t * depth * TILE_ROWS,
+            bTiles,
+            bStart,
+            depth,
+            out,
+            t * TILE_ROWS * paddedN + p * PANEL_WIDTH,
+            paddedN,
+          );
+        }
+      }
+    }
+  }
+}
+
+/** The 4 rows × 4 pairs register tile over one depth block. */
+function tile(
+  aTiles: Float64Array,
+  aStart: number,
+  bTiles: Float64Array,
+  bStart: number,
+  depth: number,
+  out: Float64Array,
+  o: number,
+  rowStride: number,
+): void {
+  let c00 = 0,
+    c01 = 0,
+    c02 = 0,
+    c03 = 0;
+  let c10 = 0,
+    c11 = 0,
+    c12 = 0,
+    c13 = 0;
+  let c20 = 0,
+    c21 = 0,
+    c22 = 0,
+    c23 = 0;
+  let c30 = 0,
+    c31 = 0,
+    c32 = 0,
+    c33 = 0;
+  const aEnd = aStart + depth * TILE_ROWS;
+  for (let ai = aStart, bi = bStart; ai < aEnd; ai += TILE_ROWS, bi += PAIRS_PER_PANEL) {
+    const b0 = bTiles[bi];
+    const b1 = bTiles[bi + 1];
+    const b2 = bTiles[bi + 2];
+    const b3 = bTiles[bi + 3];
+    let x = aTiles[ai];
+    c00 += x * b0;
+    c01 += x * b1;
+    c02 += x * b2;
+    c03 += x * b3;
+    x = aTiles[ai + 1];
+    c10 += x * b0;
+    c11 += x * b1;
+    c12 += x * b2;
+    c13 += x * b3;
+    x = aTiles[ai + 2];
+    c20 += x * b0;
+    c21 += x * b1;
+    c22 += x * b2;
+    c23 += x * b3;
+    x = aTiles[ai + 3];
+    c30 += x * b0;
+    c31 += x * b1;
+    c32 += x * b2;
+    c33 += x * b3;
+  }
+  addPair(out, o, c00);
+  addPair(out, o + 2, c01);
+  addPair(out, o + 4, c02);
+  addPair(out, o + 6, c03);
+  o += rowStride;
+  addPair(out, o, c10);
+  addPair(out, o + 2, c11);
+  addPair(out, o + 4, c12);
+  addPair(out, o + 6, c13);
+  o += rowStride;
+  addPair(out, o, c20);
+  addPair(out, o + 2, c21);
+  addPair(out, o + 4, c22);
+  addPair(out, o + 6, c23);
+  o += rowStride;
+  addPair(out, o, c30);
+  addPair(out, o + 2, c31);
+  addPair(out, o + 4, c32);
+  addPair(out, o + 6, c33);
+}

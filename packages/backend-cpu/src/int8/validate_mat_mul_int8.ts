@@ -1,0 +1,64 @@
+/** Checks the ClipqMatMulInt8 inputs and returns the problem's dimensions. */
+import type { ClipqMatMulInt8Attrs } from '@clipq/core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+
+export interface MatMulInt8Dimensions {
+  M: number;
+  K: number;
+  N: number;
+}
+
+function fail(message: string): never {
+  throw new Error(`matMulInt8: ${message}`);
+}
+
+function checkVector(name: string, info: TensorInfo, N: number, allowScalar: boolean): void {
+  const size = info.shape.reduce((x, y) => x * y, 1);
+  if (info.shape.length > 1 || !(size === N || (allowScalar && size === 1))) {
+    fail(`${name} must have shape [${N}]${allowScalar ? ' or [1]' : ''}, got [${info.shape}]`);
+  }
+}
+
+export function validateMatMulInt8(
+  inputs: {
+    a: TensorInfo;
+    b: TensorInfo;
+    bScale: TensorInfo;
+    bZeroPoint: TensorInfo;
+    bias?: TensorInfo;
+  },
+  attrs: ClipqMatMulInt8Attrs,
+): MatMulInt8Dimensions {
+  const { a, b } = inputs;
+  if (a.dtype !== 'int32') fail(`a's codes must be int32, got ${a.dtype}`);
+  if (b.dtype !== 'int32') fail(`b's codes must be int32, got ${b.dtype}`);
+  if (a.shape.length !== 2) fail(`a must be 2-D [M,K], got shape [${a.shape}]`);
+  if (b.shape.length !== 2) fail(`b must be 2-D, got shape [${b.shape}]`);
+  const [M, K] = a.shape as [number, number];
+  const [kB, N] = (attrs.transposeB ? [b.shape[1], b.shape[0]] : b.shape) as [number, number];
+  if (kB !== K) {
+    fail(
+      `inner dimensions differ: a is [${a.shape}], b is [${b.shape}]${attrs.transposeB ? ' (transposed)' : ''}`,
+    );
+  }
+  checkVector('bScale', inputs.bScale, N, true);
+  checkVector('bZeroPoint', inputs.bZeroPoint, N, true);
+  if (
+    inputs.bScale.shape.reduce((x, y) => x * y, 1) !==
+    inputs.bZeroPoint.shape.reduce((x, y) => x * y, 1)
+  ) {
+    fail(
+      `bScale [${inputs.bScale.shape}] and bZeroPoint [${inputs.bZeroPoint.shape}] differ in length`,
+    );
+  }
+  if (attrs.hasBias) {
+    if (inputs.bias == null) fail('hasBias is true but no bias input was given');
+    checkVector('bias', inputs.bias, N, false);
+  }
+  if (!['linear', 'relu', 'relu6'].includes(attrs.activation)) {
+    fail(`activation must be 'linear', 'relu' or 'relu6', got '${attrs.activation}'`);
+  }
+  if (!Number.isInteger(attrs.aZeroPoint))
+    fail(`aZeroPoint must be an integer, got ${attrs.aZeroPoint}`);
+  return { M, K, N };
+}

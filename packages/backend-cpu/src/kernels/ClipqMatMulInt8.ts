@@ -1,0 +1,55 @@
+/**
+ * Exact int8 matmul on the cpu backend: B is packed once per codes tensor into an Int8Array (about one
+ * byte per weight, cached by dataId), A is multiplied raw, zero points are folded in from row and column
+ * sums, and the float32 epilogue (scale, bias, relu/relu6) is fused. Bit-identical to `matMulInt8Impl`.
+ */
+import {
+  ClipqMatMulInt8,
+  type ClipqMatMulInt8Attrs,
+  type ClipqMatMulInt8Inputs,
+} from '@clipq/core';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { float32Of, int32Of, isLive } from '../backend_data.js';
+import { matMulInt8Packed } from '../int8/mat_mul_int8_packed.js';
+import { packedWeightCache } from '../int8/packed_weight_cache.js';
+import { validateMatMulInt8 } from '../int8/validate_mat_mul_int8.js';
+
+export function clipqMatMulInt8(args: {
+  inputs: ClipqMatMulInt8Inputs & { bias?: TensorInfo };
+  backend: unknown;
+  attrs: NamedAttrMap;
+}): TensorInfo {
+  const backend = args.backend as MathBackendCPU;
+  const attrs = args.attrs as unknown as ClipqMatMulInt8Attrs;
+  const { a, b, bScale, bZeroPoint, bias } = args.inputs;
+  const { M, K, N } = validateMatMulInt8(args.inputs, attrs);
+  packedWeightCache.sweep((dataId) => isLive(backend, dataId));
+  const weights = packedWeightCache.get(
+    b.dataId,
+    () => int32Of(backend, b),
+    K,
+    N,
+    attrs.transposeB,
+  );
+  const out = matMulInt8Packed(
+    {
+      a: int32Of(backend, a),
+      M,
+      weights,
+      aScale: attrs.aScale,
+      aZeroPoint: attrs.aZeroPoint,
+      bScale: float32Of(backend, bScale),
+      bZeroPoint: int32Of(backend, bZeroPoint),
+    },
+    attrs.hasBias && bias != null ? float32Of(backend, bias) : null,
+    attrs.activation,
+  );
+  return backend.makeTensorInfo([M, N], 'float32', out);
+}
+
+export const clipqMatMulInt8Config: KernelConfig = {
+  kernelName: ClipqMatMulInt8,
+  backendName: 'cpu',
+  kernelFunc: clipqMatMulInt8 as unknown as KernelFunc,
+};

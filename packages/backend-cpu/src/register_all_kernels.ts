@@ -1,0 +1,26 @@
+/**
+ * Registers every clipq cpu kernel, replacing core's reference kernels (core's `registerKernelOverride`
+ * unregisters them first, so tfjs logs no warning), and the packed-weight cache, so that
+ * `QuantizedTensor.dispose()` frees packed weights. Calling it again is a no-op.
+ */
+import { registerKernelOverride, registerPackedWeightCache } from '@clipq/core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { packedWeightCache } from './int8/packed_weight_cache.js';
+import { clipqDequantizeConfig } from './kernels/ClipqDequantize.js';
+import { clipqFakeQuantConfig } from './kernels/ClipqFakeQuant.js';
+import { clipqFakeQuantGradConfig } from './kernels/ClipqFakeQuantGrad.js';
+import { clipqMatMulInt8Config } from './kernels/ClipqMatMulInt8.js';
+import { clipqQuantizeConfig } from './kernels/ClipqQuantize.js';
+
+export const cpuKernelConfigs: KernelConfig[] = [
+  clipqFakeQuantConfig,
+  clipqFakeQuantGradConfig,
+  clipqQuantizeConfig,
+  clipqDequantizeConfig,
+  clipqMatMulInt8Config,
+];
+
+export function registerClipqCpuKernels(): void {
+  for (const config of cpuKernelConfigs) registerKernelOverride(config);
+  registerPackedWeightCache(packedWeightCache);
+}
