@@ -1,0 +1,11 @@
+/**
+ * @clipq/backend-wasm: importing this module registers clipq's SIMD kernels for tfjs's 'wasm' backend.
+ * Browsers: call `setClipqWasmPath(url)` if clipq.wasm is not served next to this file, and
+ * `await ready()` to be sure the SIMD kernels (not core's Impl fallback) are in use.
+ */
+import '@clipq/core';
+import { registerClipqWasmKernels } from './register_all_kernels.js';
+
+registerClipqWasmKernels();
+
+export * from './base.js';

@@ -1,0 +1,66 @@
+/**
+ * ClipqDequantize on wasm: SIMD form of `dequantizeImpl` (TF's two-step float32 form). Codes with
+ * |code| ≥ 2^23 (never produced by quantize, bits ≤ 16) would not convert to float32 exactly, so such
+ * inputs go to the Impl.
+ */
+import {
+  ClipqDequantize,
+  type ClipqDequantizeAttrs,
+  type ClipqDequantizeInputs,
+  channelLayout,
+  codeRange,
+  dequantizeImpl,
+} from '@clipq/core';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { readFloats } from '../fake_quant/params.js';
+import { HeapCall } from '../heap/call.js';
+import { type Heap, type WasmBackendLike, heapFor } from '../heap/heap.js';
+import { unpackBounds } from '../module/exports.js';
+import { countCall } from '../stats.js';
+
+const EXACT_CODE = 2 ** 23;
+
+export function clipqDequantize(args: { inputs: ClipqDequantizeInputs; backend: unknown; attrs: NamedAttrMap }): TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const attrs = args.attrs as unknown as ClipqDequantizeAttrs;
+  const { codes } = args.inputs;
+  const scales = readFloats(backend, args.inputs.scale);
+  const zeroPoints = Int32Array.from(backend.readSync(args.inputs.zeroPoint.dataId));
+  const layout = channelLayout(codes.shape, attrs.perChannel, attrs.axis);
+  const { codeMin } = codeRange(attrs.bits, attrs.narrowRange);
+  const heap = heapFor(backend);
+  const size = codes.shape.reduce((a, b) => a * b, 1);
+  const call = heap ? new HeapCall(heap) : null;
+  try {
+    const codesPtr = call?.input(codes) ?? 0;
+    if (!heap || !call || !codesConvertExactly(heap, codesPtr, size)) {
+      countCall(ClipqDequantize, 'impl');
+      const codeValues = Int32Array.from(backend.readSync(codes.dataId));
+      const y = dequantizeImpl(codeValues, scales, zeroPoints, layout, attrs.bits, attrs.narrowRange);
+      return backend.makeOutput(codes.shape, 'float32', undefined, y);
+    }
+    countCall(ClipqDequantize, 'simd');
+    const nMins = Float32Array.from(scales, (s, c) => Math.fround((codeMin - zeroPoints[c]!) * s));
+    const scalePtr = call.alloc(scales.byteLength);
+    const nMinPtr = call.alloc(nMins.byteLength);
+    const out = call.output(codes.shape, 'float32');
+    call.write(scalePtr, scales);
+    call.write(nMinPtr, nMins);
+    heap.exports.dequantize(codesPtr, out, layout.outer, layout.channels, layout.inner, scalePtr, nMinPtr, codeMin);
+    return call.result(out);
+  } finally {
+    call?.end();
+  }
+}
+
+function codesConvertExactly(heap: Heap, codesPtr: number, size: number): boolean {
+  if (size === 0) return true;
+  const { min, max } = unpackBounds(heap.exports.codeBounds(codesPtr, size));
+  return min > -EXACT_CODE && max < EXACT_CODE;
+}
+
+export const clipqDequantizeConfig: KernelConfig = {
+  kernelName: ClipqDequantize,
+  backendName: 'wasm',
+  kernelFunc: clipqDequantize as unknown as KernelFunc,
+};
