@@ -1,0 +1,48 @@
+/**
+ * Shared page setup: tfjs with the webgl, wasm and cpu backends, clipq's core and this package's
+ * kernels (bundled from source), and the flags that keep every webgl op on the GPU.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-webgl';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import '@clipq/core';
+import '../../src/index.js';
+
+export { tf };
+
+declare global {
+  // biome-ignore lint/suspicious/noExplicitAny: the page's bridge to Node is untyped JSON.
+  var __clipq: any;
+}
+
+/** WebGL must really run on the GPU: no CPU forwarding of small ops, no uniforms for small inputs. */
+export function forceGpuPath(): void {
+  tf.env().set('WEBGL_CPU_FORWARD', false);
+  tf.env().set('WEBGL_SIZE_UPLOAD_UNIFORM', 0);
+  tf.env().set('CPU_HANDOFF_SIZE_THRESHOLD', 0);
+}
+
+export async function initBackends(): Promise<void> {
+  setWasmPaths('/wasm/');
+  forceGpuPath();
+  for (const name of ['wasm', 'cpu', 'webgl']) {
+    if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to initialize`);
+  }
+  forceGpuPath();
+}
+
+/** Publishes the page's API to Node, or the setup error. */
+export function publish(setup: () => Promise<Record<string, unknown>>): void {
+  globalThis.__clipq = { ready: false };
+  setup().then(
+    (api) => {
+      globalThis.__clipq = { ...api, ready: true };
+    },
+    (error: Error) => {
+      globalThis.__clipq = { ready: false, error: `${error.message}\n${error.stack ?? ''}` };
+    },
+  );
+}

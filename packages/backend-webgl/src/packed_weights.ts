@@ -1,0 +1,91 @@
+/**
+ * The packed int8 weights of backend 'webgl': each B codes tensor is packed once into an RGBA8I texture
+ * (1 byte per code, 4 codes per texel), keyed by the codes' dataId and reused by every later matmul.
+ * Core's `QuantizedTensor.dispose()` calls `release(dataId)`; entries whose tensor was disposed some
+ * other way are swept on the next pack, so no texture outlives its codes for long.
+ */
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import { gl2, readValues } from './gl/webgl_backend.js';
+import { createTexture2D, deleteTexture, intFormats } from './gl/own_textures.js';
+import { BLOCK_COLUMNS } from './programs/mat-mul-int8-program.js';
+
+export interface PackedB {
+  texture: WebGLTexture;
+  /** Texture width: ceil(N / 4) texels. */
+  columnBlocks: number;
+  /** ceil(K / 4); the texture has 4·kBlocks rows, zero-padded past K. */
+  kBlocks: number;
+  K: number;
+  N: number;
+  transposeB: boolean;
+  bytes: number;
+}
+
+interface Entry extends PackedB {
+  backend: MathBackendWebGL;
+}
+
+const entries = new Map<object, Entry>();
+
+/** Lays B out as texel (nb, k) = b[k, 4nb..4nb+3], from [K,N] or (transposeB) [N,K] codes. */
+export function packB(codes: ArrayLike<number>, K: number, N: number, transposeB: boolean): Int8Array {
+  const columnBlocks = Math.ceil(N / BLOCK_COLUMNS);
+  const rows = Math.ceil(K / 4) * 4;
+  const packed = new Int8Array(rows * columnBlocks * 4);
+  const width = columnBlocks * 4;
+  for (let k = 0; k < K; k++) {
+    for (let n = 0; n < N; n++) {
+      packed[k * width + n] = transposeB ? codes[n * K + k]! : codes[k * N + n]!;
+    }
+  }
+  return packed;
+}
+
+function release(dataId: object): void {
+  const entry = entries.get(dataId);
+  if (!entry) return;
+  entries.delete(dataId);
+  deleteTexture(gl2(entry.backend), entry.texture);
+}
+
+function sweep(backend: MathBackendWebGL): void {
+  const live = (backend as unknown as { texData: { has(id: object): boolean } }).texData;
+  for (const [dataId, entry] of entries) {
+    if (entry.backend === backend && !live.has(dataId)) release(dataId);
+  }
+}
+
+export function packedB(
+  backend: MathBackendWebGL,
+  b: TensorInfo,
+  K: number,
+  N: number,
+  transposeB: boolean,
+): PackedB {
+  const cached = entries.get(b.dataId);
+  if (cached && cached.backend === backend && cached.transposeB === transposeB && cached.K === K) {
+    return cached;
+  }
+  if (cached) release(b.dataId);
+  sweep(backend);
+  const gl = gl2(backend);
+  const columnBlocks = Math.ceil(N / BLOCK_COLUMNS);
+  const kBlocks = Math.ceil(K / 4);
+  const data = packB(readValues(backend, b), K, N, transposeB);
+  const texture = createTexture2D(gl, intFormats(gl).rgba8i, columnBlocks, kBlocks * 4, data);
+  const entry: Entry = { backend, texture, columnBlocks, kBlocks, K, N, transposeB, bytes: data.byteLength };
+  entries.set(b.dataId, entry);
+  return entry;
+}
+
+/** Registered with core (`registerPackedWeightCache`) so `QuantizedTensor.dispose()` frees textures. */
+export const webglPackedWeightCache = {
+  name: 'webgl',
+  release,
+  bytes(): number {
+    let total = 0;
+    for (const entry of entries.values()) total += entry.bytes;
+    return total;
+  },
+};

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    // One Chromium per test file; forks keep tfjs globals and browsers apart.
+    pool: 'forks',
+  },
+});
