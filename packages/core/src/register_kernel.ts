@@ -3,7 +3,12 @@
  * backend package replacing a reference kernel is expected, so it unregisters first. Registering the
  * very same kernel function again is a no-op.
  */
-import { type KernelConfig, getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
+import {
+  getKernel,
+  type KernelConfig,
+  registerKernel,
+  unregisterKernel,
+} from '@tensorflow/tfjs-core';
 
 export function registerKernelOverride(config: KernelConfig): void {
   const existing = getKernel(config.kernelName, config.backendName);

@@ -3,9 +3,9 @@
  * everywhere before any optimized backend package is installed. An existing registration (an
  * optimized kernel imported earlier) is never replaced.
  */
-import { type KernelConfig, getKernel, registerKernel } from '@tensorflow/tfjs-core';
-import { clipqFakeQuantReferenceConfig } from './kernels/ClipqFakeQuant.js';
+import { getKernel, type KernelConfig, registerKernel } from '@tensorflow/tfjs-core';
 import { clipqDequantizeReferenceConfig } from './kernels/ClipqDequantize.js';
+import { clipqFakeQuantReferenceConfig } from './kernels/ClipqFakeQuant.js';
 import { clipqFakeQuantGradReferenceConfig } from './kernels/ClipqFakeQuantGrad.js';
 import { clipqMatMulInt8ReferenceConfig } from './kernels/ClipqMatMulInt8.js';
 import { clipqQuantizeReferenceConfig } from './kernels/ClipqQuantize.js';

@@ -26,7 +26,17 @@ function randomProblem(seed: number) {
   const size = shape.reduce((a, b) => a * b, 1);
   const x = Float32Array.from({ length: size }, () => Math.fround((r() - 0.5) * 24));
   const dy = Float32Array.from({ length: size }, () => Math.fround(r() - 0.5));
-  return { bits, narrowRange, shape, axis, mins, maxs, x, dy, layout: channelLayout(shape, axis !== null, axis ?? 0) };
+  return {
+    bits,
+    narrowRange,
+    shape,
+    axis,
+    mins,
+    maxs,
+    x,
+    dy,
+    layout: channelLayout(shape, axis !== null, axis ?? 0),
+  };
 }
 
 describe('fakeQuant property tests (random bits 2..16, ranges, narrow on/off, per-channel)', () => {
@@ -54,16 +64,35 @@ describe('fakeQuant property tests (random bits 2..16, ranges, narrow on/off, pe
         tf.tidy(() => {
           const min = p.axis === null ? tf.scalar(p.mins[0]!) : tf.tensor1d(p.mins);
           const max = p.axis === null ? tf.scalar(p.maxs[0]!) : tf.tensor1d(p.maxs);
-          const options = { bits: p.bits, narrowRange: p.narrowRange, rangeGradient: mode, ...(p.axis === null ? {} : { axis: p.axis }) };
-          const [dx, dmin, dmax] = tf.grads((x: tf.Tensor, lo: tf.Tensor, hi: tf.Tensor) => fakeQuant(x, lo, hi, options))(
-            [tf.tensor(p.x, p.shape), min, max],
-            tf.tensor(p.dy, p.shape),
+          const options = {
+            bits: p.bits,
+            narrowRange: p.narrowRange,
+            rangeGradient: mode,
+            ...(p.axis === null ? {} : { axis: p.axis }),
+          };
+          const [dx, dmin, dmax] = tf.grads((x: tf.Tensor, lo: tf.Tensor, hi: tf.Tensor) =>
+            fakeQuant(x, lo, hi, options),
+          )([tf.tensor(p.x, p.shape), min, max], tf.tensor(p.dy, p.shape));
+          const e = fakeQuantGradImpl(
+            p.dy,
+            p.x,
+            p.mins,
+            p.maxs,
+            p.layout,
+            p.bits,
+            p.narrowRange,
+            'half-up',
+            mode,
           );
-          const e = fakeQuantGradImpl(p.dy, p.x, p.mins, p.maxs, p.layout, p.bits, p.narrowRange, 'half-up', mode);
           expect(Array.from(dx!.dataSync())).toEqual(Array.from(e.dx));
           expect(dmin!.shape).toEqual(min.shape);
-          Array.from(dmin!.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(e.dmin[i]!, 4));
-          Array.from(dmax!.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(e.dmax[i]!, 4));
+          for (const [actual, expected] of [
+            [dmin!.dataSync(), e.dmin],
+            [dmax!.dataSync(), e.dmax],
+          ] as const) {
+            for (let i = 0; i < expected.length; i++)
+              expect(actual[i]).toBeCloseTo(expected[i]!, 4);
+          }
         });
       }
     }
@@ -78,9 +107,12 @@ describe('fakeQuant gradients', () => {
     const h = 64 * scale;
     const xs = [-6, -3.5, -0.6, -0.2, 0.31, 0.7, 1.1, 1.63, 4.5, 8];
     const f = (v: number) => fakeQuant(tf.tensor1d([v]), -2, 3).dataSync()[0]!;
-    const dx = tf.grad((x: tf.Tensor) => fakeQuant(x, -2, 3))(tf.tensor1d(xs)).dataSync();
+    const dx = tf
+      .grad((x: tf.Tensor) => fakeQuant(x, -2, 3))(tf.tensor1d(xs))
+      .dataSync();
     xs.forEach((v, i) => {
-      if (Math.abs(v - nudgedMin) < h || Math.abs(v - nudgedMax) < h) throw new Error(`test point ${v} too close to a range end`);
+      if (Math.abs(v - nudgedMin) < h || Math.abs(v - nudgedMax) < h)
+        throw new Error(`test point ${v} too close to a range end`);
       const finiteDifference = (f(v + h) - f(v - h)) / (2 * h);
       expect(Math.abs(finiteDifference - dx[i]!), `x = ${v}`).toBeLessThanOrEqual(1 / 64);
     });
@@ -102,10 +134,9 @@ describe('fakeQuant gradients', () => {
     });
     const grad = (mode: 'clip' | 'full', gradScale?: number | 'lsq') =>
       tf
-        .grads((a: tf.Tensor, lo: tf.Tensor, hi: tf.Tensor) => fakeQuant(a, lo, hi, { bits, rangeGradient: mode, ...(gradScale ? { gradScale } : {}) }))(
-          [tf.tensor1d(x), tf.scalar(min), tf.scalar(max)],
-          tf.tensor1d(dy),
-        )
+        .grads((a: tf.Tensor, lo: tf.Tensor, hi: tf.Tensor) =>
+          fakeQuant(a, lo, hi, { bits, rangeGradient: mode, ...(gradScale ? { gradScale } : {}) }),
+        )([tf.tensor1d(x), tf.scalar(min), tf.scalar(max)], tf.tensor1d(dy))
         .map((t) => t.dataSync()[0]!);
     const [, clipMin, clipMax] = grad('clip');
     expect(clipMin).toBeCloseTo(below, 5);
@@ -123,11 +154,13 @@ describe('fakeQuant gradients', () => {
   });
 
   it('per-channel gradients on axis 0 reduce over the other axes', () => {
-    const x = tf.tensor2d([[-3, 0.4, 5], [1, -9, 0.2]]);
-    const [, dmin, dmax] = tf.grads((a: tf.Tensor, lo: tf.Tensor, hi: tf.Tensor) => fakeQuant(a, lo, hi, { axis: 0, rangeGradient: 'clip' }))(
-      [x, tf.tensor1d([-1, -2]), tf.tensor1d([1, 2])],
-      tf.ones([2, 3]),
-    );
+    const x = tf.tensor2d([
+      [-3, 0.4, 5],
+      [1, -9, 0.2],
+    ]);
+    const [, dmin, dmax] = tf.grads((a: tf.Tensor, lo: tf.Tensor, hi: tf.Tensor) =>
+      fakeQuant(a, lo, hi, { axis: 0, rangeGradient: 'clip' }),
+    )([x, tf.tensor1d([-1, -2]), tf.tensor1d([1, 2])], tf.ones([2, 3]));
     expect(Array.from(dmin!.dataSync())).toEqual([1, 1]);
     expect(Array.from(dmax!.dataSync())).toEqual([1, 0]);
   });
@@ -147,19 +180,29 @@ describe('fakeQuant semantics', () => {
   it("rounds ties to even with rounding: 'half-even'", () => {
     // Range [0, 255] has scale 1: 0.5 → 0 and 1.5 → 2 with half-even; 1 and 2 with half-up.
     const x = tf.tensor1d([0.5, 1.5, 2.5]);
-    expect(Array.from(fakeQuant(x, 0, 255, { rounding: 'half-even' }).dataSync())).toEqual([0, 2, 2]);
+    expect(Array.from(fakeQuant(x, 0, 255, { rounding: 'half-even' }).dataSync())).toEqual([
+      0, 2, 2,
+    ]);
     expect(Array.from(fakeQuant(x, 0, 255).dataSync())).toEqual([1, 2, 3]);
   });
 
   it('has a chained form: tensor.fakeQuant(min, max, options)', () => {
     const x = tf.tensor1d([0.3, 7]);
-    expect(Array.from(x.fakeQuant(-1, 1, { bits: 4 }).dataSync())).toEqual(Array.from(fakeQuant(x, -1, 1, { bits: 4 }).dataSync()));
+    expect(Array.from(x.fakeQuant(-1, 1, { bits: 4 }).dataSync())).toEqual(
+      Array.from(fakeQuant(x, -1, 1, { bits: 4 }).dataSync()),
+    );
   });
 
   it('does not leak tensors', () => {
     const x = tf.tensor1d([0.3, 7]);
     const before = tf.memory().numTensors;
-    tf.grads((a: tf.Tensor, lo: tf.Tensor, hi: tf.Tensor) => fakeQuant(a, lo, hi))([x, tf.scalar(-1), tf.scalar(1)]).forEach((t) => t.dispose());
+    tf.grads((a: tf.Tensor, lo: tf.Tensor, hi: tf.Tensor) => fakeQuant(a, lo, hi))([
+      x,
+      tf.scalar(-1),
+      tf.scalar(1),
+    ]).forEach((t) => {
+      t.dispose();
+    });
     fakeQuant(x, -1, 1).dispose();
     expect(tf.memory().numTensors).toBe(before + 2); // the two scalars passed to grads
   });

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FakeQuantize, enforceRangeConstraints } from '../src/layers/index.js';
+import { enforceRangeConstraints, FakeQuantize } from '../src/layers/index.js';
 import { rng } from '../src/testing/index.js';
 import { useBackend } from './setup.js';
 
@@ -11,15 +11,26 @@ beforeAll(() => useBackend('cpu'));
 function data(n: number, seed: number) {
   const r = rng(seed);
   const x = Float32Array.from({ length: n * 3 }, () => r() * 4 - 2);
-  const y = Float32Array.from({ length: n }, (_, i) => 2 * x[3 * i]! - x[3 * i + 1]! + 0.5 * x[3 * i + 2]!);
+  const y = Float32Array.from(
+    { length: n },
+    (_, i) => 2 * x[3 * i]! - x[3 * i + 1]! + 0.5 * x[3 * i + 2]!,
+  );
   return { x: tf.tensor2d(x, [n, 3]), y: tf.tensor2d(y, [n, 1]) };
 }
 
 function buildModel(rangePenalty: number, initialRange: [number, number] = [-6, 6]) {
   const model = tfl.sequential();
-  model.add(tfl.layers.dense({ units: 8, inputShape: [3], kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }) }));
+  model.add(
+    tfl.layers.dense({
+      units: 8,
+      inputShape: [3],
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: 1 }),
+    }),
+  );
   model.add(new FakeQuantize({ name: 'fq', bits: 4, initialRange, rangePenalty }));
-  model.add(tfl.layers.dense({ units: 1, kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) }));
+  model.add(
+    tfl.layers.dense({ units: 1, kernelInitializer: tfl.initializers.glorotUniform({ seed: 2 }) }),
+  );
   model.compile({ optimizer: tf.train.adam(0.02), loss: 'meanSquaredError' });
   return model;
 }
@@ -43,11 +54,11 @@ describe('training learns the range', () => {
           enforceRangeConstraints(),
           new tfl.CustomCallback({
             onBatchEnd: async () => {
-            const { min, max } = fq(model).getRange();
-            steps++;
-            expect(min[0]!).toBeLessThanOrEqual(0);
-            expect(max[0]!).toBeGreaterThanOrEqual(0);
-            expect(max[0]! - min[0]!).toBeGreaterThanOrEqual(fq(model).epsilon * 0.999);
+              const { min, max } = fq(model).getRange();
+              steps++;
+              expect(min[0]!).toBeLessThanOrEqual(0);
+              expect(max[0]!).toBeGreaterThanOrEqual(0);
+              expect(max[0]! - min[0]!).toBeGreaterThanOrEqual(fq(model).epsilon * 0.999);
             },
           }),
         ],
@@ -108,7 +119,9 @@ describe('training learns the range', () => {
     expect(loaded.getLayer('fq')).toBeInstanceOf(FakeQuantize);
     expect(fq(loaded).getRange()).toEqual(fq(model).getRange());
     expect(fq(loaded).rangePenaltyLambda).toBe(0.001);
-    expect(Array.from((loaded.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((model.predict(x) as tf.Tensor).dataSync()));
+    expect(Array.from((loaded.predict(x) as tf.Tensor).dataSync())).toEqual(
+      Array.from((model.predict(x) as tf.Tensor).dataSync()),
+    );
     loaded.compile({ optimizer: tf.train.adam(0.02), loss: 'meanSquaredError' });
     const before = fq(loaded).getRange();
     const history = await loaded.fit(x, y, { epochs: 3, batchSize: 32, verbose: 0 });
@@ -119,7 +132,12 @@ describe('training learns the range', () => {
 
   it('per-channel FakeQuantize keeps one range per channel', () => {
     const layer = new FakeQuantize({ axis: -1, initialRange: [-1, 1] });
-    const out = layer.apply(tf.tensor2d([[0.3, -2], [5, 0.1]])) as tf.Tensor;
+    const out = layer.apply(
+      tf.tensor2d([
+        [0.3, -2],
+        [5, 0.1],
+      ]),
+    ) as tf.Tensor;
     expect(out.shape).toEqual([2, 2]);
     layer.setRange([-1, -4], [1, 4]);
     expect(layer.getRange()).toEqual({ min: Float32Array.of(-1, -4), max: Float32Array.of(1, 4) });

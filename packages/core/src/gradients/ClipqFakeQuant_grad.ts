@@ -2,7 +2,13 @@
  * Gradient of ClipqFakeQuant for x, min and max. The backward pass is a kernel of its own
  * (ClipqFakeQuantGrad), so each backend can fuse it into one pass; it runs once and feeds all three.
  */
-import { engine, type GradConfig, type NamedAttrMap, type Tensor } from '@tensorflow/tfjs-core';
+import {
+  engine,
+  type GradConfig,
+  type NamedAttrMap,
+  type NamedTensorMap,
+  type Tensor,
+} from '@tensorflow/tfjs-core';
 import {
   ClipqFakeQuant,
   ClipqFakeQuantGrad,
@@ -15,8 +21,11 @@ export const clipqFakeQuantGradConfig: GradConfig = {
   gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
     const [x, min, max] = saved as [Tensor, Tensor, Tensor];
     const inputs: ClipqFakeQuantGradInputs = { dy: dy as Tensor, x, min, max };
-    // biome-ignore lint/suspicious/noExplicitAny: runKernel takes tfjs's untyped input map.
-    const [dx, dmin, dmax] = engine().runKernel(ClipqFakeQuantGrad, inputs as any, attrs) as Tensor[];
+    const [dx, dmin, dmax] = engine().runKernel(
+      ClipqFakeQuantGrad,
+      inputs as unknown as NamedTensorMap,
+      attrs,
+    ) as Tensor[];
     return { x: () => dx!, min: () => dmin!, max: () => dmax! };
   },
 };

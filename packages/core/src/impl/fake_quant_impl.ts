@@ -25,7 +25,7 @@ export function channelParams(
 
 /** The grid index (0..qmax-qmin) of one value, before the final rescale. */
 export function gridIndex(x: number, p: QuantParams, rounding: Rounding): number {
-  const clamped = x < p.nudgedMin ? p.nudgedMin : x > p.nudgedMax ? p.nudgedMax : x;
+  const clamped = Math.min(Math.max(x, p.nudgedMin), p.nudgedMax);
   const shifted = f32(f32(clamped - p.nudgedMin) / p.scale);
   return rounding === 'half-up' ? Math.floor(f32(shifted + 0.5)) : roundHalfEven(shifted);
 }

@@ -8,7 +8,11 @@ export interface ChannelLayout {
   inner: number;
 }
 
-export function channelLayout(shape: readonly number[], perChannel: boolean, axis: number): ChannelLayout {
+export function channelLayout(
+  shape: readonly number[],
+  perChannel: boolean,
+  axis: number,
+): ChannelLayout {
   const size = shape.reduce((a, b) => a * b, 1);
   if (!perChannel) return { outer: 1, channels: 1, inner: size };
   let inner = 1;

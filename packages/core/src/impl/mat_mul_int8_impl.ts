@@ -41,8 +41,8 @@ export function matMulInt8AccImpl(p: MatMulInt8Problem): Float64Array {
 
 /** Apply a fused activation to one float32 value. */
 export function applyActivation(v: number, activation: FusedActivation): number {
-  if (activation === 'relu') return v < 0 ? 0 : v;
-  if (activation === 'relu6') return v < 0 ? 0 : v > 6 ? 6 : v;
+  if (activation === 'relu') return Math.max(v, 0);
+  if (activation === 'relu6') return Math.min(Math.max(v, 0), 6);
   return v;
 }
 

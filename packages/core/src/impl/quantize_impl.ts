@@ -13,7 +13,10 @@ export function codeOffset(bits: number): number {
 }
 
 /** The smallest and largest code of a grid, signed. */
-export function codeRange(bits: number, narrowRange: boolean): { codeMin: number; codeMax: number } {
+export function codeRange(
+  bits: number,
+  narrowRange: boolean,
+): { codeMin: number; codeMax: number } {
   const offset = codeOffset(bits);
   return { codeMin: (narrowRange ? 1 : 0) - offset, codeMax: offset - 1 };
 }

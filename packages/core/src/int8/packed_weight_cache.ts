@@ -18,7 +18,10 @@ const caches = new Map<string, PackedWeightCache>();
 export function registerPackedWeightCache(cache: PackedWeightCache): void {
   const existing = caches.get(cache.name);
   if (existing === cache) return;
-  if (existing) throw new Error(`registerPackedWeightCache: a cache named '${cache.name}' is already registered`);
+  if (existing)
+    throw new Error(
+      `registerPackedWeightCache: a cache named '${cache.name}' is already registered`,
+    );
   caches.set(cache.name, cache);
 }
 

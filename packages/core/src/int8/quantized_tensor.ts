@@ -42,16 +42,24 @@ export class QuantizedTensor implements QuantizationSpec {
   }
 
   /** Wraps existing int32 codes, checking dtype, parameter lengths and (by reading them) the code range. */
-  static fromCodes(codes: Tensor, spec: QuantizationSpec, options: { validate?: boolean } = {}): QuantizedTensor {
+  static fromCodes(
+    codes: Tensor,
+    spec: QuantizationSpec,
+    options: { validate?: boolean } = {},
+  ): QuantizedTensor {
     const op = 'QuantizedTensor.fromCodes';
-    util.assert(codes.dtype === 'int32', () => `${op}: codes must be an int32 tensor, got dtype ${codes.dtype}`);
+    util.assert(
+      codes.dtype === 'int32',
+      () => `${op}: codes must be an int32 tensor, got dtype ${codes.dtype}`,
+    );
     util.assert(
       Number.isInteger(spec.bits) && spec.bits >= 2 && spec.bits <= 16,
       () => `${op}: bits must be an integer in 2..16, got ${spec.bits}`,
     );
     const channels = spec.axis == null ? 1 : codes.shape[spec.axis];
     util.assert(
-      spec.axis == null || (Number.isInteger(spec.axis) && spec.axis >= 0 && spec.axis < codes.rank),
+      spec.axis == null ||
+        (Number.isInteger(spec.axis) && spec.axis >= 0 && spec.axis < codes.rank),
       () => `${op}: axis must be null or in [0, ${codes.rank - 1}], got ${spec.axis}`,
     );
     util.assert(
@@ -66,7 +74,8 @@ export class QuantizedTensor implements QuantizationSpec {
         const v = values[i]!;
         util.assert(
           v >= codeMin && v <= codeMax,
-          () => `${op}: code ${v} at flat index ${i} is outside [${codeMin}, ${codeMax}] for ${spec.bits} bits`,
+          () =>
+            `${op}: code ${v} at flat index ${i} is outside [${codeMin}, ${codeMax}] for ${spec.bits} bits`,
         );
       }
     }
@@ -88,7 +97,8 @@ export class QuantizedTensor implements QuantizationSpec {
   }
 
   assertNotDisposed(opName: string): void {
-    if (this.disposed) throw new Error(`${opName}: this QuantizedTensor [${this.shape}] was disposed`);
+    if (this.disposed)
+      throw new Error(`${opName}: this QuantizedTensor [${this.shape}] was disposed`);
   }
 
   /** Frees the codes and every backend's packed copy of them. Idempotent. */

@@ -3,23 +3,30 @@
  * y = f32(f32((code − codeMin)·scale) + f32((codeMin − zeroPoint)·scale)).
  */
 import {
-  type KernelConfig,
-  type KernelFunc,
-  type NamedAttrMap,
   add,
   cast,
   equal,
+  type KernelConfig,
+  type KernelFunc,
   mul,
+  type NamedAttrMap,
   sub,
   tidy,
   where,
   zerosLike,
 } from '@tensorflow/tfjs-core';
 import { codeRange } from '../impl/quantize_impl.js';
-import { ClipqDequantize, type ClipqDequantizeAttrs, type ClipqDequantizeInputs } from '../kernel_names.js';
+import {
+  ClipqDequantize,
+  type ClipqDequantizeAttrs,
+  type ClipqDequantizeInputs,
+} from '../kernel_names.js';
 import { asTensor, broadcastRange } from './reference_math.js';
 
-export function clipqDequantizeReference(args: { inputs: ClipqDequantizeInputs; attrs: NamedAttrMap }) {
+export function clipqDequantizeReference(args: {
+  inputs: ClipqDequantizeInputs;
+  attrs: NamedAttrMap;
+}) {
   const attrs = args.attrs as unknown as ClipqDequantizeAttrs;
   const rangeAttrs = { ...attrs, rounding: 'half-up' as const };
   return tidy(() => {

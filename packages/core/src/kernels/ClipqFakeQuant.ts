@@ -1,9 +1,16 @@
 /** Reference ClipqFakeQuant, written in tfjs ops so that it runs on any backend. */
 import { type KernelConfig, type KernelFunc, type NamedAttrMap, tidy } from '@tensorflow/tfjs-core';
-import { ClipqFakeQuant, type ClipqFakeQuantAttrs, type ClipqFakeQuantInputs } from '../kernel_names.js';
+import {
+  ClipqFakeQuant,
+  type ClipqFakeQuantAttrs,
+  type ClipqFakeQuantInputs,
+} from '../kernel_names.js';
 import { asTensor, broadcastRange, fakeQuantComposite, nudge } from './reference_math.js';
 
-export function clipqFakeQuantReference(args: { inputs: ClipqFakeQuantInputs; attrs: NamedAttrMap }) {
+export function clipqFakeQuantReference(args: {
+  inputs: ClipqFakeQuantInputs;
+  attrs: NamedAttrMap;
+}) {
   const attrs = args.attrs as unknown as ClipqFakeQuantAttrs;
   return tidy(() => {
     const x = asTensor(args.inputs.x);

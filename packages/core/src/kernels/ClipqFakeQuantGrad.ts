@@ -1,22 +1,22 @@
 /** Reference ClipqFakeQuantGrad (BRIEF 1, "Backward"), written in tfjs ops for any backend. */
 import {
-  type KernelConfig,
-  type KernelFunc,
-  type NamedAttrMap,
-  type Tensor,
   add,
   div,
   equal,
   greater,
   greaterEqual,
+  type KernelConfig,
+  type KernelFunc,
   less,
   lessEqual,
   logicalAnd,
   mul,
+  type NamedAttrMap,
   onesLike,
   reshape,
   sub,
   sum,
+  type Tensor,
   tidy,
   where,
   zerosLike,
@@ -40,7 +40,9 @@ export function clipqFakeQuantGradReference(args: {
     const min = broadcastRange(asTensor(args.inputs.min), attrs, x.rank);
     const max = broadcastRange(asTensor(args.inputs.max), attrs, x.rank);
     const r = nudge(min, max, attrs.bits, attrs.narrowRange);
-    const reduceAxes = [...Array(x.rank).keys()].filter((d) => !attrs.perChannel || d !== attrs.axis);
+    const reduceAxes = [...Array(x.rank).keys()].filter(
+      (d) => !attrs.perChannel || d !== attrs.axis,
+    );
     const zero = zerosLike(dy);
     const sumTo = (t: Tensor) => reshape(sum(t, reduceAxes), rangeShape);
 
@@ -52,7 +54,10 @@ export function clipqFakeQuantGradReference(args: {
       const y = fakeQuantComposite(x, r, attrs);
       const width = reshape(sub(max, min), rangeShape);
       const isZero = equal(width, 0);
-      const rounding = div(sumTo(where(inRange, mul(dy, sub(y, x)), zero)), where(isZero, onesLike(width), width));
+      const rounding = div(
+        sumTo(where(inRange, mul(dy, sub(y, x)), zero)),
+        where(isZero, onesLike(width), width),
+      );
       const term = where(isZero, zerosLike(rounding), rounding);
       dmin = sub(dmin, term);
       dmax = add(dmax, term);

@@ -8,14 +8,13 @@
  * exact only while |acc| < 2^24 (backend-webgl's own kernel is exact everywhere).
  */
 import {
-  type KernelConfig,
-  type KernelFunc,
-  type NamedAttrMap,
-  type Tensor,
   add,
   cast,
+  type KernelConfig,
+  type KernelFunc,
   matMul,
   mul,
+  type NamedAttrMap,
   relu,
   relu6,
   reshape,
@@ -23,9 +22,14 @@ import {
   slice,
   sub,
   sum,
+  type Tensor,
   tidy,
 } from '@tensorflow/tfjs-core';
-import { ClipqMatMulInt8, type ClipqMatMulInt8Attrs, type ClipqMatMulInt8Inputs } from '../kernel_names.js';
+import {
+  ClipqMatMulInt8,
+  type ClipqMatMulInt8Attrs,
+  type ClipqMatMulInt8Inputs,
+} from '../kernel_names.js';
 import { asTensor } from './reference_math.js';
 
 /** Largest K-chunk whose float32 partial sums of int8 products (≤ 2^14 each) stay exact (≤ 2^24). */
@@ -37,14 +41,20 @@ function rawProductSums(a: Tensor, b: Tensor, transposeB: boolean): Tensor {
   for (let k0 = 0; k0 < K; k0 += EXACT_CHUNK) {
     const size = Math.min(EXACT_CHUNK, K - k0);
     const aChunk = cast(slice(a, [0, k0], [-1, size]), 'float32');
-    const bChunk = cast(transposeB ? slice(b, [0, k0], [-1, size]) : slice(b, [k0, 0], [size, -1]), 'float32');
+    const bChunk = cast(
+      transposeB ? slice(b, [0, k0], [-1, size]) : slice(b, [k0, 0], [size, -1]),
+      'float32',
+    );
     const part = cast(matMul(aChunk, bChunk, false, transposeB), 'int32');
     acc = acc ? add(acc, part) : part;
   }
   return acc!;
 }
 
-export function clipqMatMulInt8Reference(args: { inputs: ClipqMatMulInt8Inputs; attrs: NamedAttrMap }) {
+export function clipqMatMulInt8Reference(args: {
+  inputs: ClipqMatMulInt8Inputs;
+  attrs: NamedAttrMap;
+}) {
   const attrs = args.attrs as unknown as ClipqMatMulInt8Attrs;
   return tidy(() => {
     const a = asTensor(args.inputs.a);
@@ -63,7 +73,8 @@ export function clipqMatMulInt8Reference(args: { inputs: ClipqMatMulInt8Inputs; 
     // (a float32 add stores into a Float32Array) before the product, as the contract says.
     const accFloat = add(cast(acc, 'float32'), scalar(0));
     let out = mul(accFloat, multiplier);
-    if (attrs.hasBias && args.inputs.bias) out = add(out, reshape(asTensor(args.inputs.bias), [1, -1]));
+    if (attrs.hasBias && args.inputs.bias)
+      out = add(out, reshape(asTensor(args.inputs.bias), [1, -1]));
     if (attrs.activation === 'relu') out = relu(out);
     if (attrs.activation === 'relu6') out = relu6(out);
     return out;

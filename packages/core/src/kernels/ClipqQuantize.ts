@@ -1,21 +1,25 @@
 /** Reference ClipqQuantize in tfjs ops: the grid index of `fakeQuantComposite`, shifted to signed codes. */
 import {
-  type KernelConfig,
-  type KernelFunc,
-  type NamedAttrMap,
   add,
   cast,
   div,
   floor,
+  type KernelConfig,
+  type KernelFunc,
   maximum,
   minimum,
+  type NamedAttrMap,
   round,
   sub,
   tidy,
 } from '@tensorflow/tfjs-core';
 import { quantRange } from '../impl/quant_params_impl.js';
 import { codeOffset } from '../impl/quantize_impl.js';
-import { ClipqQuantize, type ClipqQuantizeAttrs, type ClipqQuantizeInputs } from '../kernel_names.js';
+import {
+  ClipqQuantize,
+  type ClipqQuantizeAttrs,
+  type ClipqQuantizeInputs,
+} from '../kernel_names.js';
 import { asTensor, broadcastRange, nudge } from './reference_math.js';
 
 export function clipqQuantizeReference(args: { inputs: ClipqQuantizeInputs; attrs: NamedAttrMap }) {

@@ -6,12 +6,11 @@
  * with IEEE float32 division (cpu, wasm).
  */
 import {
-  engine, type Tensor,
-  type TensorInfo,
   abs,
   add,
   cast,
   div,
+  engine,
   equal,
   floor,
   greaterEqual,
@@ -24,11 +23,13 @@ import {
   scalar,
   sign,
   sub,
+  type Tensor,
+  type TensorInfo,
   where,
   zerosLike,
 } from '@tensorflow/tfjs-core';
-import type { FakeQuantCommonAttrs } from '../kernel_names.js';
 import { quantRange } from '../impl/quant_params_impl.js';
+import type { FakeQuantCommonAttrs } from '../kernel_names.js';
 
 /**
  * A kernel input (TensorInfo) as a Tensor that ops accept. The wrapper takes its own reference on the

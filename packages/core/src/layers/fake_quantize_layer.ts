@@ -8,7 +8,7 @@
  * through the constraint (an identity for valid ranges) and training should pass
  * `enforceRangeConstraints()` as a callback to keep the weight itself valid after every step.
  */
-import { type Tensor, serialization, tensor, tidy } from '@tensorflow/tfjs-core';
+import { serialization, type Tensor, tensor, tidy } from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { RangeGradient, Rounding } from '../kernel_names.js';
 import { type FakeQuantOptions, fakeQuant } from '../ops/fake_quant.js';
@@ -72,7 +72,9 @@ export class FakeQuantize extends tfl.layers.Layer {
       const axis = this.axis < 0 ? this.axis + shape.length : this.axis;
       const channels = shape[axis];
       if (channels == null) {
-        throw new Error(`FakeQuantize '${this.name}': per-channel axis ${this.axis} has unknown size in [${shape}]`);
+        throw new Error(
+          `FakeQuantize '${this.name}': per-channel axis ${this.axis} has unknown size in [${shape}]`,
+        );
       }
       rangeShape = [2, channels];
     }
@@ -81,7 +83,9 @@ export class FakeQuantize extends tfl.layers.Layer {
       rangeShape,
       'float32',
       new RangeInitializer({ min: this.initialRange[0], max: this.initialRange[1] }) as never,
-      this.rangePenaltyLambda > 0 ? (new RangePenalty({ lambda: this.rangePenaltyLambda }) as never) : undefined,
+      this.rangePenaltyLambda > 0
+        ? (new RangePenalty({ lambda: this.rangePenaltyLambda }) as never)
+        : undefined,
       true,
       new RangeConstraint({ epsilon: this.epsilon }) as never,
     );
@@ -102,7 +106,9 @@ export class FakeQuantize extends tfl.layers.Layer {
     const values = Float32Array.from([...Array.from(min), ...Array.from(max)]);
     const shape = this.range.shape as number[];
     if (values.length !== shape.reduce((a, b) => a * b, 1)) {
-      throw new Error(`FakeQuantize '${this.name}': setRange needs ${shape[1] ?? 1} min and max values, got ${min.length} and ${max.length}`);
+      throw new Error(
+        `FakeQuantize '${this.name}': setRange needs ${shape[1] ?? 1} min and max values, got ${min.length} and ${max.length}`,
+      );
     }
     // write() applies the range constraint, so a calibrated range always contains 0.
     tidy(() => {

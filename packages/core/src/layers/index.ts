@@ -4,8 +4,8 @@
  */
 import '../index.js';
 
-export { FakeQuantize } from './fake_quantize_layer.js';
-export type { FakeQuantizeArgs } from './fake_quantize_layer.js';
-export { RangeInitializer } from './range_initializer.js';
-export type { RangeInitializerConfig } from './range_initializer.js';
 export { EnforceRangeConstraints, enforceRangeConstraints } from './enforce_range_constraints.js';
+export type { FakeQuantizeArgs } from './fake_quantize_layer.js';
+export { FakeQuantize } from './fake_quantize_layer.js';
+export type { RangeInitializerConfig } from './range_initializer.js';
+export { RangeInitializer } from './range_initializer.js';

@@ -2,7 +2,15 @@
  * Initializes a range weight ([2] or [2, C]) to a constant [min, max], since tfjs-layers' constant
  * initializer fills one value only.
  */
-import { type DataType, type Tensor, fill, serialization, stack, tidy, util } from '@tensorflow/tfjs-core';
+import {
+  type DataType,
+  fill,
+  serialization,
+  stack,
+  type Tensor,
+  tidy,
+  util,
+} from '@tensorflow/tfjs-core';
 
 export interface RangeInitializerConfig {
   min: number;
@@ -17,8 +25,13 @@ export class RangeInitializer extends serialization.Serializable {
   constructor(config: RangeInitializerConfig) {
     super();
     util.assert(
-      Number.isFinite(config.min) && Number.isFinite(config.max) && config.min <= 0 && config.max >= 0 && config.min < config.max,
-      () => `rangeInitializer: need finite min ≤ 0 ≤ max with min < max, got [${config.min}, ${config.max}]`,
+      Number.isFinite(config.min) &&
+        Number.isFinite(config.max) &&
+        config.min <= 0 &&
+        config.max >= 0 &&
+        config.min < config.max,
+      () =>
+        `rangeInitializer: need finite min ≤ 0 ≤ max with min < max, got [${config.min}, ${config.max}]`,
     );
     this.min = config.min;
     this.max = config.max;

@@ -1,5 +1,5 @@
 /** dequantize: QuantizedTensor → float32, bit-identical to the fake-quant output it came from. */
-import { type Tensor, engine, tensor1d, tidy } from '@tensorflow/tfjs-core';
+import { engine, type Tensor, tensor1d, tidy } from '@tensorflow/tfjs-core';
 import type { QuantizedTensor } from '../int8/quantized_tensor.js';
 import { ClipqDequantize, type ClipqDequantizeAttrs } from '../kernel_names.js';
 
@@ -17,6 +17,10 @@ export function dequantize(q: QuantizedTensor): Tensor {
       scale: tensor1d(q.scale, 'float32'),
       zeroPoint: tensor1d(q.zeroPoint, 'int32'),
     };
-    return engine().runKernel(ClipqDequantize, inputs, attrs as unknown as Record<string, never>) as Tensor;
+    return engine().runKernel(
+      ClipqDequantize,
+      inputs,
+      attrs as unknown as Record<string, never>,
+    ) as Tensor;
   });
 }

@@ -2,8 +2,15 @@
  * fakeQuant: clip x to the learned range [min, max], quantize to `bits` bits and dequantize, in float.
  * Gradients flow to x (straight-through inside the range), and to min and max (BRIEF 1).
  */
-import { engine, type Tensor, type TensorLike, op, util } from '@tensorflow/tfjs-core';
-import { toTensor } from './convert.js';
+import {
+  engine,
+  type NamedAttrMap,
+  type NamedTensorMap,
+  op,
+  type Tensor,
+  type TensorLike,
+  util,
+} from '@tensorflow/tfjs-core';
 import {
   ClipqFakeQuant,
   type ClipqFakeQuantAttrs,
@@ -11,6 +18,7 @@ import {
   type RangeGradient,
   type Rounding,
 } from '../kernel_names.js';
+import { toTensor } from './convert.js';
 import { assertBits, resolveRanges } from './validate.js';
 
 export interface FakeQuantOptions {
@@ -50,8 +58,11 @@ function fakeQuant_<T extends Tensor>(
     gradScale: resolveGradScale(opName, options.gradScale, perRange, attrs.bits),
   };
   const inputs: ClipqFakeQuantInputs = { x: $x, min: $min, max: $max };
-  // biome-ignore lint/suspicious/noExplicitAny: runKernel's attrs type is tfjs's NamedAttrMap.
-  return engine().runKernel(ClipqFakeQuant, inputs as any, resolved as any) as T;
+  return engine().runKernel(
+    ClipqFakeQuant,
+    inputs as unknown as NamedTensorMap,
+    resolved as unknown as NamedAttrMap,
+  ) as T;
 }
 
 /** Checks and defaults the option fields shared with `quantize`. */

@@ -2,7 +2,7 @@
  * matMulInt8: float32 [M,N] = scaleA·scaleB[n]·Σ_k (a − zpA)(b − zpB[n]) + bias, with exact integer
  * accumulation on every backend (BRIEF 2; semantics in `impl/mat_mul_int8_impl.ts`).
  */
-import { type Tensor, type TensorLike, engine, tensor1d, tidy, util } from '@tensorflow/tfjs-core';
+import { engine, type Tensor, type TensorLike, tensor1d, tidy, util } from '@tensorflow/tfjs-core';
 import type { QuantizedTensor } from '../int8/quantized_tensor.js';
 import {
   ClipqMatMulInt8,
@@ -22,20 +22,37 @@ export interface MatMulInt8Options {
 
 const ACTIVATIONS: readonly string[] = ['linear', 'relu', 'relu6'];
 
-export function matMulInt8(a: QuantizedTensor, b: QuantizedTensor, options: MatMulInt8Options = {}): Tensor {
+export function matMulInt8(
+  a: QuantizedTensor,
+  b: QuantizedTensor,
+  options: MatMulInt8Options = {},
+): Tensor {
   const op = 'matMulInt8';
   a.assertNotDisposed(`${op} (a)`);
   b.assertNotDisposed(`${op} (b)`);
   const transposeB = options.transposeB ?? false;
   const activation = options.activation ?? 'linear';
-  util.assert(ACTIVATIONS.includes(activation), () => `${op}: activation must be one of ${ACTIVATIONS.join(', ')}, got ${activation}`);
+  util.assert(
+    ACTIVATIONS.includes(activation),
+    () => `${op}: activation must be one of ${ACTIVATIONS.join(', ')}, got ${activation}`,
+  );
   util.assert(a.shape.length === 2, () => `${op}: a must be 2-D [M,K], got shape [${a.shape}]`);
   util.assert(b.shape.length === 2, () => `${op}: b must be 2-D, got shape [${b.shape}]`);
-  util.assert(a.axis === null, () => `${op}: a must be quantized per tensor, got a per-channel a (axis ${a.axis})`);
-  util.assert(a.bits <= 8 && b.bits <= 8, () => `${op}: int8 matmul needs bits ≤ 8, got a: ${a.bits}, b: ${b.bits}`);
+  util.assert(
+    a.axis === null,
+    () => `${op}: a must be quantized per tensor, got a per-channel a (axis ${a.axis})`,
+  );
+  util.assert(
+    a.bits <= 8 && b.bits <= 8,
+    () => `${op}: int8 matmul needs bits ≤ 8, got a: ${a.bits}, b: ${b.bits}`,
+  );
   const [M, K] = a.shape as [number, number];
   const [kB, N] = (transposeB ? [b.shape[1], b.shape[0]] : b.shape) as [number, number];
-  util.assert(K === kB, () => `${op}: inner dimensions differ: a is [${a.shape}] and b is [${b.shape}]${transposeB ? ' (transposeB)' : ''}`);
+  util.assert(
+    K === kB,
+    () =>
+      `${op}: inner dimensions differ: a is [${a.shape}] and b is [${b.shape}]${transposeB ? ' (transposeB)' : ''}`,
+  );
   const nAxis = transposeB ? 0 : 1;
   util.assert(
     b.axis === null || b.axis === nAxis,
@@ -63,8 +80,15 @@ export function matMulInt8(a: QuantizedTensor, b: QuantizedTensor, options: MatM
       activation,
       hasBias: options.bias != null,
     };
-    const out = engine().runKernel(ClipqMatMulInt8, inputs, attrs as unknown as Record<string, never>) as Tensor;
-    util.assert(M * N === out.size, () => `${op}: kernel returned shape [${out.shape}], expected [${M},${N}]`);
+    const out = engine().runKernel(
+      ClipqMatMulInt8,
+      inputs,
+      attrs as unknown as Record<string, never>,
+    ) as Tensor;
+    util.assert(
+      M * N === out.size,
+      () => `${op}: kernel returned shape [${out.shape}], expected [${M},${N}]`,
+    );
     return out;
   });
 }

@@ -17,7 +17,11 @@ export interface QuantParamsResult {
   nudgedMax: number;
 }
 
-export function quantParams(min: number, max: number, options: QuantParamsOptions = {}): QuantParamsResult {
+export function quantParams(
+  min: number,
+  max: number,
+  options: QuantParamsOptions = {},
+): QuantParamsResult {
   const bits = options.bits ?? 8;
   assertBits('quantParams', bits);
   if (!Number.isFinite(min)) throw new Error(`quantParams: min must be finite, got ${min}`);

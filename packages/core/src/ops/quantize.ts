@@ -2,7 +2,7 @@
  * quantize: float32 → QuantizedTensor with the (learned) range [min, max]. Its dequantized values equal
  * `fakeQuant(x, min, max, …)` bit for bit (for symmetric, with the symmetrized range).
  */
-import { type Tensor, type TensorLike, engine, tensor1d, tidy, util } from '@tensorflow/tfjs-core';
+import { engine, type Tensor, type TensorLike, tensor1d, tidy, util } from '@tensorflow/tfjs-core';
 import { quantizeParamsImpl } from '../impl/quantize_impl.js';
 import { QuantizedTensor } from '../int8/quantized_tensor.js';
 import { ClipqQuantize, type ClipqQuantizeAttrs, type Rounding } from '../kernel_names.js';
@@ -48,9 +48,19 @@ export function quantize(
       maxs = maxs.map((hi, c) => Math.max(Math.abs(hi), Math.abs(mins[c]!)));
       mins = maxs.map((m) => -m);
     }
-    const attrs: ClipqQuantizeAttrs = { bits, narrowRange, perChannel: ranges.perChannel, axis: ranges.axis, rounding };
+    const attrs: ClipqQuantizeAttrs = {
+      bits,
+      narrowRange,
+      perChannel: ranges.perChannel,
+      axis: ranges.axis,
+      rounding,
+    };
     const inputs = { x: $x, min: tensor1d(mins), max: tensor1d(maxs) };
-    const out = engine().runKernel(ClipqQuantize, inputs, attrs as unknown as Record<string, never>) as Tensor;
+    const out = engine().runKernel(
+      ClipqQuantize,
+      inputs,
+      attrs as unknown as Record<string, never>,
+    ) as Tensor;
     return { out, mins, maxs, perChannel: ranges.perChannel, axis: ranges.axis };
   });
   const { scale, zeroPoint } = quantizeParamsImpl(codes.mins, codes.maxs, bits, narrowRange);

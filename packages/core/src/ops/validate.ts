@@ -2,9 +2,9 @@
  * Argument checks shared by clipq's ops. Messages name the op, the argument and its value, and are
  * built lazily, as tfjs's `util.assert` expects.
  */
-import { type Tensor, type TensorLike, scalar, util } from '@tensorflow/tfjs-core';
-import { toTensor } from './convert.js';
+import { scalar, type Tensor, type TensorLike, util } from '@tensorflow/tfjs-core';
 import { checkRangesEnabled } from '../flags.js';
+import { toTensor } from './convert.js';
 
 export function assertBits(opName: string, bits: number): void {
   util.assert(
@@ -16,7 +16,8 @@ export function assertBits(opName: string, bits: number): void {
 export function normalizeAxis(opName: string, axis: number, rank: number): number {
   util.assert(
     Number.isInteger(axis) && axis >= -rank && axis < rank,
-    () => `${opName}: axis must be an integer in [${-rank}, ${rank - 1}] for rank ${rank}, got ${axis}`,
+    () =>
+      `${opName}: axis must be an integer in [${-rank}, ${rank - 1}] for rank ${rank}, got ${axis}`,
   );
   return axis < 0 ? axis + rank : axis;
 }
@@ -49,11 +50,13 @@ export function resolveRanges(
   const $max = toRangeTensor(max, 'max', opName);
   util.assert(
     $min.rank <= 1 && $max.rank <= 1,
-    () => `${opName}: min and max must be scalars or 1-D, got shapes [${$min.shape}] and [${$max.shape}]`,
+    () =>
+      `${opName}: min and max must be scalars or 1-D, got shapes [${$min.shape}] and [${$max.shape}]`,
   );
   util.assert(
     util.arraysEqual($min.shape, $max.shape),
-    () => `${opName}: min and max must have the same shape, got [${$min.shape}] and [${$max.shape}]`,
+    () =>
+      `${opName}: min and max must have the same shape, got [${$min.shape}] and [${$max.shape}]`,
   );
   const rank = xShape.length;
   const perChannel = $min.rank === 1 && ($min.size > 1 || axisOption != null);
@@ -68,7 +71,10 @@ export function resolveRanges(
         `along axis ${axis} (x shape [${xShape}])`,
     );
   } else {
-    util.assert($min.size === 1, () => `${opName}: min must have one element, got shape [${$min.shape}]`);
+    util.assert(
+      $min.size === 1,
+      () => `${opName}: min must have one element, got shape [${$min.shape}]`,
+    );
     if (axisOption != null) normalizeAxis(opName, axisOption, rank);
   }
   if (checkRangesEnabled()) assertRangeValues(opName, $min, $max);
@@ -85,6 +91,9 @@ export function assertRangeValues(opName: string, $min: Tensor, $max: Tensor): v
     const where = mins.length > 1 ? `[${c}]` : '';
     util.assert(Number.isFinite(lo), () => `${opName}: min${where} must be finite, got ${lo}`);
     util.assert(Number.isFinite(hi), () => `${opName}: max${where} must be finite, got ${hi}`);
-    util.assert(lo <= hi, () => `${opName}: min${where} must be ≤ max${where}, got min=${lo} > max=${hi}`);
+    util.assert(
+      lo <= hi,
+      () => `${opName}: min${where} must be ≤ max${where}, got min=${lo} > max=${hi}`,
+    );
   }
 }

@@ -42,7 +42,8 @@ function channelValues(x: Tensor, axisOption: number | null | undefined, method:
   if (x.dtype !== 'float32' && x.dtype !== 'int32') {
     throw new Error(`${method}: observed tensors must be numeric, got dtype ${x.dtype}`);
   }
-  if (x.size === 0) throw new Error(`${method}: cannot observe an empty tensor (shape [${x.shape}])`);
+  if (x.size === 0)
+    throw new Error(`${method}: cannot observe an empty tensor (shape [${x.shape}])`);
   const axis = axisOption == null ? null : normalizeAxis(method, axisOption, x.rank);
   const layout = channelLayout(x.shape, axis !== null, axis ?? 0);
   const data = x.dataSync();
@@ -91,7 +92,7 @@ abstract class BaseObserver implements RangeObserver {
     this.axis = axis;
     this.lo ??= new Float64Array(channels.length);
     this.hi ??= new Float64Array(channels.length);
-    channels.forEach((values, c) => this.observe(c, values));
+    for (let c = 0; c < channels.length; c++) this.observe(c, channels[c]!);
     this.batches++;
   }
 
@@ -149,7 +150,8 @@ class PercentileObserver extends BaseObserver {
   protected observe(c: number, values: Float32Array): void {
     extremes(values, this.method);
     const sorted = Float32Array.from(values).sort();
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
+    const at = (q: number) =>
+      sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))]!;
     const lo = Math.min(0, at(1 - this.p / 100));
     const hi = Math.max(0, at(this.p / 100));
     // Running mean of the per-batch percentiles.
@@ -185,7 +187,8 @@ class MseObserver extends BaseObserver {
     const [lo, hi] = extremes(values, this.method);
     this.lo![c] = Math.min(this.lo![c]!, lo);
     this.hi![c] = Math.max(this.hi![c]!, hi);
-    (this.samples[c] ??= []).push(values);
+    this.samples[c] ??= [];
+    this.samples[c].push(values);
   }
 
   override result(): ObservedRange {

@@ -4,12 +4,12 @@
  * A tfjs-layers constraint for [2] / [2, C] range weights.
  */
 import {
-  type Tensor,
   add,
   maximum,
   minimum,
   serialization,
   stack,
+  type Tensor,
   tidy,
   util,
 } from '@tensorflow/tfjs-core';

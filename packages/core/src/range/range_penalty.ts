@@ -5,7 +5,17 @@
  * Use it as a tfjs-layers regularizer on a range weight ([2] or [2, C]), or add `penalty.between(min,
  * max)` to a custom loss.
  */
-import { type Scalar, type Tensor, mul, serialization, square, sub, sum, tidy, util } from '@tensorflow/tfjs-core';
+import {
+  mul,
+  type Scalar,
+  serialization,
+  square,
+  sub,
+  sum,
+  type Tensor,
+  tidy,
+  util,
+} from '@tensorflow/tfjs-core';
 import { splitRange } from './range_weight.js';
 
 export interface RangePenaltyConfig {

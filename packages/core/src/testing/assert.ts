@@ -17,13 +17,19 @@ export function assertClose(
     const e = expected[i]!;
     if (Number.isNaN(e) && Number.isNaN(a)) continue;
     if (!(Math.abs(a - e) <= tolerance.absolute + tolerance.relative * Math.abs(e))) {
-      throw new Error(`${what}[${i}]: got ${a}, expected ${e} (tolerance ${tolerance.absolute} + ${tolerance.relative}·|e|)`);
+      throw new Error(
+        `${what}[${i}]: got ${a}, expected ${e} (tolerance ${tolerance.absolute} + ${tolerance.relative}·|e|)`,
+      );
     }
   }
 }
 
 /** Bit-for-bit equality (integers, or float32 values that must be identical). */
-export function assertExact(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+export function assertExact(
+  actual: ArrayLike<number>,
+  expected: ArrayLike<number>,
+  what: string,
+): void {
   if (actual.length !== expected.length) {
     throw new Error(`${what}: length ${actual.length}, expected ${expected.length}`);
   }

@@ -6,7 +6,10 @@ export interface ConformanceCase {
   run(): Promise<void>;
 }
 
-export async function onBackend(backendName: string, body: () => void | Promise<void>): Promise<void> {
+export async function onBackend(
+  backendName: string,
+  body: () => void | Promise<void>,
+): Promise<void> {
   if (getBackend() !== backendName) {
     const ok = await setBackend(backendName);
     if (!ok || getBackend() !== backendName) {

@@ -3,9 +3,9 @@
  * `data/fake-quant.json` (TF-exact vectors) plus per-channel cases stacked from those vectors and a
  * seeded random sweep checked against the pure Impl.
  */
-import { type Tensor, grads, stack, tensor, tensor1d, transpose } from '@tensorflow/tfjs-core';
-import { fakeQuantImpl } from '../impl/fake_quant_impl.js';
+import { grads, stack, type Tensor, tensor, tensor1d, transpose } from '@tensorflow/tfjs-core';
 import { fakeQuantGradImpl } from '../impl/fake_quant_grad_impl.js';
+import { fakeQuantImpl } from '../impl/fake_quant_impl.js';
 import { channelLayout } from '../impl/layout.js';
 import type { RangeGradient, Rounding } from '../kernel_names.js';
 import { type FakeQuantOptions, fakeQuant } from '../ops/fake_quant.js';
@@ -21,10 +21,9 @@ interface GradExpectation {
 }
 
 function gradOf(x: Tensor, min: Tensor, max: Tensor, dy: Tensor, options: FakeQuantOptions) {
-  const [dx, dmin, dmax] = grads((a: Tensor, lo: Tensor, hi: Tensor) => fakeQuant(a, lo, hi, options))(
-    [x, min, max],
-    dy,
-  ) as [Tensor, Tensor, Tensor];
+  const [dx, dmin, dmax] = grads((a: Tensor, lo: Tensor, hi: Tensor) =>
+    fakeQuant(a, lo, hi, options),
+  )([x, min, max], dy) as [Tensor, Tensor, Tensor];
   return { dx: dx.dataSync(), dmin: dmin.dataSync(), dmax: dmax.dataSync() };
 }
 
@@ -52,13 +51,28 @@ function perChannelCases(backend: string): ConformanceCase[] {
     const group = forward.filter((c) => c.narrowRange === narrowRange && c.bits === 8);
     for (const axis of [0, 1, -1]) {
       cases.push(
-        caseOn(backend, `forward per-channel: ${group.length} channels, narrow=${narrowRange}, axis ${axis}`, () => {
-          const channelAxis = axis === 0 ? 0 : 1;
-          const x = stack(group.map((c) => tensor1d(c.x)), channelAxis);
-          const expected = stack(group.map((c) => tensor1d(c.expected)), channelAxis);
-          const y = fakeQuant(x, group.map((c) => c.min), group.map((c) => c.max), { narrowRange, axis });
-          assertClose(y.dataSync(), expected.dataSync(), 'per-channel forward');
-        }),
+        caseOn(
+          backend,
+          `forward per-channel: ${group.length} channels, narrow=${narrowRange}, axis ${axis}`,
+          () => {
+            const channelAxis = axis === 0 ? 0 : 1;
+            const x = stack(
+              group.map((c) => tensor1d(c.x)),
+              channelAxis,
+            );
+            const expected = stack(
+              group.map((c) => tensor1d(c.expected)),
+              channelAxis,
+            );
+            const y = fakeQuant(
+              x,
+              group.map((c) => c.min),
+              group.map((c) => c.max),
+              { narrowRange, axis },
+            );
+            assertClose(y.dataSync(), expected.dataSync(), 'per-channel forward');
+          },
+        ),
       );
     }
   }
@@ -68,22 +82,41 @@ function perChannelCases(backend: string): ConformanceCase[] {
   for (const c of vectors.gradient) {
     for (const mode of ['clip', 'full'] as const) {
       cases.push(
-        caseOn(backend, `gradient ${mode} per-channel: ${c.id} at scales ${scales}, rank 3, axis 1`, () => {
-          // [2, C, 3]: channel j holds the case's 6 values, scaled, split over axes 0 and 2.
-          const lay = (values: number[]) =>
-            transpose(tensor(scales.map((s) => [values.slice(0, 3), values.slice(3)].map((h) => h.map((v) => v * s)))), [1, 0, 2]);
-          const expected = mode === 'clip' ? c.expectedClip : c.expectedFull;
-          const g = gradOf(
-            lay(c.x),
-            tensor1d(scales.map((s) => c.min * s)),
-            tensor1d(scales.map((s) => c.max * s)),
-            lay(c.dy),
-            { bits: c.bits, narrowRange: c.narrowRange, rangeGradient: mode, axis: 1 },
-          );
-          assertClose(g.dx, lay(expected.dx).dataSync(), `${c.id} per-channel dx`);
-          assertClose(g.dmin, scales.map((s) => expected.dmin * s), `${c.id} per-channel dmin`);
-          assertClose(g.dmax, scales.map((s) => expected.dmax * s), `${c.id} per-channel dmax`);
-        }),
+        caseOn(
+          backend,
+          `gradient ${mode} per-channel: ${c.id} at scales ${scales}, rank 3, axis 1`,
+          () => {
+            // [2, C, 3]: channel j holds the case's 6 values, scaled, split over axes 0 and 2.
+            const lay = (values: number[]) =>
+              transpose(
+                tensor(
+                  scales.map((s) =>
+                    [values.slice(0, 3), values.slice(3)].map((h) => h.map((v) => v * s)),
+                  ),
+                ),
+                [1, 0, 2],
+              );
+            const expected = mode === 'clip' ? c.expectedClip : c.expectedFull;
+            const g = gradOf(
+              lay(c.x),
+              tensor1d(scales.map((s) => c.min * s)),
+              tensor1d(scales.map((s) => c.max * s)),
+              lay(c.dy),
+              { bits: c.bits, narrowRange: c.narrowRange, rangeGradient: mode, axis: 1 },
+            );
+            assertClose(g.dx, lay(expected.dx).dataSync(), `${c.id} per-channel dx`);
+            assertClose(
+              g.dmin,
+              scales.map((s) => expected.dmin * s),
+              `${c.id} per-channel dmin`,
+            );
+            assertClose(
+              g.dmax,
+              scales.map((s) => expected.dmax * s),
+              `${c.id} per-channel dmax`,
+            );
+          },
+        ),
       );
     }
   }
@@ -115,7 +148,13 @@ function randomCases(backend: string, count: number): ConformanceCase[] {
         const size = shape[0]! * shape[1]! * shape[2]!;
         const x = Float32Array.from({ length: size }, () => (r() - 0.5) * 30);
         const dy = Float32Array.from({ length: size }, () => r() - 0.5);
-        const options: FakeQuantOptions = { bits, narrowRange, rounding, rangeGradient, gradScale: 0.5 };
+        const options: FakeQuantOptions = {
+          bits,
+          narrowRange,
+          rounding,
+          rangeGradient,
+          gradScale: 0.5,
+        };
         if (axis !== undefined) options.axis = axis;
         const min = axis === undefined ? tensor(mins[0]!) : tensor1d(mins);
         const max = axis === undefined ? tensor(maxs[0]!) : tensor1d(maxs);
@@ -123,7 +162,18 @@ function randomCases(backend: string, count: number): ConformanceCase[] {
         const layout = channelLayout(shape, axis !== undefined, axis ?? 0);
         const expectedY = fakeQuantImpl(x, mins, maxs, layout, bits, narrowRange, rounding);
         assertClose(fakeQuant(xT, min, max, options).dataSync(), expectedY, `seed ${seed} forward`);
-        const expected = fakeQuantGradImpl(dy, x, mins, maxs, layout, bits, narrowRange, rounding, rangeGradient, 0.5);
+        const expected = fakeQuantGradImpl(
+          dy,
+          x,
+          mins,
+          maxs,
+          layout,
+          bits,
+          narrowRange,
+          rounding,
+          rangeGradient,
+          0.5,
+        );
         const g = gradOf(xT, min, max, tensor(dy, shape), options);
         assertClose(g.dx, expected.dx, `seed ${seed} dx`);
         const sumTolerance = { absolute: 1e-4, relative: 1e-4 };
@@ -136,43 +186,88 @@ function randomCases(backend: string, count: number): ConformanceCase[] {
 }
 
 /** Every fake-quant conformance case, to be run on `backendName`. */
-export function fakeQuantConformanceCases(backendName: string, options: { randomCases?: number } = {}): ConformanceCase[] {
+export function fakeQuantConformanceCases(
+  backendName: string,
+  options: { randomCases?: number } = {},
+): ConformanceCase[] {
   const cases: ConformanceCase[] = [];
   for (const c of vectors.nudge) {
     cases.push(
-      caseOn(backendName, `nudge: ${c.id} [${c.min}, ${c.max}] bits=${c.bits} narrow=${c.narrowRange}`, () => {
-        const p = quantParams(c.min, c.max, { bits: c.bits, narrowRange: c.narrowRange });
-        assertClose([p.scale, p.nudgedMin, p.nudgedMax], [c.expected.scale, c.expected.nudgedMin, c.expected.nudgedMax], c.id);
-        if (p.zeroPoint !== c.expected.zeroPoint) {
-          throw new Error(`${c.id}: zeroPoint ${p.zeroPoint}, expected ${c.expected.zeroPoint}`);
-        }
-        // The op must reproduce the nudged endpoints exactly.
-        const y = fakeQuant(tensor1d([c.min - 1e3, 0, c.max + 1e3]), c.min, c.max, { bits: c.bits, narrowRange: c.narrowRange });
-        assertClose(y.dataSync(), [c.expected.nudgedMin, 0, c.expected.nudgedMax], `${c.id} endpoints`);
-      }),
+      caseOn(
+        backendName,
+        `nudge: ${c.id} [${c.min}, ${c.max}] bits=${c.bits} narrow=${c.narrowRange}`,
+        () => {
+          const p = quantParams(c.min, c.max, { bits: c.bits, narrowRange: c.narrowRange });
+          assertClose(
+            [p.scale, p.nudgedMin, p.nudgedMax],
+            [c.expected.scale, c.expected.nudgedMin, c.expected.nudgedMax],
+            c.id,
+          );
+          if (p.zeroPoint !== c.expected.zeroPoint) {
+            throw new Error(`${c.id}: zeroPoint ${p.zeroPoint}, expected ${c.expected.zeroPoint}`);
+          }
+          // The op must reproduce the nudged endpoints exactly.
+          const y = fakeQuant(tensor1d([c.min - 1e3, 0, c.max + 1e3]), c.min, c.max, {
+            bits: c.bits,
+            narrowRange: c.narrowRange,
+          });
+          assertClose(
+            y.dataSync(),
+            [c.expected.nudgedMin, 0, c.expected.nudgedMax],
+            `${c.id} endpoints`,
+          );
+        },
+      ),
     );
   }
   for (const c of vectors.forward) {
     cases.push(
-      caseOn(backendName, `forward: ${c.id} [${c.min}, ${c.max}] bits=${c.bits} narrow=${c.narrowRange}`, () => {
-        const y = fakeQuant(tensor1d(c.x), c.min, c.max, { bits: c.bits, narrowRange: c.narrowRange });
-        assertClose(y.dataSync(), c.expected, c.id);
-      }),
+      caseOn(
+        backendName,
+        `forward: ${c.id} [${c.min}, ${c.max}] bits=${c.bits} narrow=${c.narrowRange}`,
+        () => {
+          const y = fakeQuant(tensor1d(c.x), c.min, c.max, {
+            bits: c.bits,
+            narrowRange: c.narrowRange,
+          });
+          assertClose(y.dataSync(), c.expected, c.id);
+        },
+      ),
     );
   }
   for (const c of vectors.generator11) {
     cases.push(
-      caseOn(backendName, `11-point forward: ${c.id} [${c.min}, ${c.max}] narrow=${c.narrowRange}`, () => {
-        const y = fakeQuant(tensor1d(c.x), c.min, c.max, { bits: c.bits, narrowRange: c.narrowRange });
-        assertClose(y.dataSync(), c.expected, c.id);
-      }),
+      caseOn(
+        backendName,
+        `11-point forward: ${c.id} [${c.min}, ${c.max}] narrow=${c.narrowRange}`,
+        () => {
+          const y = fakeQuant(tensor1d(c.x), c.min, c.max, {
+            bits: c.bits,
+            narrowRange: c.narrowRange,
+          });
+          assertClose(y.dataSync(), c.expected, c.id);
+        },
+      ),
     );
     cases.push(checkGrad(backendName, `11-point ${c.id}`, c, 'clip', c.expectedClipGrad));
     cases.push(
       caseOn(backendName, `gradient full: 11-point ${c.id} (vs Impl)`, () => {
         const layout = channelLayout([c.x.length], false, 0);
-        const e = fakeQuantGradImpl(Float32Array.from(c.dy), Float32Array.from(c.x), [c.min], [c.max], layout, c.bits, c.narrowRange, 'half-up', 'full');
-        const g = gradOf(tensor1d(c.x), tensor(c.min), tensor(c.max), tensor1d(c.dy), { bits: c.bits, narrowRange: c.narrowRange });
+        const e = fakeQuantGradImpl(
+          Float32Array.from(c.dy),
+          Float32Array.from(c.x),
+          [c.min],
+          [c.max],
+          layout,
+          c.bits,
+          c.narrowRange,
+          'half-up',
+          'full',
+        );
+        const g = gradOf(tensor1d(c.x), tensor(c.min), tensor(c.max), tensor1d(c.dy), {
+          bits: c.bits,
+          narrowRange: c.narrowRange,
+        });
         assertClose(g.dx, e.dx, `${c.id} dx`);
         assertClose(g.dmin, e.dmin, `${c.id} dmin`);
         assertClose(g.dmax, e.dmax, `${c.id} dmax`);

@@ -3,12 +3,18 @@
  * `{name, run}`; `run()` switches tfjs to the named backend and throws on any mismatch, so the suite
  * works under vitest in Node and inside a browser page alike.
  */
-export { fakeQuantConformanceCases } from './fake_quant_cases.js';
-export { int8ConformanceCases, makeMatMulOperands, MATMUL_CASES, randomCodes } from './int8_cases.js';
-export type { MatMulCase } from './int8_cases.js';
+
+export { assertClose, assertExact, rng, TOLERANCE } from './assert.js';
 export type { ConformanceCase } from './backend.js';
 export { onBackend } from './backend.js';
-export { assertClose, assertExact, rng, TOLERANCE } from './assert.js';
+export { fakeQuantConformanceCases } from './fake_quant_cases.js';
+export type { MatMulCase } from './int8_cases.js';
+export {
+  int8ConformanceCases,
+  MATMUL_CASES,
+  makeMatMulOperands,
+  randomCodes,
+} from './int8_cases.js';
 
 import type { ConformanceCase } from './backend.js';
 

@@ -19,9 +19,17 @@ import { assertExact, rng } from './assert.js';
 import { type ConformanceCase, caseOn } from './backend.js';
 
 /** Random codes in the grid, with the first and last entries forced to the edge codes. */
-export function randomCodes(r: () => number, size: number, bits: number, narrowRange: boolean): Int32Array {
+export function randomCodes(
+  r: () => number,
+  size: number,
+  bits: number,
+  narrowRange: boolean,
+): Int32Array {
   const { codeMin, codeMax } = codeRange(bits, narrowRange);
-  const codes = Int32Array.from({ length: size }, () => codeMin + Math.floor(r() * (codeMax - codeMin + 1)));
+  const codes = Int32Array.from(
+    { length: size },
+    () => codeMin + Math.floor(r() * (codeMax - codeMin + 1)),
+  );
   if (size > 0) codes[0] = codeMin;
   if (size > 1) codes[size - 1] = codeMax;
   return codes;
@@ -46,7 +54,16 @@ export const MATMUL_CASES: MatMulCase[] = [
   { M: 5, K: 129, N: 17, perChannel: false, transposeB: true, activation: 'linear', bias: true },
   { M: 17, K: 300, N: 31, perChannel: true, transposeB: false, activation: 'linear', bias: false },
   { M: 2, K: 4096, N: 6, perChannel: true, transposeB: false, activation: 'linear', bias: false },
-  { M: 9, K: 4096, N: 4, perChannel: false, transposeB: true, activation: 'linear', bias: false, edgeOnly: true },
+  {
+    M: 9,
+    K: 4096,
+    N: 4,
+    perChannel: false,
+    transposeB: true,
+    activation: 'linear',
+    bias: false,
+    edgeOnly: true,
+  },
   { M: 64, K: 96, N: 40, perChannel: true, transposeB: false, activation: 'relu', bias: true },
 ];
 
@@ -56,15 +73,20 @@ export function makeMatMulOperands(c: MatMulCase, seed: number) {
   const aCodes = randomCodes(r, c.M * c.K, 8, false);
   const bCodes = randomCodes(r, c.K * c.N, 8, false);
   if (c.edgeOnly) {
-    aCodes.forEach((_, i) => (aCodes[i] = r() < 0.5 ? -128 : 127));
-    bCodes.forEach((_, i) => (bCodes[i] = r() < 0.5 ? -128 : 127));
+    for (const codes of [aCodes, bCodes]) {
+      for (let i = 0; i < codes.length; i++) codes[i] = r() < 0.5 ? -128 : 127;
+    }
   }
   const aZeroPoint = c.edgeOnly ? 127 : -128 + Math.floor(r() * 256);
   const channels = c.perChannel ? c.N : 1;
-  const bZeroPoint = Int32Array.from({ length: channels }, () => (c.edgeOnly ? -128 : -20 + Math.floor(r() * 41)));
+  const bZeroPoint = Int32Array.from({ length: channels }, () =>
+    c.edgeOnly ? -128 : -20 + Math.floor(r() * 41),
+  );
   const bScale = Float32Array.from({ length: channels }, () => Math.fround(1e-3 + r() * 0.05));
   const aScale = Math.fround(0.01 + r() * 0.1);
-  const bias = c.bias ? Float32Array.from({ length: c.N }, () => Math.fround((r() - 0.5) * 4)) : null;
+  const bias = c.bias
+    ? Float32Array.from({ length: c.N }, () => Math.fround((r() - 0.5) * 4))
+    : null;
   const a = new QuantizedTensor(tensor(aCodes, [c.M, c.K], 'int32'), {
     scale: Float32Array.of(aScale),
     zeroPoint: Int32Array.of(aZeroPoint),
@@ -98,7 +120,11 @@ export function makeMatMulOperands(c: MatMulCase, seed: number) {
 }
 
 function describeCase(c: MatMulCase): string {
-  const parts = [`${c.M}x${c.K}x${c.N}`, c.perChannel ? 'per-channel B' : 'per-tensor B', c.activation];
+  const parts = [
+    `${c.M}x${c.K}x${c.N}`,
+    c.perChannel ? 'per-channel B' : 'per-tensor B',
+    c.activation,
+  ];
   if (c.transposeB) parts.push('transposeB');
   if (c.bias) parts.push('bias');
   if (c.edgeOnly) parts.push('edge codes only');
@@ -136,7 +162,18 @@ function quantizeCases(backend: string, count: number): ConformanceCase[] {
         assertExact(q.scale, expected.scale, `seed ${seed} scale`);
         assertExact(q.zeroPoint, expected.zeroPoint, `seed ${seed} zeroPoint`);
         const y = dequantize(q).dataSync();
-        assertExact(y, dequantizeImpl(expected.codes, expected.scale, expected.zeroPoint, layout, bits, narrowRange), `seed ${seed} dequantize`);
+        assertExact(
+          y,
+          dequantizeImpl(
+            expected.codes,
+            expected.scale,
+            expected.zeroPoint,
+            layout,
+            bits,
+            narrowRange,
+          ),
+          `seed ${seed} dequantize`,
+        );
         const options = { bits, narrowRange, ...(axis === undefined ? {} : { axis }) };
         const fq = fakeQuant(
           tensor(x, shape),
@@ -168,7 +205,11 @@ function errorCases(backend: string): ConformanceCase[] {
     caseOn(backend, 'matMulInt8 errors: mismatched K, per-channel a, disposed operands', () => {
       const { a, b } = makeMatMulOperands(MATMUL_CASES[1]!, 7);
       const other = makeMatMulOperands({ ...MATMUL_CASES[1]!, K: 34 }, 8);
-      expectThrow(() => matMulInt8(a, other.b), /matMulInt8: inner dimensions differ/, 'mismatched K');
+      expectThrow(
+        () => matMulInt8(a, other.b),
+        /matMulInt8: inner dimensions differ/,
+        'mismatched K',
+      );
       const perChannelA = new QuantizedTensor(a.codes.clone(), {
         scale: new Float32Array(a.shape[0]!).fill(0.1),
         zeroPoint: new Int32Array(a.shape[0]!),
@@ -176,31 +217,60 @@ function errorCases(backend: string): ConformanceCase[] {
         bits: 8,
         narrowRange: false,
       });
-      expectThrow(() => matMulInt8(perChannelA, b), /matMulInt8: a must be quantized per tensor/, 'per-channel a');
+      expectThrow(
+        () => matMulInt8(perChannelA, b),
+        /matMulInt8: a must be quantized per tensor/,
+        'per-channel a',
+      );
       b.dispose();
       expectThrow(() => matMulInt8(a, b), /disposed/, 'disposed b');
       for (const t of [a, other.a, other.b, perChannelA]) t.dispose();
     }),
     caseOn(backend, 'QuantizedTensor.fromCodes errors: codes outside bits, non-int32 codes', () => {
-      const spec = { scale: Float32Array.of(1), zeroPoint: Int32Array.of(0), axis: null, bits: 4, narrowRange: false };
-      expectThrow(() => QuantizedTensor.fromCodes(tensor([1, 9], [2], 'int32'), spec), /code 9 at flat index 1 is outside \[-8, 7\]/, 'code range');
-      expectThrow(() => QuantizedTensor.fromCodes(tensor([1, 2], [2], 'float32'), spec), /codes must be an int32 tensor, got dtype float32/, 'dtype');
+      const spec = {
+        scale: Float32Array.of(1),
+        zeroPoint: Int32Array.of(0),
+        axis: null,
+        bits: 4,
+        narrowRange: false,
+      };
+      expectThrow(
+        () => QuantizedTensor.fromCodes(tensor([1, 9], [2], 'int32'), spec),
+        /code 9 at flat index 1 is outside \[-8, 7\]/,
+        'code range',
+      );
+      expectThrow(
+        () => QuantizedTensor.fromCodes(tensor([1, 2], [2], 'float32'), spec),
+        /codes must be an int32 tensor, got dtype float32/,
+        'dtype',
+      );
     }),
   ];
 }
 
 /** Every int8 conformance case, to be run on `backendName`. */
-export function int8ConformanceCases(backendName: string, options: { randomCases?: number } = {}): ConformanceCase[] {
+export function int8ConformanceCases(
+  backendName: string,
+  options: { randomCases?: number } = {},
+): ConformanceCase[] {
   const cases = quantizeCases(backendName, options.randomCases ?? 12);
   MATMUL_CASES.forEach((c, i) => {
     cases.push(
       caseOn(backendName, `matMulInt8 exact vs integer reference: ${describeCase(c)}`, () => {
         const { a, b, bias, expected } = makeMatMulOperands(c, 100 + i);
-        const options = { activation: c.activation, transposeB: c.transposeB, ...(bias ? { bias } : {}) };
+        const options = {
+          activation: c.activation,
+          transposeB: c.transposeB,
+          ...(bias ? { bias } : {}),
+        };
         const out: Tensor = matMulInt8(a, b, options);
         assertExact(out.dataSync(), expected, describeCase(c));
         // A second call must hit any packed-weight cache and give the same result.
-        assertExact(matMulInt8(a, b, options).dataSync(), expected, `${describeCase(c)} (cached B)`);
+        assertExact(
+          matMulInt8(a, b, options).dataSync(),
+          expected,
+          `${describeCase(c)} (cached B)`,
+        );
         a.dispose();
         b.dispose();
       }),
