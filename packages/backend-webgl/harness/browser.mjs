@@ -39,7 +39,8 @@ export function browserSkipReason() {
   const path = chromiumPath();
   if (existsSync(path)) return null;
   const reason = `Chromium not found at ${path}; install with apt-get install -y chromium (or set CHROMIUM_PATH)`;
-  if (process.env.CI === 'true') throw new Error(`browser tests cannot run with CI=true: ${reason}`);
+  if (process.env.CI === 'true')
+    throw new Error(`browser tests cannot run with CI=true: ${reason}`);
   return reason;
 }
 
@@ -65,7 +66,8 @@ async function bundle(entry) {
   return result.outputFiles[0].text;
 }
 
-const PAGE = '<!doctype html><meta charset="utf-8"><title>clipq</title><script type="module" src="/app.js"></script>';
+const PAGE =
+  '<!doctype html><meta charset="utf-8"><title>clipq</title><script type="module" src="/app.js"></script>';
 
 async function serve(appSource) {
   const wasmDir = wasmDirectory();
@@ -116,9 +118,13 @@ export async function openPage(name, { timeoutMs = 90_000 } = {}) {
     page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
     const { port } = server.address();
     await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => globalThis.__clipq?.ready === true || globalThis.__clipq?.error, null, {
-      timeout: timeoutMs,
-    });
+    await page.waitForFunction(
+      () => globalThis.__clipq?.ready === true || globalThis.__clipq?.error,
+      null,
+      {
+        timeout: timeoutMs,
+      },
+    );
     const error = await page.evaluate(() => globalThis.__clipq.error ?? null);
     if (error) throw new Error(`page setup failed: ${error}`);
     return { page, close, console: consoleLines };

@@ -21,7 +21,8 @@ export function epilogueValues(
 ): EpilogueValues {
   const scale = readValues(backend, inputs.bScale);
   const multiplier = new Float32Array(N);
-  for (let n = 0; n < N; n++) multiplier[n] = Math.fround(attrs.aScale * scale[scale.length === 1 ? 0 : n]!);
+  for (let n = 0; n < N; n++)
+    multiplier[n] = Math.fround(attrs.aScale * scale[scale.length === 1 ? 0 : n]!);
   const biasInfo = (inputs as { bias?: ClipqMatMulInt8Inputs['a'] }).bias;
   const bias = attrs.hasBias && biasInfo ? Float32Array.from(readValues(backend, biasInfo)) : null;
   return { multiplier, bias, bZeroPoint: Int32Array.from(readValues(backend, inputs.bZeroPoint)) };

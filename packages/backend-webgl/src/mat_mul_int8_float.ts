@@ -1,10 +1,10 @@
 /** ClipqMatMulInt8 through the float-texture program (WebGL1, or when the integer path cannot run). */
 import type { ClipqMatMulInt8Attrs, ClipqMatMulInt8Inputs } from '@clipq/core';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { EpilogueValues } from './mat_mul_int8_epilogue.js';
 import { ACTIVATION_CODES } from './programs/int8-epilogue-program.js';
-import { MatMulInt8FloatProgram, exactChunk } from './programs/mat-mul-int8-float-program.js';
+import { exactChunk, MatMulInt8FloatProgram } from './programs/mat-mul-int8-float-program.js';
 
 /** Codes are int8, so |code − zeroPoint| ≤ 128 + |zeroPoint|. */
 function maxCentered(zeroPoints: ArrayLike<number>): number {
@@ -21,7 +21,10 @@ export function matMulInt8Float(
   epilogue: EpilogueValues,
 ): TensorInfo {
   const { M, K, N } = dims;
-  const chunk = Math.min(K, exactChunk(maxCentered([attrs.aZeroPoint]), maxCentered(epilogue.bZeroPoint)));
+  const chunk = Math.min(
+    K,
+    exactChunk(maxCentered([attrs.aZeroPoint]), maxCentered(epilogue.bZeroPoint)),
+  );
   const perChannel = inputs.bZeroPoint.shape.length > 0 && inputs.bZeroPoint.shape[0]! > 1;
   const program = new MatMulInt8FloatProgram(M, K, N, attrs.transposeB, perChannel, chunk);
   const values = new Float32Array(2 * N);

@@ -6,9 +6,14 @@
  * Scratch textures live for one call; only the packed weights persist.
  */
 import type { ClipqMatMulInt8Attrs, ClipqMatMulInt8Inputs } from '@clipq/core';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
-import { createTexture2D, createTexture2DArray, deleteTexture, intFormats } from './gl/own_textures.js';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  createTexture2D,
+  createTexture2DArray,
+  deleteTexture,
+  intFormats,
+} from './gl/own_textures.js';
 import { rawProgram, runPass } from './gl/raw_pass.js';
 import { allocateOutput, denseTexture, gl2 } from './gl/webgl_backend.js';
 import { type EpilogueValues, interleave } from './mat_mul_int8_epilogue.js';
@@ -18,9 +23,16 @@ import { BLOCK_COLUMNS, BLOCK_ROWS, matMulInt8Source } from './programs/mat-mul-
 import { PACK_A_SOURCE } from './programs/pack-a-program.js';
 
 /** True when every texture of the integer path fits the GPU's texture size limit. */
-export function fitsIntegerPath(gl: WebGL2RenderingContext, M: number, K: number, N: number): boolean {
+export function fitsIntegerPath(
+  gl: WebGL2RenderingContext,
+  M: number,
+  K: number,
+  N: number,
+): boolean {
   const limit = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
-  return Math.ceil(K / 4) * 4 <= limit && Math.ceil(M / BLOCK_ROWS) * BLOCK_ROWS <= limit && N <= limit;
+  return (
+    Math.ceil(K / 4) * 4 <= limit && Math.ceil(M / BLOCK_ROWS) * BLOCK_ROWS <= limit && N <= limit
+  );
 }
 
 export function matMulInt8WebGL2(
@@ -51,7 +63,13 @@ export function matMulInt8WebGL2(
         width: weights.kBlocks,
         height: rowBlocks * BLOCK_ROWS,
         textures: { a: { texture: dense.texture } },
-        ints: { rows: M, depth: K, aWidth: dense.width, aOffset: dense.flatOffset, aZeroPoint: attrs.aZeroPoint },
+        ints: {
+          rows: M,
+          depth: K,
+          aWidth: dense.width,
+          aOffset: dense.flatOffset,
+          aZeroPoint: attrs.aZeroPoint,
+        },
       });
     } finally {
       dense.dispose();
@@ -80,7 +98,9 @@ export function matMulInt8WebGL2(
       ints: { kBlocks: weights.kBlocks },
     });
 
-    const scaleBias = scratchTexture(createTexture2D(gl, formats.rg32f, N, 1, interleave(epilogue, N)));
+    const scaleBias = scratchTexture(
+      createTexture2D(gl, formats.rg32f, N, 1, interleave(epilogue, N)),
+    );
     const out = allocateOutput(backend, [M, N], 'float32');
     runPass(backend, rawProgram(backend, INT8_EPILOGUE_SOURCE), {
       targets: [{ texture: out.texture }],

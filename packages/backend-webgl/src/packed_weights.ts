@@ -4,10 +4,11 @@
  * Core's `QuantizedTensor.dispose()` calls `release(dataId)`; entries whose tensor was disposed some
  * other way are swept on the next pack, so no texture outlives its codes for long.
  */
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
-import { gl2, readValues } from './gl/webgl_backend.js';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { createTexture2D, deleteTexture, intFormats } from './gl/own_textures.js';
+import { gl2, readValues } from './gl/webgl_backend.js';
 import { BLOCK_COLUMNS } from './programs/mat-mul-int8-program.js';
 
 export interface PackedB {
@@ -29,7 +30,12 @@ interface Entry extends PackedB {
 const entries = new Map<object, Entry>();
 
 /** Lays B out as texel (nb, k) = b[k, 4nb..4nb+3], from [K,N] or (transposeB) [N,K] codes. */
-export function packB(codes: ArrayLike<number>, K: number, N: number, transposeB: boolean): Int8Array {
+export function packB(
+  codes: ArrayLike<number>,
+  K: number,
+  N: number,
+  transposeB: boolean,
+): Int8Array {
   const columnBlocks = Math.ceil(N / BLOCK_COLUMNS);
   const rows = Math.ceil(K / 4) * 4;
   const packed = new Int8Array(rows * columnBlocks * 4);
@@ -74,7 +80,16 @@ export function packedB(
   const kBlocks = Math.ceil(K / 4);
   const data = packB(readValues(backend, b), K, N, transposeB);
   const texture = createTexture2D(gl, intFormats(gl).rgba8i, columnBlocks, kBlocks * 4, data);
-  const entry: Entry = { backend, texture, columnBlocks, kBlocks, K, N, transposeB, bytes: data.byteLength };
+  const entry: Entry = {
+    backend,
+    texture,
+    columnBlocks,
+    kBlocks,
+    K,
+    N,
+    transposeB,
+    bytes: data.byteLength,
+  };
   entries.set(b.dataId, entry);
   return entry;
 }

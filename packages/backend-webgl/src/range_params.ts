@@ -5,8 +5,8 @@
  * params tensor (per channel): scale, nudgedMin, nudgedMax, and the signed code of the zero point.
  */
 import { codeOffset, quantParamsImpl } from '@clipq/core';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { readValues } from './gl/webgl_backend.js';
 
 export interface RangeParams {

@@ -24,6 +24,7 @@ type CacheRegistrar = (cache: typeof webglPackedWeightCache) => void;
 
 export function registerClipqWebglKernels(): void {
   for (const config of webglKernelConfigs) core.registerKernelOverride(config);
-  const register = (core as unknown as { registerPackedWeightCache?: CacheRegistrar }).registerPackedWeightCache;
+  const register = (core as unknown as { registerPackedWeightCache?: CacheRegistrar })
+    .registerPackedWeightCache;
   register?.(webglPackedWeightCache);
 }

@@ -2,13 +2,14 @@
  * WebGL-specific in-page checks beyond the shared conformance suite: registration, GL errors after
  * every clipq kernel, texture leaks, and int8 results identical across webgl (both paths) and cpu.
  */
+
+import { isKernelRegistered, matMulInt8, quantize } from '@clipq/core';
 import {
-  type MatMulCase,
-  MATMUL_CASES,
   assertExact,
+  MATMUL_CASES,
+  type MatMulCase,
   makeMatMulOperands,
 } from '@clipq/core/testing';
-import { isKernelRegistered, matMulInt8, quantize } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { ownTextureStats, webglKernelConfigs, webglPackedWeightCache } from '../../src/base.js';
 import { tf } from './setup.js';
@@ -37,7 +38,8 @@ export function instrumentKernels(): void {
       kernelFunc: (args) => {
         const out = config.kernelFunc(args);
         const error = webglContext().getError();
-        if (error !== 0) throw new Error(`${config.kernelName}: gl.getError() = 0x${error.toString(16)}`);
+        if (error !== 0)
+          throw new Error(`${config.kernelName}: gl.getError() = 0x${error.toString(16)}`);
         kernelCalls.set(config.kernelName, (kernelCalls.get(config.kernelName) ?? 0) + 1);
         return out;
       },
@@ -48,18 +50,22 @@ export function instrumentKernels(): void {
 async function matMulOn(backend: string, c: MatMulCase, seed: number): Promise<Float32Array> {
   await tf.setBackend(backend);
   const { a, b, bias } = makeMatMulOperands(c, seed);
-  const out = matMulInt8(a, b, { activation: c.activation, transposeB: c.transposeB, ...(bias ? { bias } : {}) });
+  const out = matMulInt8(a, b, {
+    activation: c.activation,
+    transposeB: c.transposeB,
+    ...(bias ? { bias } : {}),
+  });
   const values = (await out.data()) as Float32Array;
   out.dispose();
   a.dispose();
   b.dispose();
-  bias?.dispose?.();
   return values;
 }
 
 function textureCounts() {
   const backend = tf.findBackend('webgl') as MathBackendWebGL;
-  const manager = (backend as unknown as { textureManager: { getNumUsedTextures(): number } }).textureManager;
+  const manager = (backend as unknown as { textureManager: { getNumUsedTextures(): number } })
+    .textureManager;
   return {
     clipq: ownTextureStats().textures,
     tfjsUsed: manager.getNumUsedTextures(),
@@ -70,7 +76,16 @@ function textureCounts() {
 
 const EXTRA_SHAPES: MatMulCase[] = [
   { M: 64, K: 1024, N: 256, perChannel: true, transposeB: false, activation: 'linear', bias: true },
-  { M: 13, K: 8192, N: 12, perChannel: false, transposeB: true, activation: 'relu', bias: false, edgeOnly: true },
+  {
+    M: 13,
+    K: 8192,
+    N: 12,
+    perChannel: false,
+    transposeB: true,
+    activation: 'relu',
+    bias: false,
+    edgeOnly: true,
+  },
 ];
 
 export function webglChecks(): PageCase[] {
@@ -81,7 +96,8 @@ export function webglChecks(): PageCase[] {
       name: 'importing @clipq/backend-webgl registers all five kernels for webgl',
       run() {
         for (const config of webglKernelConfigs) {
-          if (!registeredAtImport.get(config.kernelName)) throw new Error(`${config.kernelName} not registered`);
+          if (!registeredAtImport.get(config.kernelName))
+            throw new Error(`${config.kernelName} not registered`);
         }
       },
     },
@@ -98,15 +114,19 @@ export function webglChecks(): PageCase[] {
         await out.data();
         const during = textureCounts();
         if (during.clipq !== before.clipq + 1 || during.packedBytes <= before.packedBytes) {
-          throw new Error(`expected one packed B texture, counts ${JSON.stringify({ before, during })}`);
+          throw new Error(
+            `expected one packed B texture, counts ${JSON.stringify({ before, during })}`,
+          );
         }
-        for (const t of [out, x, bias]) t?.dispose();
+        for (const t of [out, x]) t.dispose();
         q.dispose();
         a.dispose();
         b.dispose();
         const after = textureCounts();
         if (JSON.stringify(after) !== JSON.stringify(before)) {
-          throw new Error(`textures left behind: before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
+          throw new Error(
+            `textures left behind: before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`,
+          );
         }
       },
     },
@@ -135,11 +155,12 @@ export function webglChecks(): PageCase[] {
 /** Must run last: every clipq kernel was executed on webgl through the instrumented wrappers. */
 export function kernelsRanCheck(): PageCase {
   return {
-    suite: 'webgl checks',
+    suite: 'webgl kernels ran (after every suite above)',
     name: 'every clipq webgl kernel actually ran (and each call left gl.getError() == 0)',
     run() {
       const missing = webglKernelConfigs.filter((c) => !(kernelCalls.get(c.kernelName)! > 0));
-      if (missing.length) throw new Error(`never ran: ${missing.map((c) => c.kernelName).join(', ')}`);
+      if (missing.length)
+        throw new Error(`never ran: ${missing.map((c) => c.kernelName).join(', ')}`);
     },
   };
 }

@@ -3,7 +3,7 @@
  * webgl checks. Node lists the cases, then runs them one by one with `__clipq.run(index)`.
  */
 import { fakeQuantConformanceCases, int8ConformanceCases } from '@clipq/core/testing';
-import { type PageCase, instrumentKernels, kernelsRanCheck, webglChecks } from './checks.js';
+import { instrumentKernels, kernelsRanCheck, type PageCase, webglChecks } from './checks.js';
 import { initBackends, publish, tf } from './setup.js';
 
 function suite(name: string, cases: Array<{ name: string; run(): Promise<void> }>): PageCase[] {
@@ -12,17 +12,19 @@ function suite(name: string, cases: Array<{ name: string; run(): Promise<void> }
 
 /** The int8 suite on webgl with the float-texture program (the WebGL1 path) forced. */
 function floatFallback(): PageCase[] {
-  return suite('webgl int8 conformance, float fallback', int8ConformanceCases('webgl')).map((c) => ({
-    ...c,
-    async run() {
-      tf.env().set('CLIPQ_WEBGL_INT_TEXTURES', false);
-      try {
-        await c.run();
-      } finally {
-        tf.env().set('CLIPQ_WEBGL_INT_TEXTURES', true);
-      }
-    },
-  }));
+  return suite('webgl int8 conformance, float fallback', int8ConformanceCases('webgl')).map(
+    (c) => ({
+      ...c,
+      async run() {
+        tf.env().set('CLIPQ_WEBGL_INT_TEXTURES', false);
+        try {
+          await c.run();
+        } finally {
+          tf.env().set('CLIPQ_WEBGL_INT_TEXTURES', true);
+        }
+      },
+    }),
+  );
 }
 
 publish(async () => {
@@ -47,7 +49,8 @@ publish(async () => {
         if (tf.getBackend() === 'webgl') {
           const gl = (tf.backend() as unknown as { gpgpu: { gl: WebGLRenderingContext } }).gpgpu.gl;
           const error = gl.getError();
-          if (error !== 0) throw new Error(`gl.getError() = 0x${error.toString(16)} after the case`);
+          if (error !== 0)
+            throw new Error(`gl.getError() = 0x${error.toString(16)} after the case`);
         }
         return { ok: true, ms: performance.now() - started };
       } catch (error) {

@@ -50,7 +50,18 @@ export function createTexture2D(
   gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, null);
   gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
   gl.texStorage2D(gl.TEXTURE_2D, 1, format.internalFormat, width, height);
-  if (data) gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, height, formatOf(gl, format), format.type, data);
+  if (data)
+    gl.texSubImage2D(
+      gl.TEXTURE_2D,
+      0,
+      0,
+      0,
+      width,
+      height,
+      formatOf(gl, format),
+      format.type,
+      data,
+    );
   gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
   gl.bindTexture(gl.TEXTURE_2D, null);
   track(texture, width * height * format.bytesPerTexel);

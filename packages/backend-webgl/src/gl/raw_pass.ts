@@ -91,8 +91,10 @@ export function runPass(backend: MathBackendWebGL, raw: RawProgram, spec: PassSp
     gl.bindTexture(sampled.array ? gl.TEXTURE_2D_ARRAY : gl.TEXTURE_2D, sampled.texture);
     gl.uniform1i(location(gl, raw, name), unit);
   });
-  for (const [name, value] of Object.entries(spec.ints ?? {})) gl.uniform1i(location(gl, raw, name), value);
-  for (const [name, value] of Object.entries(spec.floats ?? {})) gl.uniform1f(location(gl, raw, name), value);
+  for (const [name, value] of Object.entries(spec.ints ?? {}))
+    gl.uniform1i(location(gl, raw, name), value);
+  for (const [name, value] of Object.entries(spec.floats ?? {}))
+    gl.uniform1f(location(gl, raw, name), value);
   gpgpu.executeProgram();
   // Leave no clipq texture bound anywhere tfjs could trip over it (feedback loops, stale units).
   units.forEach(([, sampled], unit) => {

@@ -3,8 +3,9 @@
  * texture in a layout a shader can address (dense, unpacked, row-major), and tfjs-owned output
  * textures. Everything here goes through MathBackendWebGL's public methods.
  */
-import type { DataId, DataType, TensorInfo } from '@tensorflow/tfjs-core';
+
 import type { GPGPUContext, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import type { DataId, DataType, TensorInfo } from '@tensorflow/tfjs-core';
 
 /** tfjs's `TextureUsage.RENDER` (tex_util.ts); the enum is not exported from the package. */
 const TEXTURE_USAGE_RENDER = 0;

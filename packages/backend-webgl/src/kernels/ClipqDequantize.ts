@@ -5,8 +5,8 @@ import {
   type ClipqDequantizeInputs,
   codeRange,
 } from '@clipq/core';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { readValues } from '../gl/webgl_backend.js';
 import { DequantizeProgram } from '../programs/dequantize-program.js';
 import { runRangeProgram } from '../range_params.js';
@@ -30,7 +30,16 @@ export function clipqDequantize(args: {
   }
   const program = new DequantizeProgram(codes.shape, attrs.perChannel, attrs.axis);
   const params = { channels: scale.length, values };
-  return runRangeProgram(backend, program, [codes], params, attrs.perChannel, 'float32', [[codeMin]], 2);
+  return runRangeProgram(
+    backend,
+    program,
+    [codes],
+    params,
+    attrs.perChannel,
+    'float32',
+    [[codeMin]],
+    2,
+  );
 }
 
 export const clipqDequantizeConfig: KernelConfig = {

@@ -1,7 +1,7 @@
 /** ClipqFakeQuant for backend 'webgl': one fused program instead of the ~20 ops of the composite. */
 import { ClipqFakeQuant, type ClipqFakeQuantAttrs, type ClipqFakeQuantInputs } from '@clipq/core';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { FakeQuantProgram } from '../programs/fake-quant-program.js';
 import { rangeParams, runRangeProgram } from '../range_params.js';
 

@@ -9,19 +9,22 @@ import {
   type ClipqFakeQuantGradInputs,
   channelLayout,
 } from '@clipq/core';
+import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import {
+  engine,
   type KernelConfig,
   type KernelFunc,
   type NamedAttrMap,
+  sum,
   type Tensor,
   type TensorInfo,
-  engine,
-  sum,
   tidy,
 } from '@tensorflow/tfjs-core';
-import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { readValues, reshapedView } from '../gl/webgl_backend.js';
-import { FakeQuantDxProgram, FakeQuantRangeTermsProgram } from '../programs/fake-quant-grad-program.js';
+import {
+  FakeQuantDxProgram,
+  FakeQuantRangeTermsProgram,
+} from '../programs/fake-quant-grad-program.js';
 import { RangeGradProgram } from '../programs/range-grad-program.js';
 import { rangeParams, runRangeProgram } from '../range_params.js';
 
@@ -68,13 +71,23 @@ export function clipqFakeQuantGrad(args: {
   const sums = rangeSums(backend, args.inputs, attrs, params.values);
   const mins = readValues(backend, min);
   const maxs = readValues(backend, max);
-  const widths = Float32Array.from(mins, (m, c) => Math.fround(Math.fround(maxs[c]!) - Math.fround(m)));
+  const widths = Float32Array.from(mins, (m, c) =>
+    Math.fround(Math.fround(maxs[c]!) - Math.fround(m)),
+  );
   const widthsInfo = backend.makeTensorInfo([widths.length], 'float32', widths);
   try {
     const full = attrs.rangeGradient === 'full' ? 1 : 0;
     const program = new RangeGradProgram(min.shape);
-    const dmin = backend.runWebGLProgram(program, [sums, widthsInfo], 'float32', [[-1], [full], [attrs.gradScale]]);
-    const dmax = backend.runWebGLProgram(program, [sums, widthsInfo], 'float32', [[1], [full], [attrs.gradScale]]);
+    const dmin = backend.runWebGLProgram(program, [sums, widthsInfo], 'float32', [
+      [-1],
+      [full],
+      [attrs.gradScale],
+    ]);
+    const dmax = backend.runWebGLProgram(program, [sums, widthsInfo], 'float32', [
+      [1],
+      [full],
+      [attrs.gradScale],
+    ]);
     return [dx, dmin, dmax];
   } finally {
     sums.dispose();

@@ -3,9 +3,13 @@
  * (1-byte packed weights, int32 accumulation); WebGL1, or shapes past the texture size limit, take the
  * float program with exact partial sums. Both reproduce core's `matMulInt8Impl` bit for bit.
  */
-import { ClipqMatMulInt8, type ClipqMatMulInt8Attrs, type ClipqMatMulInt8Inputs } from '@clipq/core';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  ClipqMatMulInt8,
+  type ClipqMatMulInt8Attrs,
+  type ClipqMatMulInt8Inputs,
+} from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { intTexturesEnabled } from '../flags.js';
 import { gl2 } from '../gl/webgl_backend.js';
 import { epilogueValues } from '../mat_mul_int8_epilogue.js';
@@ -19,7 +23,8 @@ function validateInputs(inputs: ClipqMatMulInt8Inputs, attrs: ClipqMatMulInt8Att
   }
   const [M, K] = a.shape as [number, number];
   const [bK, N] = (attrs.transposeB ? [b.shape[1], b.shape[0]] : b.shape) as [number, number];
-  if (bK !== K) throw new Error(`ClipqMatMulInt8: inner dimensions differ, a [${a.shape}], b [${b.shape}]`);
+  if (bK !== K)
+    throw new Error(`ClipqMatMulInt8: inner dimensions differ, a [${a.shape}], b [${b.shape}]`);
   return { M, K, N };
 }
 

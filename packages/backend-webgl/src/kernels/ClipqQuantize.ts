@@ -1,7 +1,12 @@
 /** ClipqQuantize for backend 'webgl': signed int32 codes from one program (exact in float textures). */
-import { ClipqQuantize, type ClipqQuantizeAttrs, type ClipqQuantizeInputs, codeRange } from '@clipq/core';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  ClipqQuantize,
+  type ClipqQuantizeAttrs,
+  type ClipqQuantizeInputs,
+  codeRange,
+} from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { QuantizeProgram } from '../programs/quantize-program.js';
 import { rangeParams, runRangeProgram } from '../range_params.js';
 
@@ -18,7 +23,16 @@ export function clipqQuantize(args: {
   const halfEven = attrs.rounding === 'half-even' ? 1 : 0;
   // gridIndex counts from the grid's first code, whatever the range: codeBase = codeMin.
   const { codeMin } = codeRange(attrs.bits, attrs.narrowRange);
-  return runRangeProgram(backend, program, [x], params, attrs.perChannel, 'int32', [[halfEven], [codeMin]], 4);
+  return runRangeProgram(
+    backend,
+    program,
+    [x],
+    params,
+    attrs.perChannel,
+    'int32',
+    [[halfEven], [codeMin]],
+    4,
+  );
 }
 
 export const clipqQuantizeConfig: KernelConfig = {

@@ -4,7 +4,7 @@
  * from the CPU with the scale, as uniforms or a per-channel params texture.
  */
 import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
-import { RANGE_UNIFORMS, channelRangeDeclarations } from './fake-quant-glsl.js';
+import { channelRangeDeclarations, RANGE_UNIFORMS } from './fake-quant-glsl.js';
 
 export class DequantizeProgram implements GPGPUProgram {
   variableNames: string[];

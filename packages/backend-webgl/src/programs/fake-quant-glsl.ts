@@ -17,7 +17,10 @@ export const RANGE_UNIFORMS: Array<{ name: string; type: UniformType }> = [
   { name: 'zeroCode', type: 'float' },
 ];
 
-export const ROUNDING_UNIFORM: { name: string; type: UniformType } = { name: 'halfEven', type: 'int' };
+export const ROUNDING_UNIFORM: { name: string; type: UniformType } = {
+  name: 'halfEven',
+  type: 'int',
+};
 
 /** The GLSL expression for the channel index of `coords` (the output coordinates) along `axis`. */
 export function channelOf(rank: number, axis: number): string {

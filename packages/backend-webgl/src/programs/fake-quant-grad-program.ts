@@ -7,10 +7,10 @@
  */
 import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
 import {
+  channelRangeDeclarations,
   GRID_INDEX_GLSL,
   RANGE_UNIFORMS,
   ROUNDING_UNIFORM,
-  channelRangeDeclarations,
 } from './fake-quant-glsl.js';
 
 export class FakeQuantDxProgram implements GPGPUProgram {

@@ -1,10 +1,10 @@
 /** ClipqFakeQuant's forward program: one fused pass, y = fakeQuant(x) element by element. */
 import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
 import {
+  channelRangeDeclarations,
   GRID_INDEX_GLSL,
   RANGE_UNIFORMS,
   ROUNDING_UNIFORM,
-  channelRangeDeclarations,
 } from './fake-quant-glsl.js';
 
 export class FakeQuantProgram implements GPGPUProgram {
@@ -16,7 +16,9 @@ export class FakeQuantProgram implements GPGPUProgram {
   constructor(shape: number[], perChannel: boolean, axis: number) {
     this.outputShape = shape;
     this.variableNames = perChannel ? ['X', 'Params'] : ['X'];
-    this.customUniforms = perChannel ? [ROUNDING_UNIFORM] : [...RANGE_UNIFORMS.slice(0, 3), ROUNDING_UNIFORM];
+    this.customUniforms = perChannel
+      ? [ROUNDING_UNIFORM]
+      : [...RANGE_UNIFORMS.slice(0, 3), ROUNDING_UNIFORM];
     this.userCode = `
       ${GRID_INDEX_GLSL}
       void main() {

@@ -26,10 +26,18 @@ export class MatMulInt8FloatProgram implements GPGPUProgram {
     { name: 'activation', type: 'int' as const },
   ];
 
-  constructor(M: number, K: number, N: number, transposeB: boolean, perChannel: boolean, chunk: number) {
+  constructor(
+    M: number,
+    K: number,
+    N: number,
+    transposeB: boolean,
+    perChannel: boolean,
+    chunk: number,
+  ) {
     this.outputShape = [M, N];
     const chunks = Math.ceil(K / chunk);
-    if (chunks > SPLIT) throw new Error(`ClipqMatMulInt8: K=${K} is too large for the float fallback`);
+    if (chunks > SPLIT)
+      throw new Error(`ClipqMatMulInt8: K=${K} is too large for the float fallback`);
     const bAt = transposeB ? 'getB(n, k)' : 'getB(k, n)';
     this.userCode = `
       void main() {

@@ -1,10 +1,10 @@
 /** ClipqQuantize's program: signed codes, gridIndex + codeBase, or the zero code for NaN / empty ranges. */
 import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
 import {
+  channelRangeDeclarations,
   GRID_INDEX_GLSL,
   RANGE_UNIFORMS,
   ROUNDING_UNIFORM,
-  channelRangeDeclarations,
 } from './fake-quant-glsl.js';
 
 export class QuantizeProgram implements GPGPUProgram {
