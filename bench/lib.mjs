@@ -10,7 +10,14 @@ import { Bench } from 'tinybench';
  * `await t.data()`), interleaved over `rounds`, with at least `minRuns` samples each.
  * @returns {Promise<{ours_ms: number, baseline_ms: number, ratio: number, runs: number}>}
  */
-export async function comparePair({ ours, baseline, quick = false, rounds, runsPerRound, warmup = 2 }) {
+export async function comparePair({
+  ours,
+  baseline,
+  quick = false,
+  rounds,
+  runsPerRound,
+  warmup = 2,
+}) {
   const r = rounds ?? (quick ? 4 : 6);
   const perRound = runsPerRound ?? (quick ? 3 : 5);
   for (let i = 0; i < warmup; i++) {
@@ -25,7 +32,8 @@ export async function comparePair({ ours, baseline, quick = false, rounds, runsP
     await bench.run();
     for (const task of bench.tasks) {
       const result = task.result;
-      if (result.state !== 'completed') throw new Error(`bench task ${task.name} ${result.state}: ${result.error ?? ''}`);
+      if (result.state !== 'completed')
+        throw new Error(`bench task ${task.name} ${result.state}: ${result.error ?? ''}`);
       samples[task.name].push(...(result.latency.samples ?? []));
     }
   }

@@ -13,9 +13,14 @@ import { printTable } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
-  options: { backend: { type: 'string', multiple: true }, quick: { type: 'boolean', default: false } },
+  options: {
+    backend: { type: 'string', multiple: true },
+    quick: { type: 'boolean', default: false },
+  },
 });
-const available = ['cpu', 'wasm', 'webgl', 'cli'].filter((b) => existsSync(join(here, 'runners', `${b}.mjs`)));
+const available = ['cpu', 'wasm', 'webgl', 'cli'].filter((b) =>
+  existsSync(join(here, 'runners', `${b}.mjs`)),
+);
 const backends = values.backend ?? available.filter((b) => b !== 'cli');
 for (const backend of backends) {
   if (!available.includes(backend)) {
@@ -31,10 +36,21 @@ for (const backend of backends) {
   const { rows, meta = {} } = await run({ quick: values.quick });
   const tfjs = JSON.parse(
     await import('node:fs').then((fs) =>
-      fs.readFileSync(join(here, '..', 'node_modules', '@tensorflow', 'tfjs-core', 'package.json'), 'utf8'),
+      fs.readFileSync(
+        join(here, '..', 'node_modules', '@tensorflow', 'tfjs-core', 'package.json'),
+        'utf8',
+      ),
     ),
   ).version;
-  const doc = { backend, node: process.version, tfjs, date: new Date().toISOString(), quick: values.quick, ...meta, rows };
+  const doc = {
+    backend,
+    node: process.version,
+    tfjs,
+    date: new Date().toISOString(),
+    quick: values.quick,
+    ...meta,
+    rows,
+  };
   const out = join(here, 'results', `${backend}.json`);
   await writeFile(`${out}.tmp`, `${JSON.stringify(doc, null, 2)}\n`);
   await rename(`${out}.tmp`, out);
