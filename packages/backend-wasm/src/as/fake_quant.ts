@@ -14,8 +14,8 @@ const ZERO = f32x4.splat(0);
 /** The grid index of 4 values (as float32): floor((clamp(x) − nMin)/scale + 0.5), or half-even. */
 @inline
 export function gridIndex(x: v128, nMin: v128, nMax: v128, scale: v128, halfEven: bool): v128 {
-  // pmax(x, lo) = x < lo ? lo : x and pmin(c, hi) = hi < c ? hi : c: the Impl's clamp, NaN passing.
-  const clamped = f32x4.pmin(f32x4.pmax(x, nMin), nMax);
+  // The Impl's Math.min(Math.max(x, lo), hi): f32x4.max/min have the same NaN and ±0 rules.
+  const clamped = f32x4.min(f32x4.max(x, nMin), nMax);
   const shifted = f32x4.div(f32x4.sub(clamped, nMin), scale);
   return halfEven ? f32x4.nearest(shifted) : f32x4.floor(f32x4.add(shifted, HALF));
 }

@@ -3,14 +3,14 @@
 // Impl's element order, because reordering a float64 sum can change its last bit.
 import { at, fakeQuantVector } from './fake_quant';
 
-/** The float64 contribution of one lane to each sum: dy where below / above, dy·(y − x) in range. */
+/** One lane's float64 contribution to each sum, with the Impl's if / else-if order (below wins). */
 @inline
 function below(x: f32, g: f32, nMin: f32): f64 {
   return select<f64>(<f64>g, 0, x < nMin);
 }
 @inline
-function above(x: f32, g: f32, nMax: f32): f64 {
-  return select<f64>(<f64>g, 0, x > nMax);
+function above(x: f32, g: f32, nMin: f32, nMax: f32): f64 {
+  return select<f64>(<f64>g, 0, x > nMax && !(x < nMin));
 }
 @inline
 function rounding(x: f32, g: f32, y: f32, nMin: f32, nMax: f32): f64 {
@@ -30,7 +30,7 @@ function accumulate(sums: usize, c: i32, channels: i32, x: f32, g: f32, y: f32, 
   const a = b + (<usize>channels << 3);
   const r = a + (<usize>channels << 3);
   store<f64>(b, load<f64>(b) + below(x, g, nMin));
-  store<f64>(a, load<f64>(a) + above(x, g, nMax));
+  store<f64>(a, load<f64>(a) + above(x, g, nMin, nMax));
   store<f64>(r, load<f64>(r) + rounding(x, g, y, nMin, nMax));
 }
 
@@ -67,8 +67,8 @@ export function fakeQuantGrad(
         const g2 = f32x4.extract_lane(gv, 2), g3 = f32x4.extract_lane(gv, 3);
         b = b + below(x0, g0, mn) + below(x1, g1, mn);
         b = b + below(x2, g2, mn) + below(x3, g3, mn);
-        a = a + above(x0, g0, mx) + above(x1, g1, mx);
-        a = a + above(x2, g2, mx) + above(x3, g3, mx);
+        a = a + above(x0, g0, mn, mx) + above(x1, g1, mn, mx);
+        a = a + above(x2, g2, mn, mx) + above(x3, g3, mn, mx);
         if (full) {
           const yv = fakeQuantVector(xv, nMin, nMax, scale, halfEven);
           r = r + rounding(x0, g0, f32x4.extract_lane(yv, 0), mn, mx) + rounding(x1, g1, f32x4.extract_lane(yv, 1), mn, mx);

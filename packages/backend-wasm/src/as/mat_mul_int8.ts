@@ -109,9 +109,10 @@ function finish(acc: v128, rowSum: v128, n: i32): v128 {
   const exact = i32x4.sub(acc, i32x4.mul(v128.load(epZeroPoints + column), rowSum));
   let v = f32x4.mul(f32x4.convert_i32x4_s(exact), v128.load(epMultipliers + column));
   if (epBias) v = f32x4.add(v, v128.load(epBias + column));
+  // applyActivation's Math.max(v, 0) and Math.min(…, 6): f32x4.max/min share their NaN and ±0 rules.
   if (epActivation) {
-    v = f32x4.pmax(v, f32x4.splat(0));
-    if (epActivation == 2) v = f32x4.pmin(v, f32x4.splat(6));
+    v = f32x4.max(v, f32x4.splat(0));
+    if (epActivation == 2) v = f32x4.min(v, f32x4.splat(6));
   }
   return v;
 }

@@ -6,11 +6,12 @@
  *   resolves, the kernels compute with core's exact Impl functions (same results, slower).
  * Either way `await ready()` guarantees that the SIMD kernels are in use.
  */
-import { clipqWasmPath } from './wasm_path.js';
+import { clipqWasmPath, onClipqWasmPathChange } from './wasm_path.js';
 
 let compiled: WebAssembly.Module | null = null;
 let loading: Promise<void> | null = null;
 let loadError: Error | null = null;
+onClipqWasmPathChange(() => resetClipqWasmLoad());
 
 interface NodeFs {
   readFileSync(path: string | URL): Uint8Array;
@@ -56,6 +57,12 @@ export function ready(): Promise<void> {
     throw error;
   });
   return loading;
+}
+
+/** Forgets a failed load so that the next use retries (after `setClipqWasmPath`). */
+export function resetClipqWasmLoad(): void {
+  loadError = null;
+  loading = null;
 }
 
 /** The error of a failed load, if any (kernels then keep using core's Impl). */

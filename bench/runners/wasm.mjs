@@ -1,0 +1,244 @@
+/**
+ * Benchmarks of @clipq/backend-wasm against tfjs-wasm (BRIEF 3.3). Everything runs in one Node process
+ * on tfjs-wasm's SIMD build; ours and the baseline are interleaved by `comparePair`, and both sides read
+ * their result back (`dataSync`). `exact` compares our output bit for bit with core's Impl.
+ */
+import '@tensorflow/tfjs-backend-wasm';
+import {
+  ClipqFakeQuant,
+  ClipqFakeQuantGrad,
+  channelLayout,
+  clipqFakeQuantGradReferenceConfig,
+  fakeQuantComposite,
+  fakeQuantGradImpl,
+  fakeQuantImpl,
+  matMulInt8,
+  matMulInt8AccImpl,
+  nudge,
+  QuantizedTensor,
+  requantizeOutputImpl,
+} from '@clipq/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { wasmPackedWeightCache } from '../../packages/backend-wasm/dist/index.js';
+import { comparePair } from '../lib.mjs';
+
+const MATMUL_SHAPES = [
+  [1, 1024, 1024],
+  [1, 4096, 4096],
+  [64, 1024, 1024],
+  [256, 256, 256],
+  [512, 512, 512],
+  [128, 768, 3072],
+];
+const BASELINE = 'tfjs-wasm matMul f32 (XNNPACK, B reused)';
+
+function lcg(seed) {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+}
+
+function codes(r, size) {
+  return Int32Array.from({ length: size }, () => Math.floor(r() * 256) - 128);
+}
+
+/** a: per tensor with a zero point; b: per channel, symmetric narrow range (clipq's weight default). */
+function operands(M, K, N, r) {
+  const aCodes = codes(r, M * K);
+  const bCodes = Int32Array.from({ length: K * N }, () => Math.floor(r() * 255) - 127);
+  const a = new QuantizedTensor(tf.tensor2d(aCodes, [M, K], 'int32'), {
+    scale: Float32Array.of(0.02),
+    zeroPoint: Int32Array.of(-3),
+    axis: null,
+    bits: 8,
+    narrowRange: false,
+  });
+  const bScale = Float32Array.from({ length: N }, () => 0.001 + r() * 0.01);
+  const b = new QuantizedTensor(tf.tensor2d(bCodes, [K, N], 'int32'), {
+    scale: bScale,
+    zeroPoint: new Int32Array(N),
+    axis: 1,
+    bits: 8,
+    narrowRange: true,
+  });
+  const bias = Float32Array.from({ length: N }, () => r() - 0.5);
+  return { a, b, aCodes, bCodes, bias };
+}
+
+function sameBits(x, y) {
+  if (x.length !== y.length) return false;
+  const u = new Uint32Array(x.buffer, x.byteOffset, x.length);
+  const v = new Uint32Array(Float32Array.from(y).buffer);
+  return u.every((bits, i) => bits === v[i]);
+}
+
+function readBack(t) {
+  t.dataSync();
+  t.dispose();
+}
+
+async function matMulRow(M, K, N, r, quick, slowPath = false) {
+  const { a, b, aCodes, bCodes, bias } = operands(M, K, N, r);
+  const biasTensor = tf.tensor1d(bias);
+  const options = { bias: biasTensor, activation: 'relu' };
+  const before = wasmPackedWeightCache.bytes();
+  const first = matMulInt8(a, b, options);
+  const weightBytes = wasmPackedWeightCache.bytes() - before;
+  const acc = matMulInt8AccImpl({
+    a: aCodes,
+    b: bCodes,
+    M,
+    K,
+    N,
+    transposeB: false,
+    aZeroPoint: -3,
+    bZeroPoint: b.zeroPoint,
+  });
+  const expected = requantizeOutputImpl(acc, M, N, a.scale[0], b.scale, bias, 'relu');
+  const exact = sameBits(first.dataSync(), expected);
+  first.dispose();
+  const af = tf.randomUniform([M, K]);
+  const bf = slowPath ? tf.randomUniform([N, K]) : tf.randomUniform([K, N]);
+  const result = await comparePair({
+    quick,
+    ours: () => readBack(matMulInt8(a, b, options)),
+    baseline: () => readBack(tf.matMul(af, bf, false, slowPath)),
+  });
+  a.dispose();
+  b.dispose();
+  tf.dispose([af, bf, biasTensor]);
+  const ops = 2 * M * K * N;
+  return {
+    kernel: 'matMulInt8',
+    shape: `${M}x${K}x${N}`,
+    ...result,
+    baseline: slowPath ? 'tfjs-wasm matMul f32 transposeB (tfjs slow path: scalar loop)' : BASELINE,
+    exact,
+    weight_bytes: weightBytes,
+    weight_bytes_per_param: Math.round((weightBytes / (K * N)) * 1000) / 1000,
+    ours_gops: Math.round(ops / result.ours_ms / 1e5) / 10,
+    baseline_gflops: Math.round(ops / result.baseline_ms / 1e5) / 10,
+  };
+}
+
+const FQ_ATTRS = {
+  bits: 8,
+  narrowRange: false,
+  perChannel: false,
+  axis: 0,
+  rounding: 'half-up',
+  rangeGradient: 'full',
+  gradScale: 1,
+};
+
+function fakeQuantInputs(shape, r) {
+  const size = shape.reduce((p, q) => p * q, 1);
+  const xValues = Float32Array.from({ length: size }, () => (r() - 0.5) * 8);
+  const dyValues = Float32Array.from({ length: size }, () => r() - 0.5);
+  return {
+    x: tf.tensor(xValues, shape),
+    dy: tf.tensor(dyValues, shape),
+    xValues,
+    dyValues,
+    min: tf.scalar(-2.5),
+    max: tf.scalar(3.1),
+  };
+}
+
+/** Core's composite forward (tfjs ops), the baseline for the fused kernel. */
+function compositeForward(x, min, max) {
+  return tf.tidy(() => fakeQuantComposite(x, nudge(min, max, 8, false), FQ_ATTRS));
+}
+
+async function fakeQuantForwardRow(shape, r, quick) {
+  const { x, dy, xValues, min, max } = fakeQuantInputs(shape, r);
+  const run = () => tf.engine().runKernel(ClipqFakeQuant, { x, min, max }, FQ_ATTRS);
+  const y = run();
+  const expected = fakeQuantImpl(xValues, [-2.5], [3.1], channelLayout(shape, false, 0), 8, false);
+  const exact = sameBits(y.dataSync(), expected);
+  y.dispose();
+  const result = await comparePair({
+    quick,
+    ours: () => readBack(run()),
+    baseline: () => readBack(compositeForward(x, min, max)),
+  });
+  tf.dispose([x, dy, min, max]);
+  return {
+    kernel: 'fakeQuant forward',
+    shape: shape.join('x'),
+    ...result,
+    baseline: 'core composite (tfjs ops) on wasm',
+    exact,
+  };
+}
+
+async function fakeQuantBackwardRow(shape, r, quick) {
+  const { x, dy, xValues, dyValues, min, max } = fakeQuantInputs(shape, r);
+  const ours = () => {
+    const y = tf.engine().runKernel(ClipqFakeQuant, { x, min, max }, FQ_ATTRS);
+    const grads = tf.engine().runKernel(ClipqFakeQuantGrad, { dy, x, min, max }, FQ_ATTRS);
+    return [y, ...grads];
+  };
+  const baseline = () =>
+    tf.tidy(() => [
+      compositeForward(x, min, max),
+      ...clipqFakeQuantGradReferenceConfig.kernelFunc({
+        inputs: { dy, x, min, max },
+        attrs: FQ_ATTRS,
+        backend: tf.backend(),
+      }),
+    ]);
+  const readAll = (tensors) => tensors.forEach(readBack);
+  const [y, dx, dmin, dmax] = ours();
+  const layout = channelLayout(shape, false, 0);
+  const expected = fakeQuantGradImpl(
+    dyValues,
+    xValues,
+    [-2.5],
+    [3.1],
+    layout,
+    8,
+    false,
+    'half-up',
+    'full',
+    1,
+  );
+  const exact =
+    sameBits(dx.dataSync(), expected.dx) &&
+    sameBits(dmin.dataSync(), expected.dmin) &&
+    sameBits(dmax.dataSync(), expected.dmax) &&
+    sameBits(y.dataSync(), fakeQuantImpl(xValues, [-2.5], [3.1], layout, 8, false));
+  tf.dispose([y, dx, dmin, dmax]);
+  const result = await comparePair({
+    quick,
+    ours: () => readAll(ours()),
+    baseline: () => readAll(baseline()),
+  });
+  tf.dispose([x, dy, min, max]);
+  return {
+    kernel: 'fakeQuant forward+backward',
+    shape: shape.join('x'),
+    ...result,
+    baseline: 'core composite forward + reference gradient (tfjs ops) on wasm',
+    exact,
+  };
+}
+
+export async function run({ quick = false } = {}) {
+  await tf.setBackend('wasm');
+  await tf.ready();
+  const r = lcg(7);
+  const rows = [];
+  for (const [M, K, N] of MATMUL_SHAPES) rows.push(await matMulRow(M, K, N, r, quick));
+  rows.push(await matMulRow(64, 1024, 1024, r, quick, true));
+  const fqShape = quick ? [256, 1024] : [1024, 1024];
+  rows.push(await fakeQuantForwardRow(fqShape, r, quick));
+  rows.push(await fakeQuantBackwardRow(fqShape, r, quick));
+  const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
+  const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
+  return {
+    rows,
+    meta: {
+      wasm: { simd, multithread: threads, clipqModule: 'clipq.wasm (AssemblyScript, SIMD128)' },
+    },
+  };
+}
