@@ -1,0 +1,300 @@
+/**
+ * Benchmarks of @clipq/backend-cpu (BRIEF 3.3), ours and the baseline interleaved in one process:
+ * - fakeQuant forward, and forward+backward, on 1M elements, per tensor and per channel, against
+ *   core's composite reference kernels (tfjs ops) on the same cpu backend. One interleaved comparison
+ *   times forward+backward; the forward row is the forward part of those same runs (timed inside each
+ *   run), which halves the cost of the slow reference;
+ * - matMulInt8 against tfjs-cpu `tf.matMul` in float32 on the same shapes, each row with `exact`
+ *   (accumulators identical to the naive integer reference and output bit-identical to
+ *   `matMulInt8Impl`) and `weight_bytes` (resident bytes of the packed B).
+ */
+import { cpus } from 'node:os';
+import '@tensorflow/tfjs-backend-cpu';
+import {
+  ClipqFakeQuant,
+  ClipqFakeQuantGrad,
+  channelLayout,
+  clipqFakeQuantGradReferenceConfig,
+  clipqFakeQuantReferenceConfig,
+  fakeQuantGradImpl,
+  fakeQuantImpl,
+  matMulInt8,
+  matMulInt8AccImpl,
+  matMulInt8Impl,
+  QuantizedTensor,
+} from '@clipq/core';
+import * as tf from '@tensorflow/tfjs-core';
+import { matMulInt8AccPacked, packedWeightCache } from '../../packages/backend-cpu/dist/index.js';
+import { comparePair, median, round3 } from '../lib.mjs';
+
+const MATMUL_SHAPES = [
+  [1, 1024, 1024],
+  [64, 1024, 1024],
+  [256, 256, 256],
+  [512, 512, 512],
+  [128, 768, 3072],
+];
+const FAKE_QUANT_SHAPE = [1024, 1024];
+
+/**
+ * Quick mode takes 5 interleaved rounds of 2 runs (10 samples per side, after 1 warm-up): the composite
+ * fake-quant reference needs seconds per per-channel forward+backward, and tfjs-cpu f32 about 0.7 s at
+ * 128x768x3072, so the default quick sampling would not fit in a minute.
+ */
+function sampling(quick) {
+  return quick ? { quick, rounds: 5, runsPerRound: 2, warmup: 1 } : { quick };
+}
+
+/** Deterministic uniform numbers in [0, 1) (mulberry32). */
+function rng(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function sameBits(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
+
+/** Calls a reference kernel function directly (the registry now holds ours). */
+function reference(config, inputs, attrs) {
+  return config.kernelFunc({ inputs, attrs, backend: tf.backend() });
+}
+
+function disposeAll(result) {
+  for (const t of Array.isArray(result) ? result : [result]) tf.engine().disposeTensor(t);
+}
+
+async function fakeQuantRows(quick) {
+  const rows = [];
+  const r = rng(7);
+  const size = FAKE_QUANT_SHAPE[0] * FAKE_QUANT_SHAPE[1];
+  const x = tf.tensor(
+    Float32Array.from({ length: size }, () => (r() - 0.4) * 6),
+    FAKE_QUANT_SHAPE,
+  );
+  const dy = tf.tensor(
+    Float32Array.from({ length: size }, () => r() - 0.5),
+    FAKE_QUANT_SHAPE,
+  );
+  const channels = FAKE_QUANT_SHAPE[1];
+  for (const perChannel of [false, true]) {
+    const mins = perChannel
+      ? Float32Array.from({ length: channels }, () => -1 - r())
+      : Float32Array.of(-1.5);
+    const maxs = perChannel
+      ? Float32Array.from({ length: channels }, () => 1 + r())
+      : Float32Array.of(2);
+    const min = tf.tensor1d(mins);
+    const max = tf.tensor1d(maxs);
+    const attrs = {
+      bits: 8,
+      narrowRange: false,
+      perChannel,
+      axis: 1,
+      rounding: 'half-up',
+      rangeGradient: 'full',
+      gradScale: 1,
+    };
+    const layout = channelLayout(FAKE_QUANT_SHAPE, perChannel, 1);
+    const xValues = x.dataSync();
+    const dyValues = dy.dataSync();
+
+    const y = tf.engine().runKernel(ClipqFakeQuant, { x, min, max }, attrs);
+    const forwardExact = sameBits(
+      y.dataSync(),
+      fakeQuantImpl(xValues, mins, maxs, layout, 8, false, 'half-up'),
+    );
+    const grads = tf.engine().runKernel(ClipqFakeQuantGrad, { dy, x, min, max }, attrs);
+    const expected = fakeQuantGradImpl(
+      dyValues,
+      xValues,
+      mins,
+      maxs,
+      layout,
+      8,
+      false,
+      'half-up',
+      'full',
+      1,
+    );
+    const backwardExact =
+      sameBits(grads[0].dataSync(), expected.dx) &&
+      sameBits(grads[1].dataSync(), expected.dmin) &&
+      sameBits(grads[2].dataSync(), expected.dmax);
+    disposeAll([y, ...grads]);
+
+    const shape = `${FAKE_QUANT_SHAPE.join('x')} ${perChannel ? 'per-channel' : 'per-tensor'}`;
+    const forwardMs = { ours: [], baseline: [] };
+    const timed = (side, forward, backward) => () => {
+      const start = performance.now();
+      disposeAll(forward());
+      forwardMs[side].push(performance.now() - start);
+      disposeAll(backward());
+    };
+    const both = await comparePair({
+      ...sampling(quick),
+      ours: timed(
+        'ours',
+        () => tf.engine().runKernel(ClipqFakeQuant, { x, min, max }, attrs),
+        () => tf.engine().runKernel(ClipqFakeQuantGrad, { dy, x, min, max }, attrs),
+      ),
+      baseline: timed(
+        'baseline',
+        () => reference(clipqFakeQuantReferenceConfig, { x, min, max }, attrs),
+        () => reference(clipqFakeQuantGradReferenceConfig, { dy, x, min, max }, attrs),
+      ),
+    });
+    // The forward row comes from the same interleaved runs: the forward part of each timed run.
+    const ours_ms = round3(median(forwardMs.ours.slice(-both.runs)));
+    const baseline_ms = round3(median(forwardMs.baseline.slice(-both.runs)));
+    const baselineName = 'core composite reference (tfjs ops, cpu)';
+    rows.push({
+      kernel: 'fakeQuant forward',
+      shape,
+      ours_ms,
+      baseline: baselineName,
+      baseline_ms,
+      ratio: round3(baseline_ms / ours_ms),
+      runs: both.runs,
+      exact: forwardExact,
+    });
+    rows.push({
+      kernel: 'fakeQuant forward+backward',
+      shape,
+      ...both,
+      baseline: baselineName,
+      exact: forwardExact && backwardExact,
+    });
+    min.dispose();
+    max.dispose();
+  }
+  x.dispose();
+  dy.dispose();
+  return rows;
+}
+
+function randomCodes(r, size, low, high) {
+  const codes = Int32Array.from({ length: size }, () => low + Math.floor(r() * (high - low + 1)));
+  codes[0] = low;
+  codes[size - 1] = high;
+  return codes;
+}
+
+/** A asymmetric per tensor (any zero point), B symmetric per output channel (weights' default). */
+function matMulOperands(M, K, N, seed) {
+  const r = rng(seed);
+  const aCodes = randomCodes(r, M * K, -128, 127);
+  const bCodes = randomCodes(r, K * N, -127, 127);
+  const bScale = Float32Array.from({ length: N }, () => Math.fround(1e-3 + r() * 0.01));
+  const a = new QuantizedTensor(tf.tensor(aCodes, [M, K], 'int32'), {
+    scale: Float32Array.of(Math.fround(0.02)),
+    zeroPoint: Int32Array.of(-7),
+    axis: null,
+    bits: 8,
+    narrowRange: false,
+  });
+  const b = new QuantizedTensor(tf.tensor(bCodes, [K, N], 'int32'), {
+    scale: bScale,
+    zeroPoint: new Int32Array(N),
+    axis: 1,
+    bits: 8,
+    narrowRange: true,
+  });
+  return { a, b, aCodes, bCodes };
+}
+
+/** Exactness of one shape: accumulators vs the naive integer reference, output vs matMulInt8Impl. */
+function checkMatMul(M, K, N, { a, b, aCodes, bCodes }) {
+  const problem = {
+    a: aCodes,
+    b: bCodes,
+    M,
+    K,
+    N,
+    transposeB: false,
+    aZeroPoint: -7,
+    bZeroPoint: b.zeroPoint,
+  };
+  const naive = matMulInt8AccImpl(problem);
+  const out = matMulInt8(a, b); // packs B through the kernel; the lookup below is a cache hit
+  const weights = packedWeightCache.get(b.codes.dataId, () => bCodes, K, N, false);
+  const ours = matMulInt8AccPacked({
+    a: aCodes,
+    M,
+    weights,
+    aScale: a.scale[0],
+    aZeroPoint: -7,
+    bScale: b.scale,
+    bZeroPoint: b.zeroPoint,
+  });
+  const expected = matMulInt8Impl({
+    ...problem,
+    aScale: a.scale[0],
+    bScale: b.scale,
+    bias: null,
+    activation: 'linear',
+  });
+  const exact = sameBits(ours, naive) && sameBits(out.dataSync(), expected);
+  out.dispose();
+  return exact;
+}
+
+async function matMulRows(quick) {
+  const rows = [];
+  for (const [M, K, N] of MATMUL_SHAPES) {
+    const operands = matMulOperands(M, K, N, M * 7919 + K * 31 + N);
+    const exact = checkMatMul(M, K, N, operands);
+    const { a, b } = operands;
+    const af = tf.randomUniform([M, K], -1, 1);
+    const bf = tf.randomUniform([K, N], -1, 1);
+    const timing = await comparePair({
+      ...sampling(quick),
+      ours: () => {
+        const out = matMulInt8(a, b);
+        out.dataSync();
+        out.dispose();
+      },
+      baseline: () => {
+        const out = tf.matMul(af, bf);
+        out.dataSync();
+        out.dispose();
+      },
+    });
+    rows.push({
+      kernel: 'matMulInt8',
+      shape: `${M}x${K}x${N}`,
+      ...timing,
+      baseline: 'tfjs-cpu matMul f32',
+      exact,
+      weight_bytes: packedWeightCache.bytesOf(b.codes.dataId),
+      weight_bytes_per_param:
+        Math.round((packedWeightCache.bytesOf(b.codes.dataId) / (K * N)) * 1000) / 1000,
+    });
+    a.dispose();
+    b.dispose();
+    af.dispose();
+    bf.dispose();
+  }
+  return rows;
+}
+
+export async function run({ quick }) {
+  await tf.setBackend('cpu');
+  const rows = [...(await fakeQuantRows(quick)), ...(await matMulRows(quick))];
+  const cpu = cpus();
+  return {
+    rows,
+    meta: {
+      machine: `${cpu[0]?.model ?? 'unknown cpu'}, ${cpu.length} logical cores, ${process.platform}/${process.arch}`,
+      packedBytesAfterDispose: packedWeightCache.bytes(),
+    },
+  };
+}
