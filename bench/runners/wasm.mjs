@@ -34,7 +34,10 @@ const BASELINE = 'tfjs-wasm matMul f32 (XNNPACK, B reused)';
 
 function lcg(seed) {
   let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
 
 function codes(r, size) {

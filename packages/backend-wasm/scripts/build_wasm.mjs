@@ -15,13 +15,17 @@ const out = join(root, 'dist', 'clipq.wasm');
 await mkdir(dirname(out), { recursive: true });
 const { error, stderr } = await asc.main([
   join(root, 'src', 'as', 'index.ts'),
-  '--enable', 'simd',
-  '--runtime', 'stub',
+  '--enable',
+  'simd',
+  '--runtime',
+  'stub',
   '--importMemory',
   '--noAssert',
-  '--use', 'abort=',
+  '--use',
+  'abort=',
   '-O3',
-  '--outFile', out,
+  '--outFile',
+  out,
 ]);
 if (error) {
   console.error(stderr.toString());
@@ -29,9 +33,11 @@ if (error) {
 }
 const module = new WebAssembly.Module(await readFile(out));
 const imports = WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.name}`);
-if (imports.join() !== 'env.memory') throw new Error(`clipq.wasm must import only env.memory, got ${imports}`);
+if (imports.join() !== 'env.memory')
+  throw new Error(`clipq.wasm must import only env.memory, got ${imports}`);
 const bytes = new Uint8Array(await readFile(out));
-if (hasSection(bytes, 11)) throw new Error('clipq.wasm has a data section: it would overwrite the host heap');
+if (hasSection(bytes, 11))
+  throw new Error('clipq.wasm has a data section: it would overwrite the host heap');
 console.log(`built ${out} (${bytes.length} bytes)`);
 
 /** True when the module has a section with this id (11 = data). */

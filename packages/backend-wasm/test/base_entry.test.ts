@@ -10,7 +10,10 @@ describe('@clipq/backend-wasm/base', () => {
   it('registers nothing on import, and everything on registerClipqWasmKernels()', () => {
     for (const config of wasmKernelConfigs) {
       expect(isKernelRegistered(config), config.kernelName).toBe(false);
-      expect(getKernel(config.kernelName, 'wasm'), `${config.kernelName}: core's reference`).toBeDefined();
+      expect(
+        getKernel(config.kernelName, 'wasm'),
+        `${config.kernelName}: core's reference`,
+      ).toBeDefined();
     }
     registerClipqWasmKernels();
     registerClipqWasmKernels();

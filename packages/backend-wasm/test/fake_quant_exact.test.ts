@@ -3,14 +3,14 @@ import {
   ClipqFakeQuant,
   ClipqFakeQuantGrad,
   ClipqQuantize,
-  type FakeQuantCommonAttrs,
   channelLayout,
   dequantizeImpl,
+  type FakeQuantCommonAttrs,
   fakeQuantGradImpl,
   fakeQuantImpl,
   quantizeImpl,
 } from '@clipq/core';
-import { type Tensor, engine, tensor, tidy } from '@tensorflow/tfjs-core';
+import { engine, type Tensor, tensor, tidy } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { clipqWasmKernelStats, resetClipqWasmKernelStats } from '../src/base.js';
 import { expectSameBits, expectSameInts, seeded } from './bits.js';
@@ -37,14 +37,25 @@ const LAYOUTS: Layout[] = [
 
 function special(r: () => number, size: number, scale: number): Float32Array {
   const values = Float32Array.from({ length: size }, () => (r() - 0.5) * scale);
-  const extras = [Number.NaN, 0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0.5, -0.5, 1e-30];
+  const extras = [
+    Number.NaN,
+    0,
+    -0,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    0.5,
+    -0.5,
+    1e-30,
+  ];
   for (let i = 0; i < size; i += 5) values[i] = extras[(i / 5) % extras.length]!;
   return values;
 }
 
 function ranges(r: () => number, channels: number): { mins: Float32Array; maxs: Float32Array } {
   const mins = Float32Array.from({ length: channels }, (_, c) => (c === 1 ? 0 : -r() * 3));
-  const maxs = Float32Array.from({ length: channels }, (_, c) => (c === 1 ? 0 : r() * 3 + (c === 2 ? -1 : 0.1)));
+  const maxs = Float32Array.from({ length: channels }, (_, c) =>
+    c === 1 ? 0 : r() * 3 + (c === 2 ? -1 : 0.1),
+  );
   if (channels > 2) mins[2] = 0.5; // a range that excludes 0, shifted by the nudge
   return { mins, maxs };
 }
@@ -75,18 +86,51 @@ describe('SIMD fake-quant kernels are bit-identical to core Impl', () => {
           const x = special(r, size, 8);
           const dy = special(r, size, 2);
           const { mins, maxs } = ranges(r, channels);
-          const attrs: FakeQuantCommonAttrs = { bits, narrowRange, perChannel: layout.perChannel, axis: layout.axis, rounding };
+          const attrs: FakeQuantCommonAttrs = {
+            bits,
+            narrowRange,
+            perChannel: layout.perChannel,
+            axis: layout.axis,
+            rounding,
+          };
           const grid = channelLayout(layout.shape, layout.perChannel, layout.axis);
           const rangeShape = layout.perChannel ? [channels] : [];
-          const inputs = { x: tensor(x, layout.shape), min: tensor(mins, rangeShape), max: tensor(maxs, rangeShape) };
+          const inputs = {
+            x: tensor(x, layout.shape),
+            min: tensor(mins, rangeShape),
+            max: tensor(maxs, rangeShape),
+          };
 
-          const [y] = run(ClipqFakeQuant, inputs, { ...attrs, rangeGradient: 'full', gradScale: 1 });
-          expectSameBits(y!.dataSync(), fakeQuantImpl(x, mins, maxs, grid, bits, narrowRange, rounding), 'fakeQuant');
+          const [y] = run(ClipqFakeQuant, inputs, {
+            ...attrs,
+            rangeGradient: 'full',
+            gradScale: 1,
+          });
+          expectSameBits(
+            y!.dataSync(),
+            fakeQuantImpl(x, mins, maxs, grid, bits, narrowRange, rounding),
+            'fakeQuant',
+          );
 
           for (const rangeGradient of ['full', 'clip'] as const) {
             const gradScale = rangeGradient === 'full' ? 1 : 0.25;
-            const [dx, dmin, dmax] = run(ClipqFakeQuantGrad, { ...inputs, dy: tensor(dy, layout.shape) }, { ...attrs, rangeGradient, gradScale });
-            const expected = fakeQuantGradImpl(dy, x, mins, maxs, grid, bits, narrowRange, rounding, rangeGradient, gradScale);
+            const [dx, dmin, dmax] = run(
+              ClipqFakeQuantGrad,
+              { ...inputs, dy: tensor(dy, layout.shape) },
+              { ...attrs, rangeGradient, gradScale },
+            );
+            const expected = fakeQuantGradImpl(
+              dy,
+              x,
+              mins,
+              maxs,
+              grid,
+              bits,
+              narrowRange,
+              rounding,
+              rangeGradient,
+              gradScale,
+            );
             expectSameBits(dx!.dataSync(), expected.dx, `dx ${rangeGradient}`);
             expectSameBits(dmin!.dataSync(), expected.dmin, `dmin ${rangeGradient}`);
             expectSameBits(dmax!.dataSync(), expected.dmax, `dmax ${rangeGradient}`);
@@ -98,10 +142,21 @@ describe('SIMD fake-quant kernels are bit-identical to core Impl', () => {
 
           const [deq] = run(
             ClipqDequantize,
-            { codes: tensor(quantized.codes, layout.shape, 'int32'), scale: tensor(quantized.scale, rangeShape), zeroPoint: tensor(quantized.zeroPoint, rangeShape, 'int32') },
+            {
+              codes: tensor(quantized.codes, layout.shape, 'int32'),
+              scale: tensor(quantized.scale, rangeShape),
+              zeroPoint: tensor(quantized.zeroPoint, rangeShape, 'int32'),
+            },
             { bits, narrowRange, perChannel: layout.perChannel, axis: layout.axis },
           );
-          const dequantized = dequantizeImpl(quantized.codes, quantized.scale, quantized.zeroPoint, grid, bits, narrowRange);
+          const dequantized = dequantizeImpl(
+            quantized.codes,
+            quantized.scale,
+            quantized.zeroPoint,
+            grid,
+            bits,
+            narrowRange,
+          );
           expectSameBits(deq!.dataSync(), dequantized, 'dequantize');
         });
         expect(clipqWasmKernelStats().impl, 'no call fell back to the Impl').toEqual({});

@@ -1,11 +1,11 @@
 import {
   ClipqMatMulInt8,
   type FusedActivation,
-  QuantizedTensor,
   matMulInt8,
   matMulInt8Impl,
+  QuantizedTensor,
 } from '@clipq/core';
-import { type Tensor, backend, engine, tensor, tensor1d } from '@tensorflow/tfjs-core';
+import { backend, engine, type Tensor, tensor, tensor1d } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { clipqWasmKernelStats, resetClipqWasmKernelStats } from '../src/base.js';
 import { expectSameBits, seeded } from './bits.js';
@@ -25,7 +25,9 @@ interface Case {
 }
 
 function codes(r: () => number, size: number, edge: boolean): Int32Array {
-  return Int32Array.from({ length: size }, () => (edge ? (r() < 0.5 ? -128 : 127) : Math.floor(r() * 256) - 128));
+  return Int32Array.from({ length: size }, () =>
+    edge ? (r() < 0.5 ? -128 : 127) : Math.floor(r() * 256) - 128,
+  );
 }
 
 function operands(c: Case, seed: number) {
@@ -35,15 +37,33 @@ function operands(c: Case, seed: number) {
   const perChannel = c.bZeroPoints.length > 1;
   const bScale = Float32Array.from(c.bZeroPoints, () => 0.001 + r() * 0.02);
   const a = new QuantizedTensor(tensor(aCodes, [c.M, c.K], 'int32'), {
-    scale: Float32Array.of(0.037), zeroPoint: Int32Array.of(c.aZeroPoint), axis: null, bits: 8, narrowRange: false,
+    scale: Float32Array.of(0.037),
+    zeroPoint: Int32Array.of(c.aZeroPoint),
+    axis: null,
+    bits: 8,
+    narrowRange: false,
   });
   const b = new QuantizedTensor(tensor(bCodes, c.transposeB ? [c.N, c.K] : [c.K, c.N], 'int32'), {
-    scale: bScale, zeroPoint: Int32Array.from(c.bZeroPoints), axis: perChannel ? (c.transposeB ? 0 : 1) : null, bits: 8, narrowRange: false,
+    scale: bScale,
+    zeroPoint: Int32Array.from(c.bZeroPoints),
+    axis: perChannel ? (c.transposeB ? 0 : 1) : null,
+    bits: 8,
+    narrowRange: false,
   });
   const bias = c.bias ? Float32Array.from({ length: c.N }, () => (r() - 0.5) * 4) : null;
   const expected = matMulInt8Impl({
-    a: aCodes, b: bCodes, M: c.M, K: c.K, N: c.N, transposeB: c.transposeB, aZeroPoint: c.aZeroPoint,
-    bZeroPoint: c.bZeroPoints, aScale: Math.fround(0.037), bScale, bias, activation: c.activation,
+    a: aCodes,
+    b: bCodes,
+    M: c.M,
+    K: c.K,
+    N: c.N,
+    transposeB: c.transposeB,
+    aZeroPoint: c.aZeroPoint,
+    bZeroPoint: c.bZeroPoints,
+    aScale: Math.fround(0.037),
+    bScale,
+    bias,
+    activation: c.activation,
   });
   return { a, b, bias, expected };
 }
@@ -53,16 +73,109 @@ function zeroPoints(N: number, values: number[]): number[] {
 }
 
 const CASES: Case[] = [
-  { M: 1, K: 1, N: 1, aZeroPoint: 0, bZeroPoints: [0], transposeB: false, activation: 'linear', bias: false },
-  { M: 1, K: 1000, N: 67, aZeroPoint: -128, bZeroPoints: [5], transposeB: false, activation: 'relu', bias: true },
-  { M: 1, K: 4096, N: 40, aZeroPoint: 127, bZeroPoints: zeroPoints(40, [127, -128, 0]), transposeB: true, activation: 'linear', bias: false, edge: true },
-  { M: 2, K: 31, N: 9, aZeroPoint: 3, bZeroPoints: zeroPoints(9, [-7, 2]), transposeB: false, activation: 'relu6', bias: true },
-  { M: 3, K: 4096, N: 17, aZeroPoint: -128, bZeroPoints: [127], transposeB: false, activation: 'linear', bias: true, edge: true },
-  { M: 4, K: 130, N: 33, aZeroPoint: 0, bZeroPoints: zeroPoints(33, [0, 1]), transposeB: true, activation: 'relu', bias: false },
-  { M: 5, K: 2, N: 8, aZeroPoint: -1, bZeroPoints: [0], transposeB: false, activation: 'linear', bias: false },
-  { M: 7, K: 4095, N: 13, aZeroPoint: 127, bZeroPoints: zeroPoints(13, [-128, 127]), transposeB: true, activation: 'relu6', bias: true, edge: true },
-  { M: 33, K: 257, N: 70, aZeroPoint: -20, bZeroPoints: zeroPoints(70, [4, -9, 0]), transposeB: false, activation: 'relu', bias: true },
-  { M: 64, K: 64, N: 64, aZeroPoint: 0, bZeroPoints: [0], transposeB: false, activation: 'linear', bias: false },
+  {
+    M: 1,
+    K: 1,
+    N: 1,
+    aZeroPoint: 0,
+    bZeroPoints: [0],
+    transposeB: false,
+    activation: 'linear',
+    bias: false,
+  },
+  {
+    M: 1,
+    K: 1000,
+    N: 67,
+    aZeroPoint: -128,
+    bZeroPoints: [5],
+    transposeB: false,
+    activation: 'relu',
+    bias: true,
+  },
+  {
+    M: 1,
+    K: 4096,
+    N: 40,
+    aZeroPoint: 127,
+    bZeroPoints: zeroPoints(40, [127, -128, 0]),
+    transposeB: true,
+    activation: 'linear',
+    bias: false,
+    edge: true,
+  },
+  {
+    M: 2,
+    K: 31,
+    N: 9,
+    aZeroPoint: 3,
+    bZeroPoints: zeroPoints(9, [-7, 2]),
+    transposeB: false,
+    activation: 'relu6',
+    bias: true,
+  },
+  {
+    M: 3,
+    K: 4096,
+    N: 17,
+    aZeroPoint: -128,
+    bZeroPoints: [127],
+    transposeB: false,
+    activation: 'linear',
+    bias: true,
+    edge: true,
+  },
+  {
+    M: 4,
+    K: 130,
+    N: 33,
+    aZeroPoint: 0,
+    bZeroPoints: zeroPoints(33, [0, 1]),
+    transposeB: true,
+    activation: 'relu',
+    bias: false,
+  },
+  {
+    M: 5,
+    K: 2,
+    N: 8,
+    aZeroPoint: -1,
+    bZeroPoints: [0],
+    transposeB: false,
+    activation: 'linear',
+    bias: false,
+  },
+  {
+    M: 7,
+    K: 4095,
+    N: 13,
+    aZeroPoint: 127,
+    bZeroPoints: zeroPoints(13, [-128, 127]),
+    transposeB: true,
+    activation: 'relu6',
+    bias: true,
+    edge: true,
+  },
+  {
+    M: 33,
+    K: 257,
+    N: 70,
+    aZeroPoint: -20,
+    bZeroPoints: zeroPoints(70, [4, -9, 0]),
+    transposeB: false,
+    activation: 'relu',
+    bias: true,
+  },
+  {
+    M: 64,
+    K: 64,
+    N: 64,
+    aZeroPoint: 0,
+    bZeroPoints: [0],
+    transposeB: false,
+    activation: 'linear',
+    bias: false,
+  },
 ];
 
 describe('ClipqMatMulInt8 on wasm: bit-identical to matMulInt8Impl through the SIMD paths', () => {
@@ -72,20 +185,37 @@ describe('ClipqMatMulInt8 on wasm: bit-identical to matMulInt8Impl through the S
     it(`${c.M}x${c.K}x${c.N} (${path}), aZero ${c.aZeroPoint}, ${zb} b, transposeB=${c.transposeB}, ${c.activation}${c.bias ? ' + bias' : ''}${c.edge ? ', edge codes only' : ''}`, () => {
       resetClipqWasmKernelStats();
       const { a, b, bias, expected } = operands(c, 50 + i);
-      const options = { transposeB: c.transposeB, activation: c.activation, ...(bias ? { bias: tensor1d(bias) } : {}) };
+      const options = {
+        transposeB: c.transposeB,
+        activation: c.activation,
+        ...(bias ? { bias: tensor1d(bias) } : {}),
+      };
       const first = matMulInt8(a, b, options);
       expectSameBits(first.dataSync(), expected, 'first call (packs B)');
       expectSameBits(matMulInt8(a, b, options).dataSync(), expected, 'second call (cached B)');
-      expect(clipqWasmKernelStats(), "both calls ran the SIMD kernel").toEqual({ simd: { [ClipqMatMulInt8]: 2 }, impl: {} });
+      expect(clipqWasmKernelStats(), 'both calls ran the SIMD kernel').toEqual({
+        simd: { [ClipqMatMulInt8]: 2 },
+        impl: {},
+      });
       a.dispose();
       b.dispose();
     });
   });
 
   it('stays exact when the heap grows during the kernel (views are re-derived)', () => {
-    const memory = (backend() as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } }).wasm.asm.memory;
+    const memory = (backend() as unknown as { wasm: { asm: { memory: WebAssembly.Memory } } }).wasm
+      .asm.memory;
     // The 4096×4096 float32 output (64 MiB) is allocated inside the kernel, after its scratch.
-    const c: Case = { M: 4096, K: 4, N: 4096, aZeroPoint: 9, bZeroPoints: [3], transposeB: false, activation: 'relu', bias: true };
+    const c: Case = {
+      M: 4096,
+      K: 4,
+      N: 4096,
+      aZeroPoint: 9,
+      bZeroPoints: [3],
+      transposeB: false,
+      activation: 'relu',
+      bias: true,
+    };
     const { a, b, bias, expected } = operands(c, 7);
     const biasTensor = tensor1d(bias!);
     const before = memory.buffer.byteLength;
@@ -108,11 +238,33 @@ describe('ClipqMatMulInt8 on wasm: bit-identical to matMulInt8Impl through the S
     const run = (): Tensor =>
       engine().runKernel(
         ClipqMatMulInt8,
-        { a: tensor(aCodes, [M, K], 'int32'), b: tensor(bCodes, [K, N], 'int32'), bScale: tensor1d([0.5]), bZeroPoint: tensor1d([0], 'int32') },
-        { aScale: 0.25, aZeroPoint: 1, transposeB: false, activation: 'linear', hasBias: false } as never,
+        {
+          a: tensor(aCodes, [M, K], 'int32'),
+          b: tensor(bCodes, [K, N], 'int32'),
+          bScale: tensor1d([0.5]),
+          bZeroPoint: tensor1d([0], 'int32'),
+        },
+        {
+          aScale: 0.25,
+          aZeroPoint: 1,
+          transposeB: false,
+          activation: 'linear',
+          hasBias: false,
+        } as never,
       ) as Tensor;
     const expected = matMulInt8Impl({
-      a: aCodes, b: bCodes, M, K, N, transposeB: false, aZeroPoint: 1, bZeroPoint: [0], aScale: 0.25, bScale: [0.5], bias: null, activation: 'linear',
+      a: aCodes,
+      b: bCodes,
+      M,
+      K,
+      N,
+      transposeB: false,
+      aZeroPoint: 1,
+      bZeroPoint: [0],
+      aScale: 0.25,
+      bScale: [0.5],
+      bias: null,
+      activation: 'linear',
     });
     expectSameBits(run().dataSync(), expected, '16-bit B');
     expect(clipqWasmKernelStats().impl[ClipqMatMulInt8]).toBe(1);

@@ -33,14 +33,18 @@ describe('importing @clipq/backend-wasm', () => {
       expect(config.backendName).toBe('wasm');
       expect(isKernelRegistered(config), config.kernelName).toBe(true);
     }
-    expect(getKernel(ClipqMatMulInt8, 'wasm')?.kernelFunc).not.toBe(clipqMatMulInt8ReferenceConfig.kernelFunc);
+    expect(getKernel(ClipqMatMulInt8, 'wasm')?.kernelFunc).not.toBe(
+      clipqMatMulInt8ReferenceConfig.kernelFunc,
+    );
   });
 
   it('runs zero-copy on tfjs-wasm memory in Node, with clipq.wasm loaded synchronously', async () => {
     await ready();
     const heap = heapFor(backend() as unknown as WasmBackendLike);
     expect(heap?.zeroCopy).toBe(true);
-    expect(heap?.memory).toBe((backend() as unknown as { wasm: { asm: { memory: unknown } } }).wasm.asm.memory);
+    expect(heap?.memory).toBe(
+      (backend() as unknown as { wasm: { asm: { memory: unknown } } }).wasm.asm.memory,
+    );
   });
 
   it("proves that this package's SIMD kernels ran (not core's reference or Impl)", () => {
@@ -57,7 +61,13 @@ describe('importing @clipq/backend-wasm', () => {
       w.dispose();
     });
     expect(clipqWasmKernelStats()).toEqual({
-      simd: { [ClipqFakeQuant]: 1, [ClipqFakeQuantGrad]: 1, [ClipqQuantize]: 2, [ClipqDequantize]: 1, [ClipqMatMulInt8]: 1 },
+      simd: {
+        [ClipqFakeQuant]: 1,
+        [ClipqFakeQuantGrad]: 1,
+        [ClipqQuantize]: 2,
+        [ClipqDequantize]: 1,
+        [ClipqMatMulInt8]: 1,
+      },
       impl: {},
     });
   });
@@ -73,7 +83,9 @@ describe('importing @clipq/backend-wasm', () => {
     expect(packed).toBeGreaterThanOrEqual(K * N);
     expect(packed).toBeLessThanOrEqual(Math.ceil(K / 4) * 4 * Math.ceil(N / 8) * 8);
     matMulInt8(a, w).dispose();
-    expect(wasmPackedWeightCache.bytes() - before, 'second call reuses the packed copy').toBe(packed);
+    expect(wasmPackedWeightCache.bytes() - before, 'second call reuses the packed copy').toBe(
+      packed,
+    );
     expect(packedWeightBytes().wasm).toBe(wasmPackedWeightCache.bytes());
     w.dispose();
     expect(wasmPackedWeightCache.bytes()).toBe(before);

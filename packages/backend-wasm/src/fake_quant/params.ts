@@ -2,7 +2,12 @@
  * Per-channel fake-quant parameters for the SIMD kernels, computed on the host by core's
  * `channelParams` (TF's float32 nudge) so that the kernels and the Impl start from identical values.
  */
-import { type ChannelLayout, type FakeQuantCommonAttrs, channelLayout, channelParams } from '@clipq/core';
+import {
+  type ChannelLayout,
+  channelLayout,
+  channelParams,
+  type FakeQuantCommonAttrs,
+} from '@clipq/core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { HeapCall } from '../heap/call.js';
 import type { WasmBackendLike } from '../heap/heap.js';
@@ -25,7 +30,12 @@ export function fakeQuantParams(
   max: TensorInfo,
   attrs: FakeQuantCommonAttrs,
 ): ChannelParamArrays {
-  const params = channelParams(readFloats(backend, min), readFloats(backend, max), attrs.bits, attrs.narrowRange);
+  const params = channelParams(
+    readFloats(backend, min),
+    readFloats(backend, max),
+    attrs.bits,
+    attrs.narrowRange,
+  );
   return {
     nMins: Float32Array.from(params, (p) => p.nudgedMin),
     nMaxs: Float32Array.from(params, (p) => p.nudgedMax),

@@ -10,7 +10,10 @@ const BYTES: Record<string, number> = { float32: 4, int32: 4 };
 
 export class HeapCall {
   private readonly temporaries: number[] = [];
-  private readonly outputs = new Map<number, { shape: number[]; dtype: DataType; info: TensorInfo | null }>();
+  private readonly outputs = new Map<
+    number,
+    { shape: number[]; dtype: DataType; info: TensorInfo | null }
+  >();
 
   constructor(readonly heap: Heap) {}
 
@@ -56,7 +59,10 @@ export class HeapCall {
     const output = this.outputs.get(ptr)!;
     if (output.info) return output.info;
     const size = output.shape.reduce((a, b) => a * b, 1);
-    const values = output.dtype === 'int32' ? this.heap.i32(ptr, size).slice() : this.heap.f32(ptr, size).slice();
+    const values =
+      output.dtype === 'int32'
+        ? this.heap.i32(ptr, size).slice()
+        : this.heap.f32(ptr, size).slice();
     output.info = this.heap.backend.makeOutput(output.shape, output.dtype, undefined, values);
     return output.info;
   }

@@ -7,8 +7,8 @@
  * Memory growth detaches ArrayBuffer views, so views are made fresh by `f32`/`i32`/… after allocating.
  */
 import type { DataType, TensorInfo } from '@tensorflow/tfjs-core';
-import { compiledModule } from '../module/loader.js';
 import type { ClipqExports } from '../module/exports.js';
+import { compiledModule } from '../module/loader.js';
 import { Arena } from './arena.js';
 
 /** The parts of tfjs-wasm's BackendWasm that clipq uses. */
@@ -18,8 +18,16 @@ export interface WasmBackendLike {
     _malloc(bytes: number): number;
     _free(ptr: number): void;
   };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined; has(dataId: object): boolean };
-  makeOutput(shape: number[], dtype: DataType, memoryOffset?: number, values?: ArrayLike<number>): TensorInfo;
+  dataIdMap: {
+    get(dataId: object): { memoryOffset: number } | undefined;
+    has(dataId: object): boolean;
+  };
+  makeOutput(
+    shape: number[],
+    dtype: DataType,
+    memoryOffset?: number,
+    values?: ArrayLike<number>,
+  ): TensorInfo;
   readSync(dataId: object): ArrayLike<number>;
 }
 
@@ -36,7 +44,10 @@ export class Heap {
   readonly zeroCopy: boolean;
   private readonly arena: Arena | null;
 
-  constructor(readonly backend: WasmBackendLike, module: WebAssembly.Module) {
+  constructor(
+    readonly backend: WasmBackendLike,
+    module: WebAssembly.Module,
+  ) {
     const shared = backend.wasm.asm?.memory;
     const usable = shared instanceof WebAssembly.Memory && !isShared(shared.buffer) && !forceCopy;
     this.zeroCopy = usable;

@@ -51,9 +51,22 @@ function sweep(): void {
   }
 }
 
-export function packedWeightsOf(heap: Heap, b: TensorInfo, K: number, N: number, transposeB: boolean): PackedB {
+export function packedWeightsOf(
+  heap: Heap,
+  b: TensorInfo,
+  K: number,
+  N: number,
+  transposeB: boolean,
+): PackedB {
   const cached = entries.get(b.dataId);
-  if (cached && cached.heap === heap && cached.K === K && cached.N === N && cached.transposeB === transposeB) return cached;
+  if (
+    cached &&
+    cached.heap === heap &&
+    cached.K === K &&
+    cached.N === N &&
+    cached.transposeB === transposeB
+  )
+    return cached;
   if (cached) wasmPackedWeightCache.release(b.dataId);
   sweep();
   const Kp = Math.ceil(K / 4) * 2;
@@ -61,11 +74,22 @@ export function packedWeightsOf(heap: Heap, b: TensorInfo, K: number, N: number,
   const call = new HeapCall(heap);
   try {
     const codes = call.input(b);
-    const { min, max } = K * N > 0 ? unpackBounds(heap.exports.codeBounds(codes, K * N)) : { min: 0, max: 0 };
+    const { min, max } =
+      K * N > 0 ? unpackBounds(heap.exports.codeBounds(codes, K * N)) : { min: 0, max: 0 };
     const int8 = min >= -128 && max <= 127;
     const ptr = int8 ? heap.malloc(bytes) : 0;
     if (int8) heap.exports.packB(codes, K, N, transposeB ? 1 : 0, Kp, ptr);
-    const entry: PackedB = { heap, ptr, bytes: int8 ? bytes : 0, K, N, Kp, transposeB, codeMin: min, codeMax: max };
+    const entry: PackedB = {
+      heap,
+      ptr,
+      bytes: int8 ? bytes : 0,
+      K,
+      N,
+      Kp,
+      transposeB,
+      codeMin: min,
+      codeMax: max,
+    };
     entries.set(b.dataId, entry);
     return entry;
   } finally {

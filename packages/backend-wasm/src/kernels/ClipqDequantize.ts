@@ -14,13 +14,17 @@ import {
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { readFloats } from '../fake_quant/params.js';
 import { HeapCall } from '../heap/call.js';
-import { type Heap, type WasmBackendLike, heapFor } from '../heap/heap.js';
+import { type Heap, heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { unpackBounds } from '../module/exports.js';
 import { countCall } from '../stats.js';
 
 const EXACT_CODE = 2 ** 23;
 
-export function clipqDequantize(args: { inputs: ClipqDequantizeInputs; backend: unknown; attrs: NamedAttrMap }): TensorInfo {
+export function clipqDequantize(args: {
+  inputs: ClipqDequantizeInputs;
+  backend: unknown;
+  attrs: NamedAttrMap;
+}): TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const attrs = args.attrs as unknown as ClipqDequantizeAttrs;
   const { codes } = args.inputs;
@@ -36,7 +40,14 @@ export function clipqDequantize(args: { inputs: ClipqDequantizeInputs; backend: 
     if (!heap || !call || !codesConvertExactly(heap, codesPtr, size)) {
       countCall(ClipqDequantize, 'impl');
       const codeValues = Int32Array.from(backend.readSync(codes.dataId));
-      const y = dequantizeImpl(codeValues, scales, zeroPoints, layout, attrs.bits, attrs.narrowRange);
+      const y = dequantizeImpl(
+        codeValues,
+        scales,
+        zeroPoints,
+        layout,
+        attrs.bits,
+        attrs.narrowRange,
+      );
       return backend.makeOutput(codes.shape, 'float32', undefined, y);
     }
     countCall(ClipqDequantize, 'simd');
@@ -46,7 +57,16 @@ export function clipqDequantize(args: { inputs: ClipqDequantizeInputs; backend: 
     const out = call.output(codes.shape, 'float32');
     call.write(scalePtr, scales);
     call.write(nMinPtr, nMins);
-    heap.exports.dequantize(codesPtr, out, layout.outer, layout.channels, layout.inner, scalePtr, nMinPtr, codeMin);
+    heap.exports.dequantize(
+      codesPtr,
+      out,
+      layout.outer,
+      layout.channels,
+      layout.inner,
+      scalePtr,
+      nMinPtr,
+      codeMin,
+    );
     return call.result(out);
   } finally {
     call?.end();

@@ -8,7 +8,7 @@ import {
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { allocParams, fakeQuantParams, readFloats } from '../fake_quant/params.js';
 import { HeapCall } from '../heap/call.js';
-import { type WasmBackendLike, heapFor } from '../heap/heap.js';
+import { heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { countCall } from '../stats.js';
 
 export function clipqFakeQuant(args: {
@@ -24,8 +24,13 @@ export function clipqFakeQuant(args: {
   if (!heap) {
     countCall(ClipqFakeQuant, 'impl');
     const y = fakeQuantImpl(
-      readFloats(backend, x), readFloats(backend, min), readFloats(backend, max),
-      params.layout, attrs.bits, attrs.narrowRange, attrs.rounding,
+      readFloats(backend, x),
+      readFloats(backend, min),
+      readFloats(backend, max),
+      params.layout,
+      attrs.bits,
+      attrs.narrowRange,
+      attrs.rounding,
     );
     return backend.makeOutput(x.shape, 'float32', undefined, y);
   }
@@ -37,7 +42,17 @@ export function clipqFakeQuant(args: {
     const out = call.output(x.shape, 'float32');
     p.write();
     const { outer, channels, inner } = params.layout;
-    heap.exports.fakeQuant(xPtr, out, outer, channels, inner, p.nMins, p.nMaxs, p.scales, attrs.rounding === 'half-even' ? 1 : 0);
+    heap.exports.fakeQuant(
+      xPtr,
+      out,
+      outer,
+      channels,
+      inner,
+      p.nMins,
+      p.nMaxs,
+      p.scales,
+      attrs.rounding === 'half-even' ? 1 : 0,
+    );
     return call.result(out);
   } finally {
     call.end();

@@ -11,11 +11,16 @@ import {
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { allocParams, fakeQuantParams, readFloats } from '../fake_quant/params.js';
 import { HeapCall } from '../heap/call.js';
-import { type WasmBackendLike, heapFor } from '../heap/heap.js';
+import { heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { countCall } from '../stats.js';
 
 /** dmin = (below − r)·gradScale, dmax = (above + r)·gradScale with r = rounding / (max − min). */
-function rangeGradients(sums: Float64Array, mins: Float32Array, maxs: Float32Array, attrs: ClipqFakeQuantGradAttrs) {
+function rangeGradients(
+  sums: Float64Array,
+  mins: Float32Array,
+  maxs: Float32Array,
+  attrs: ClipqFakeQuantGradAttrs,
+) {
   const channels = mins.length;
   const dmin = new Float32Array(channels);
   const dmax = new Float32Array(channels);
@@ -43,8 +48,16 @@ export function clipqFakeQuantGrad(args: {
   if (!heap) {
     countCall(ClipqFakeQuantGrad, 'impl');
     const r = fakeQuantGradImpl(
-      readFloats(backend, dy), readFloats(backend, x), mins, maxs, params.layout,
-      attrs.bits, attrs.narrowRange, attrs.rounding, attrs.rangeGradient, attrs.gradScale,
+      readFloats(backend, dy),
+      readFloats(backend, x),
+      mins,
+      maxs,
+      params.layout,
+      attrs.bits,
+      attrs.narrowRange,
+      attrs.rounding,
+      attrs.rangeGradient,
+      attrs.gradScale,
     );
     return [
       backend.makeOutput(x.shape, 'float32', undefined, r.dx),
@@ -65,7 +78,20 @@ export function clipqFakeQuantGrad(args: {
     call.write(sums, new Float64Array(3 * channels));
     const halfEven = attrs.rounding === 'half-even' ? 1 : 0;
     const full = attrs.rangeGradient === 'full' ? 1 : 0;
-    heap.exports.fakeQuantGrad(dyPtr, xPtr, dx, outer, channels, inner, p.nMins, p.nMaxs, p.scales, halfEven, full, sums);
+    heap.exports.fakeQuantGrad(
+      dyPtr,
+      xPtr,
+      dx,
+      outer,
+      channels,
+      inner,
+      p.nMins,
+      p.nMaxs,
+      p.scales,
+      halfEven,
+      full,
+      sums,
+    );
     const { dmin, dmax } = rangeGradients(heap.f64(sums, 3 * channels).slice(), mins, maxs, attrs);
     const dxInfo = call.result(dx);
     return [

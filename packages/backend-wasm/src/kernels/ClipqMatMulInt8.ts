@@ -12,7 +12,7 @@ import {
 } from '@clipq/core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { HeapCall } from '../heap/call.js';
-import { type Heap, type WasmBackendLike, heapFor } from '../heap/heap.js';
+import { type Heap, heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { ACTIVATION_CODES, epilogueArrays } from '../int8/epilogue.js';
 import { int8PathIsExact } from '../int8/exact_range.js';
 import { type PackedB, packedWeightsOf } from '../int8/packed_weights.js';
@@ -29,12 +29,18 @@ interface Problem {
   bias: Float32Array | null;
 }
 
-function implFallback(backend: WasmBackendLike, inputs: ClipqMatMulInt8Inputs, p: Problem): TensorInfo {
+function implFallback(
+  backend: WasmBackendLike,
+  inputs: ClipqMatMulInt8Inputs,
+  p: Problem,
+): TensorInfo {
   countCall(ClipqMatMulInt8, 'impl');
   const out = matMulInt8Impl({
     a: Int32Array.from(backend.readSync(inputs.a.dataId)),
     b: Int32Array.from(backend.readSync(inputs.b.dataId)),
-    M: p.M, K: p.K, N: p.N,
+    M: p.M,
+    K: p.K,
+    N: p.N,
     transposeB: p.attrs.transposeB,
     aZeroPoint: p.attrs.aZeroPoint,
     bZeroPoint: p.bZeroPoint,
@@ -46,7 +52,13 @@ function implFallback(backend: WasmBackendLike, inputs: ClipqMatMulInt8Inputs, p
   return backend.makeOutput([p.M, p.N], 'float32', undefined, out);
 }
 
-function runSimd(heap: Heap, call: HeapCall, aPtr: number, packed: PackedB, p: Problem): TensorInfo {
+function runSimd(
+  heap: Heap,
+  call: HeapCall,
+  aPtr: number,
+  packed: PackedB,
+  p: Problem,
+): TensorInfo {
   const { M, K, N, attrs } = p;
   const { Kp } = packed;
   const Mp = Math.ceil(M / 4) * 4;
@@ -71,17 +83,25 @@ function runSimd(heap: Heap, call: HeapCall, aPtr: number, packed: PackedB, p: P
   return call.result(out);
 }
 
-export function clipqMatMulInt8(args: { inputs: ClipqMatMulInt8Inputs; backend: unknown; attrs: NamedAttrMap }): TensorInfo {
+export function clipqMatMulInt8(args: {
+  inputs: ClipqMatMulInt8Inputs;
+  backend: unknown;
+  attrs: NamedAttrMap;
+}): TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const attrs = args.attrs as unknown as ClipqMatMulInt8Attrs;
   const { inputs } = args;
   const [M, K] = inputs.a.shape as [number, number];
   const N = attrs.transposeB ? inputs.b.shape[0]! : inputs.b.shape[1]!;
   const problem: Problem = {
-    M, K, N, attrs,
+    M,
+    K,
+    N,
+    attrs,
     bScale: Float32Array.from(backend.readSync(inputs.bScale.dataId)),
     bZeroPoint: Int32Array.from(backend.readSync(inputs.bZeroPoint.dataId)),
-    bias: attrs.hasBias && inputs.bias ? Float32Array.from(backend.readSync(inputs.bias.dataId)) : null,
+    bias:
+      attrs.hasBias && inputs.bias ? Float32Array.from(backend.readSync(inputs.bias.dataId)) : null,
   };
   const heap = heapFor(backend);
   if (!heap || M * N === 0) return implFallback(backend, inputs, problem);
@@ -90,7 +110,8 @@ export function clipqMatMulInt8(args: { inputs: ClipqMatMulInt8Inputs; backend: 
   const call = new HeapCall(heap);
   try {
     const aPtr = call.input(inputs.a);
-    const aBounds = M * K > 0 ? unpackBounds(heap.exports.codeBounds(aPtr, M * K)) : { min: 0, max: 0 };
+    const aBounds =
+      M * K > 0 ? unpackBounds(heap.exports.codeBounds(aPtr, M * K)) : { min: 0, max: 0 };
     const bBounds = { min: packed.codeMin, max: packed.codeMax };
     if (!int8PathIsExact(K, aBounds, attrs.aZeroPoint, bBounds, problem.bZeroPoint)) {
       return implFallback(backend, inputs, problem);

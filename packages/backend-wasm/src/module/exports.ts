@@ -1,22 +1,90 @@
 /** The functions exported by clipq.wasm (src/as). Pointers are byte offsets into the module's memory. */
 export interface ClipqExports {
-  fakeQuant(x: number, out: number, outer: number, channels: number, inner: number, nMins: number, nMaxs: number, scales: number, halfEven: number): void;
+  fakeQuant(
+    x: number,
+    out: number,
+    outer: number,
+    channels: number,
+    inner: number,
+    nMins: number,
+    nMaxs: number,
+    scales: number,
+    halfEven: number,
+  ): void;
   fakeQuantGrad(
-    dy: number, x: number, dx: number, outer: number, channels: number, inner: number,
-    nMins: number, nMaxs: number, scales: number, halfEven: number, full: number, sums: number,
+    dy: number,
+    x: number,
+    dx: number,
+    outer: number,
+    channels: number,
+    inner: number,
+    nMins: number,
+    nMaxs: number,
+    scales: number,
+    halfEven: number,
+    full: number,
+    sums: number,
   ): void;
   quantize(
-    x: number, out: number, outer: number, channels: number, inner: number,
-    nMins: number, nMaxs: number, scales: number, halfEven: number, bases: number, zeros: number,
+    x: number,
+    out: number,
+    outer: number,
+    channels: number,
+    inner: number,
+    nMins: number,
+    nMaxs: number,
+    scales: number,
+    halfEven: number,
+    bases: number,
+    zeros: number,
   ): void;
-  dequantize(codes: number, out: number, outer: number, channels: number, inner: number, scales: number, nMins: number, codeMin: number): void;
+  dequantize(
+    codes: number,
+    out: number,
+    outer: number,
+    channels: number,
+    inner: number,
+    scales: number,
+    nMins: number,
+    codeMin: number,
+  ): void;
   /** (max << 32) | (min & 0xffffffff) of `count` int32 values. */
   codeBounds(ptr: number, count: number): bigint;
   packB(b: number, K: number, N: number, transposed: number, Kp: number, out: number): void;
-  packA(a: number, M: number, K: number, zeroPoint: number, Kp: number, out: number, rowSums: number): void;
-  setEpilogue(zeroPoints: number, multipliers: number, bias: number, activation: number, scratch: number): void;
-  gemm(aPacked: number, rowSums: number, M: number, Kp: number, bPacked: number, N: number, out: number): void;
-  gemvRows(aPacked: number, rowSums: number, M: number, Kp: number, bPacked: number, N: number, out: number): void;
+  packA(
+    a: number,
+    M: number,
+    K: number,
+    zeroPoint: number,
+    Kp: number,
+    out: number,
+    rowSums: number,
+  ): void;
+  setEpilogue(
+    zeroPoints: number,
+    multipliers: number,
+    bias: number,
+    activation: number,
+    scratch: number,
+  ): void;
+  gemm(
+    aPacked: number,
+    rowSums: number,
+    M: number,
+    Kp: number,
+    bPacked: number,
+    N: number,
+    out: number,
+  ): void;
+  gemvRows(
+    aPacked: number,
+    rowSums: number,
+    M: number,
+    Kp: number,
+    bPacked: number,
+    N: number,
+    out: number,
+  ): void;
   gemv(aPacked: number, rowSum: number, Kp: number, bPacked: number, N: number, out: number): void;
 }
 

@@ -19,7 +19,8 @@ interface NodeFs {
 
 /** Node's fs, without a static import that browser bundlers would have to stub. */
 function nodeFs(): NodeFs | null {
-  const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
+  const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } })
+    .process;
   return (proc?.getBuiltinModule?.('node:fs') as NodeFs | undefined) ?? null;
 }
 
@@ -49,7 +50,10 @@ export function ready(): Promise<void> {
   if (compiledModule()) return Promise.resolve();
   loading ??= (async () => {
     const response = await fetch(clipqWasmPath());
-    if (!response.ok) throw new Error(`@clipq/backend-wasm: fetching ${String(clipqWasmPath())} failed: ${response.status}`);
+    if (!response.ok)
+      throw new Error(
+        `@clipq/backend-wasm: fetching ${String(clipqWasmPath())} failed: ${response.status}`,
+      );
     compiled = await WebAssembly.compile(await response.arrayBuffer());
   })().catch((error: Error) => {
     loadError = error;
