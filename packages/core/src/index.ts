@@ -10,6 +10,14 @@ import './register_reference_kernels.js';
 import './chained_ops.js';
 
 export { checkRangesEnabled } from './flags.js';
+export type { ConvGeometry } from './impl/conv_geometry.js';
+export { convGeometry } from './impl/conv_geometry.js';
+export type { ConvInt8Epilogue, ConvInt8Problem } from './impl/conv2d_int8_impl.js';
+export {
+  conv2dInt8AccImpl,
+  convInt8OutputImpl,
+  depthwiseConv2dInt8AccImpl,
+} from './impl/conv2d_int8_impl.js';
 export { dequantizeImpl } from './impl/dequantize_impl.js';
 export type { FakeQuantGradResult } from './impl/fake_quant_grad_impl.js';
 export { fakeQuantGradImpl } from './impl/fake_quant_grad_impl.js';
@@ -46,6 +54,10 @@ export {
 export type { QuantizationSpec } from './int8/quantized_tensor.js';
 export { QuantizedTensor } from './int8/quantized_tensor.js';
 export type {
+  ClipqConv2DInt8Attrs,
+  ClipqConv2DInt8Inputs,
+  ClipqDepthwiseConv2DInt8Attrs,
+  ClipqDepthwiseConv2DInt8Inputs,
   ClipqDequantizeAttrs,
   ClipqDequantizeInputs,
   ClipqFakeQuantAttrs,
@@ -56,23 +68,29 @@ export type {
   ClipqMatMulInt8Inputs,
   ClipqQuantizeAttrs,
   ClipqQuantizeInputs,
+  ConvInt8Attrs,
   FakeQuantCommonAttrs,
   FusedActivation,
   RangeGradient,
   Rounding,
 } from './kernel_names.js';
 export {
+  ClipqConv2DInt8,
+  ClipqDepthwiseConv2DInt8,
   ClipqDequantize,
   ClipqFakeQuant,
   ClipqFakeQuantGrad,
   ClipqMatMulInt8,
   ClipqQuantize,
 } from './kernel_names.js';
+export { clipqConv2DInt8ReferenceConfig } from './kernels/ClipqConv2DInt8.js';
+export { clipqDepthwiseConv2DInt8ReferenceConfig } from './kernels/ClipqDepthwiseConv2DInt8.js';
 export { clipqDequantizeReferenceConfig } from './kernels/ClipqDequantize.js';
 export { clipqFakeQuantReferenceConfig } from './kernels/ClipqFakeQuant.js';
 export { clipqFakeQuantGradReferenceConfig } from './kernels/ClipqFakeQuantGrad.js';
 export { clipqMatMulInt8ReferenceConfig } from './kernels/ClipqMatMulInt8.js';
 export { clipqQuantizeReferenceConfig } from './kernels/ClipqQuantize.js';
+export { int8Epilogue } from './kernels/int8_epilogue.js';
 export type { NudgedRange } from './kernels/reference_math.js';
 export {
   asTensor,
@@ -80,6 +98,9 @@ export {
   fakeQuantComposite,
   nudge,
 } from './kernels/reference_math.js';
+export type { ConvInt8Options } from './ops/conv_int8_args.js';
+export { conv2dInt8 } from './ops/conv2d_int8.js';
+export { depthwiseConv2dInt8 } from './ops/depthwise_conv2d_int8.js';
 export { dequantize } from './ops/dequantize.js';
 export type { FakeQuantOptions } from './ops/fake_quant.js';
 export { fakeQuant } from './ops/fake_quant.js';

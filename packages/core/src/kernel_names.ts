@@ -102,3 +102,41 @@ export interface ClipqMatMulInt8Attrs {
   /** True when a `bias` input is present. */
   hasBias: boolean;
 }
+
+/** Geometry and epilogue attributes shared by the int8 convolutions (NHWC, TF 'same'/'valid'). */
+export interface ConvInt8Attrs {
+  /** [strideHeight, strideWidth]. */
+  strides: [number, number];
+  pad: 'same' | 'valid';
+  /** [dilationHeight, dilationWidth]; strides and dilations may not both exceed 1. */
+  dilations: [number, number];
+  /** Scale and signed zero point of the (per-tensor) input codes. */
+  xScale: number;
+  xZeroPoint: number;
+  activation: FusedActivation;
+  hasBias: boolean;
+}
+
+/**
+ * Exact int8 2-D convolution, NHWC. Inputs: `x` int32 codes [B,H,W,Cin]; `filter` int32 codes
+ * [kh,kw,Cin,Cout]; `wScale` float32 [Cout] or [1]; `wZeroPoint` int32 [Cout] or [1]; optional `bias`
+ * float32 [Cout]. Output float32 [B,Ho,Wo,Cout] with the matmul epilogue of `conv2dInt8Impl`. Padding
+ * contributes the real value 0 (the input zero point), as in TF's quantized convolutions.
+ */
+export const ClipqConv2DInt8 = 'ClipqConv2DInt8';
+export interface ClipqConv2DInt8Inputs extends NamedTensorInfoMap {
+  x: TensorInfo;
+  filter: TensorInfo;
+  wScale: TensorInfo;
+  wZeroPoint: TensorInfo;
+}
+export type ClipqConv2DInt8Attrs = ConvInt8Attrs;
+
+/**
+ * Exact int8 depthwise convolution, NHWC. `filter` int32 codes [kh,kw,Cin,multiplier]; output channel
+ * c·multiplier + m; `wScale`/`wZeroPoint` per output channel [Cin·multiplier] or [1]. Otherwise as
+ * ClipqConv2DInt8.
+ */
+export const ClipqDepthwiseConv2DInt8 = 'ClipqDepthwiseConv2DInt8';
+export type ClipqDepthwiseConv2DInt8Inputs = ClipqConv2DInt8Inputs;
+export type ClipqDepthwiseConv2DInt8Attrs = ConvInt8Attrs;

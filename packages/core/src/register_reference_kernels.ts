@@ -4,6 +4,8 @@
  * optimized kernel imported earlier) is never replaced.
  */
 import { getKernel, type KernelConfig, registerKernel } from '@tensorflow/tfjs-core';
+import { clipqConv2DInt8ReferenceConfig } from './kernels/ClipqConv2DInt8.js';
+import { clipqDepthwiseConv2DInt8ReferenceConfig } from './kernels/ClipqDepthwiseConv2DInt8.js';
 import { clipqDequantizeReferenceConfig } from './kernels/ClipqDequantize.js';
 import { clipqFakeQuantReferenceConfig } from './kernels/ClipqFakeQuant.js';
 import { clipqFakeQuantGradReferenceConfig } from './kernels/ClipqFakeQuantGrad.js';
@@ -16,6 +18,8 @@ export const referenceKernelConfigs: Array<Omit<KernelConfig, 'backendName'>> = 
   clipqQuantizeReferenceConfig,
   clipqDequantizeReferenceConfig,
   clipqMatMulInt8ReferenceConfig,
+  clipqConv2DInt8ReferenceConfig,
+  clipqDepthwiseConv2DInt8ReferenceConfig,
 ];
 
 /** The backends that get reference kernels on import. Others: call `registerClipqReferenceKernels`. */

@@ -1,5 +1,9 @@
 import { describe, it } from 'vitest';
-import { fakeQuantConformanceCases, int8ConformanceCases } from '../src/testing/index.js';
+import {
+  convInt8ConformanceCases,
+  fakeQuantConformanceCases,
+  int8ConformanceCases,
+} from '../src/testing/index.js';
 import './setup.js';
 
 // Core runs the shared suite with its reference kernels (tfjs ops) on both Node backends.
@@ -9,5 +13,8 @@ for (const backend of ['cpu', 'wasm']) {
   });
   describe(`int8 conformance on ${backend} (reference kernels)`, () => {
     for (const c of int8ConformanceCases(backend)) it(c.name, c.run);
+  });
+  describe(`int8 convolution conformance on ${backend} (reference kernels)`, () => {
+    for (const c of convInt8ConformanceCases(backend)) it(c.name, c.run);
   });
 }

@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fakeQuant, quantize, quantParams } from '../src/index.js';
+import {
+  conv2dInt8,
+  depthwiseConv2dInt8,
+  fakeQuant,
+  QuantizedTensor,
+  quantize,
+  quantParams,
+} from '../src/index.js';
 import { useBackend } from './setup.js';
 
 beforeAll(() => useBackend('cpu'));
@@ -87,5 +94,54 @@ describe('bad arguments throw Errors that name the op, the argument and the valu
     } finally {
       tf.env().set('CLIPQ_CHECK_RANGES', true);
     }
+  });
+});
+
+describe('int8 convolutions reject bad arguments clearly', () => {
+  const codes = (shape: number[]) => tf.zeros(shape, 'int32');
+  const spec = (channels: number, axis: number | null) => ({
+    scale: new Float32Array(channels).fill(0.1),
+    zeroPoint: new Int32Array(channels),
+    axis,
+    bits: 8,
+    narrowRange: false,
+  });
+  const x = () => new QuantizedTensor(codes([1, 4, 4, 3]), spec(1, null));
+  it.each([
+    [
+      'channel mismatch',
+      () => conv2dInt8(x(), new QuantizedTensor(codes([3, 3, 2, 4]), spec(4, 3))),
+      /conv2dInt8: filter input channels \(2\) differ from x channels \(3\)/,
+    ],
+    [
+      'per-channel x',
+      () =>
+        conv2dInt8(
+          new QuantizedTensor(codes([1, 4, 4, 3]), spec(3, 3)),
+          new QuantizedTensor(codes([1, 1, 3, 2]), spec(2, 3)),
+        ),
+      /conv2dInt8: x must be quantized per tensor, got axis 3/,
+    ],
+    [
+      'kernel larger than input with valid padding',
+      () => conv2dInt8(x(), new QuantizedTensor(codes([5, 1, 3, 2]), spec(2, 3))),
+      /conv2dInt8: with pad 'valid' the dilated kernel height \(5\) exceeds the input height \(4\)/,
+    ],
+    [
+      'strides and dilations both above 1',
+      () =>
+        conv2dInt8(x(), new QuantizedTensor(codes([1, 1, 3, 2]), spec(2, 3)), {
+          strides: 2,
+          dilations: 2,
+        }),
+      /may not both exceed 1/,
+    ],
+    [
+      'depthwise filter on the wrong axis',
+      () => depthwiseConv2dInt8(x(), new QuantizedTensor(codes([3, 3, 3, 1]), spec(1, 3))),
+      /depthwiseConv2dInt8: filter must be per tensor or per input channel \(axis 2\), got axis 3/,
+    ],
+  ])('%s', (_name, body, pattern) => {
+    expect(body).toThrow(pattern);
   });
 });

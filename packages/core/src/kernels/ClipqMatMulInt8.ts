@@ -15,8 +15,6 @@ import {
   matMul,
   mul,
   type NamedAttrMap,
-  relu,
-  relu6,
   reshape,
   scalar,
   slice,
@@ -30,6 +28,7 @@ import {
   type ClipqMatMulInt8Attrs,
   type ClipqMatMulInt8Inputs,
 } from '../kernel_names.js';
+import { int8Epilogue } from './int8_epilogue.js';
 import { asTensor } from './reference_math.js';
 
 /** Largest K-chunk whose float32 partial sums of int8 products (≤ 2^14 each) stay exact (≤ 2^24). */
@@ -68,16 +67,8 @@ export function clipqMatMulInt8Reference(args: {
     acc = sub(acc, mul(bZeroPoint, rowSumA));
     acc = sub(acc, mul(za, colSumB));
     acc = add(acc, mul(scalar(K, 'int32'), mul(za, bZeroPoint)));
-    const multiplier = reshape(mul(asTensor(args.inputs.bScale), scalar(attrs.aScale)), [1, -1]);
-    // f32(acc): tfjs-cpu's int32→float32 cast keeps the int32 values unrounded, so round explicitly
-    // (a float32 add stores into a Float32Array) before the product, as the contract says.
-    const accFloat = add(cast(acc, 'float32'), scalar(0));
-    let out = mul(accFloat, multiplier);
-    if (attrs.hasBias && args.inputs.bias)
-      out = add(out, reshape(asTensor(args.inputs.bias), [1, -1]));
-    if (attrs.activation === 'relu') out = relu(out);
-    if (attrs.activation === 'relu6') out = relu6(out);
-    return out;
+    const bias = attrs.hasBias && args.inputs.bias ? asTensor(args.inputs.bias) : null;
+    return int8Epilogue(acc, attrs.aScale, asTensor(args.inputs.bScale), bias, attrs.activation);
   });
 }
 

@@ -7,6 +7,8 @@
 export { assertClose, assertExact, rng, TOLERANCE } from './assert.js';
 export type { ConformanceCase } from './backend.js';
 export { onBackend } from './backend.js';
+export type { ConvCase } from './conv_int8_cases.js';
+export { convCases, convInt8ConformanceCases, makeConvOperands } from './conv_int8_cases.js';
 export { fakeQuantConformanceCases } from './fake_quant_cases.js';
 export type { MatMulCase } from './int8_cases.js';
 export {
