@@ -16,123 +16,8 @@
 // All pointers are byte offsets into the imported memory. The module has no data segments and no
 // stack: every buffer comes from the host's allocator.
 
-const PANEL: i32 = 8;
-
-/** Packs int32 codes B ([K,N], or [N,K] when `transposed`) into int8 panels. Kp = k-pairs (even). */
-export function packB(b: usize, K: i32, N: i32, transposed: i32, Kp: i32, out: usize): void {
-  const panels = (N + PANEL - 1) / PANEL;
-  let o = out;
-  for (let p = 0; p < panels; p++) {
-    for (let kp = 0; kp < Kp; kp++) {
-      for (let j = 0; j < PANEL; j++) {
-        const n = p * PANEL + j;
-        for (let h = 0; h < 2; h++) {
-          const k = kp * 2 + h;
-          let v: i32 = 0;
-          if (n < N && k < K) {
-            const index = transposed ? n * K + k : k * N + n;
-            v = load<i32>(b + (<usize>index << 2));
-          }
-          store<i8>(o, <i8>v);
-          o++;
-        }
-      }
-    }
-  }
-}
-
-/** The smallest and largest int32 code in [ptr, ptr + 4·count), packed as (max << 32) | (min & mask). */
-export function codeBounds(ptr: usize, count: i32): i64 {
-  let lo = i32x4.splat(i32.MAX_VALUE);
-  let hi = i32x4.splat(i32.MIN_VALUE);
-  let i = 0;
-  for (; i + 4 <= count; i += 4) {
-    const v = v128.load(ptr + (<usize>i << 2));
-    lo = i32x4.min_s(lo, v);
-    hi = i32x4.max_s(hi, v);
-  }
-  let mn = min(min(i32x4.extract_lane(lo, 0), i32x4.extract_lane(lo, 1)), min(i32x4.extract_lane(lo, 2), i32x4.extract_lane(lo, 3)));
-  let mx = max(max(i32x4.extract_lane(hi, 0), i32x4.extract_lane(hi, 1)), max(i32x4.extract_lane(hi, 2), i32x4.extract_lane(hi, 3)));
-  for (; i < count; i++) {
-    const v = load<i32>(ptr + (<usize>i << 2));
-    mn = min(mn, v);
-    mx = max(mx, v);
-  }
-  return (<i64>mx << 32) | (<i64>mn & 0xffffffff);
-}
-
-/**
- * Packs A [M,K] int32 codes as i16 pairs of (a − zeroPoint) into [Mp, Kp] i32 (Mp = M rounded up to 4),
- * and writes each row's Σ_k (a − zeroPoint) to `rowSums` (Mp i32). The caller has checked that every
- * a − zeroPoint fits in int16.
- */
-export function packA(a: usize, M: i32, K: i32, zeroPoint: i32, Kp: i32, out: usize, rowSums: usize): void {
-  const Mp = (M + 3) & ~3;
-  for (let m = 0; m < Mp; m++) {
-    let sum: i32 = 0;
-    const row = a + (<usize>(m * K) << 2);
-    const dst = out + (<usize>((m >> 2) * Kp) << 4) + (<usize>(m & 3) << 2);
-    for (let kp = 0; kp < Kp; kp++) {
-      const k = kp * 2;
-      let lo: i32 = 0;
-      let hi: i32 = 0;
-      if (m < M) {
-        if (k < K) lo = load<i32>(row + (<usize>k << 2)) - zeroPoint;
-        if (k + 1 < K) hi = load<i32>(row + (<usize>(k + 1) << 2)) - zeroPoint;
-      }
-      sum += lo + hi;
-      store<i32>(dst + (<usize>kp << 4), (lo & 0xffff) | (hi << 16));
-    }
-    store<i32>(rowSums + (<usize>m << 2), sum);
-  }
-}
-
-// Epilogue parameters, set by `setEpilogue` before each matmul (module globals, not memory).
-let epZeroPoints: usize = 0; // i32 [Np]: bZeroPoint per column, padded
-let epMultipliers: usize = 0; // f32 [Np]: f32(aScale·bScale[n])
-let epBias: usize = 0; // f32 [Np], or 0 for no bias
-let epActivation: i32 = 0; // 0 linear, 1 relu, 2 relu6
-let epScratch: usize = 0; // 64 bytes for partial panels, then Kp·32 bytes for the widened panel
-
-export function setEpilogue(zeroPoints: usize, multipliers: usize, bias: usize, activation: i32, scratch: usize): void {
-  epZeroPoints = zeroPoints;
-  epMultipliers = multipliers;
-  epBias = bias;
-  epActivation = activation;
-  epScratch = scratch;
-}
-
-/** act(f32(f32(f32(acc)·multiplier) + bias)) for 4 columns starting at `n`. */
-@inline
-function finish(acc: v128, rowSum: v128, n: i32): v128 {
-  const column = <usize>n << 2;
-  const exact = i32x4.sub(acc, i32x4.mul(v128.load(epZeroPoints + column), rowSum));
-  let v = f32x4.mul(f32x4.convert_i32x4_s(exact), v128.load(epMultipliers + column));
-  if (epBias) v = f32x4.add(v, v128.load(epBias + column));
-  // applyActivation's Math.max(v, 0) and Math.min(…, 6): f32x4.max/min share their NaN and ±0 rules.
-  if (epActivation) {
-    v = f32x4.max(v, f32x4.splat(0));
-    if (epActivation == 2) v = f32x4.min(v, f32x4.splat(6));
-  }
-  return v;
-}
-
-/** Stores one row's 8 finished columns at `n`, only the `N − n` valid ones in a partial panel. */
-@inline
-function storeRow(out: usize, N: i32, n: i32, acc0: v128, acc1: v128, rowSum: i32): void {
-  const sums = i32x4.splat(rowSum);
-  const v0 = finish(acc0, sums, n);
-  const v1 = finish(acc1, sums, n + 4);
-  const dst = out + (<usize>n << 2);
-  if (n + PANEL <= N) {
-    v128.store(dst, v0);
-    v128.store(dst, v1, 16);
-  } else {
-    v128.store(epScratch, v0);
-    v128.store(epScratch, v1, 16);
-    for (let j = 0; j < N - n; j++) store<f32>(dst + (<usize>j << 2), load<f32>(epScratch + (<usize>j << 2)));
-  }
-}
+import { PANEL } from './pack';
+import { epScratch, storeRow } from './epilogue';
 
 /** Finishes a 4×8 tile: epilogue and stores of the rows that exist (m < M). */
 @inline
@@ -236,16 +121,16 @@ export function gemvRows(aPacked: usize, rowSums: usize, M: i32, Kp: i32, bPacke
 }
 
 /**
- * One row (M = 1): 1 × 32 tile over four panels at a time, sharing each A splat. Memory-bound, so the
- * point is reading int8 weights once, with enough independent accumulators to hide latency.
+ * One row (M = 1): a 1×24 tile over three panels at a time, sharing each A splat, reading int8 weights
+ * directly. Memory-bound; 3 panels (6 accumulators + 6 widened B vectors + 1 splat) measured fastest:
+ * with 4 panels V8 runs out of xmm registers and spills inside the loop (~40% slower).
  */
 export function gemv(aPacked: usize, rowSum: i32, Kp: i32, bPacked: usize, N: i32, out: usize): void {
   const panels = (N + PANEL - 1) / PANEL;
   const panelBytes = <usize>Kp << 4;
   let p = 0;
-  for (; p + 4 <= panels; p += 4) {
-    let c0 = i32x4.splat(0), c1 = i32x4.splat(0), c2 = i32x4.splat(0), c3 = i32x4.splat(0);
-    let c4 = i32x4.splat(0), c5 = i32x4.splat(0), c6 = i32x4.splat(0), c7 = i32x4.splat(0);
+  for (; p + 3 <= panels; p += 3) {
+    let c0 = i32x4.splat(0), c1 = i32x4.splat(0), c2 = i32x4.splat(0), c3 = i32x4.splat(0), c4 = i32x4.splat(0), c5 = i32x4.splat(0);
     let a = aPacked;
     let b = bPacked + <usize>p * panelBytes;
     const end = b + panelBytes;
@@ -257,16 +142,13 @@ export function gemv(aPacked: usize, rowSum: i32, Kp: i32, bPacked: usize, N: i3
       c3 = i32x4.add(c3, i32x4.dot_i16x8_s(x, v128.load8x8_s(b + panelBytes, 8)));
       c4 = i32x4.add(c4, i32x4.dot_i16x8_s(x, v128.load8x8_s(b + panelBytes * 2)));
       c5 = i32x4.add(c5, i32x4.dot_i16x8_s(x, v128.load8x8_s(b + panelBytes * 2, 8)));
-      c6 = i32x4.add(c6, i32x4.dot_i16x8_s(x, v128.load8x8_s(b + panelBytes * 3)));
-      c7 = i32x4.add(c7, i32x4.dot_i16x8_s(x, v128.load8x8_s(b + panelBytes * 3, 8)));
       a += 16;
       b += 16;
     }
     const n = p * PANEL;
-    storeRow(out, N, n, c0, c1, rowSum);
+    storeRow(out, N, n + 0, c0, c1, rowSum);
     storeRow(out, N, n + 8, c2, c3, rowSum);
     storeRow(out, N, n + 16, c4, c5, rowSum);
-    storeRow(out, N, n + 24, c6, c7, rowSum);
   }
   for (; p < panels; p++) {
     let c0 = i32x4.splat(0), c1 = i32x4.splat(0);

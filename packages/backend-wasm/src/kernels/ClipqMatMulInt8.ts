@@ -13,7 +13,7 @@ import {
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { HeapCall } from '../heap/call.js';
 import { type Heap, heapFor, type WasmBackendLike } from '../heap/heap.js';
-import { ACTIVATION_CODES, epilogueArrays } from '../int8/epilogue.js';
+import { ACTIVATION_CODES, epilogueBytes, writeEpilogue } from '../int8/epilogue.js';
 import { int8PathIsExact } from '../int8/exact_range.js';
 import { type PackedB, packedWeightsOf } from '../int8/packed_weights.js';
 import { unpackBounds } from '../module/exports.js';
@@ -24,9 +24,6 @@ interface Problem {
   K: number;
   N: number;
   attrs: ClipqMatMulInt8Attrs;
-  bScale: Float32Array;
-  bZeroPoint: Int32Array;
-  bias: Float32Array | null;
 }
 
 function implFallback(
@@ -35,21 +32,30 @@ function implFallback(
   p: Problem,
 ): TensorInfo {
   countCall(ClipqMatMulInt8, 'impl');
+  const read = (info: TensorInfo) => backend.readSync(info.dataId);
   const out = matMulInt8Impl({
-    a: Int32Array.from(backend.readSync(inputs.a.dataId)),
-    b: Int32Array.from(backend.readSync(inputs.b.dataId)),
+    a: Int32Array.from(read(inputs.a)),
+    b: Int32Array.from(read(inputs.b)),
     M: p.M,
     K: p.K,
     N: p.N,
     transposeB: p.attrs.transposeB,
     aZeroPoint: p.attrs.aZeroPoint,
-    bZeroPoint: p.bZeroPoint,
+    bZeroPoint: read(inputs.bZeroPoint),
     aScale: p.attrs.aScale,
-    bScale: p.bScale,
-    bias: p.bias,
+    bScale: read(inputs.bScale),
+    bias: p.attrs.hasBias && inputs.bias ? read(inputs.bias) : null,
     activation: p.attrs.activation,
   });
   return backend.makeOutput([p.M, p.N], 'float32', undefined, out);
+}
+
+/** Small per-column inputs, read in place (zero-copy) or copied (copy mode). Views: use right away. */
+function columnValues(heap: Heap, info: TensorInfo, dtype: 'float32' | 'int32'): ArrayLike<number> {
+  if (!heap.zeroCopy) return heap.backend.readSync(info.dataId);
+  const size = info.shape.reduce((a, b) => a * b, 1);
+  const ptr = heap.offsetOf(info);
+  return dtype === 'int32' ? heap.i32(ptr, size) : heap.f32(ptr, size);
 }
 
 function runSimd(
@@ -57,29 +63,40 @@ function runSimd(
   call: HeapCall,
   aPtr: number,
   packed: PackedB,
+  inputs: ClipqMatMulInt8Inputs,
   p: Problem,
 ): TensorInfo {
   const { M, K, N, attrs } = p;
   const { Kp } = packed;
   const Mp = Math.ceil(M / 4) * 4;
-  const epilogue = epilogueArrays(N, attrs.aScale, p.bScale, p.bZeroPoint, p.bias);
+  // One scratch block: packed A, row sums, epilogue arrays, then the widened panel (GEMM only).
   // Allocate everything first: tfjs's _malloc may grow (and detach) the memory.
-  const aPacked = call.alloc(Mp * Kp * 4);
-  const rowSums = call.alloc(Mp * 4);
-  const zeroPoints = call.alloc(epilogue.zeroPoints.byteLength);
-  const multipliers = call.alloc(epilogue.multipliers.byteLength);
-  const bias = epilogue.bias ? call.alloc(epilogue.bias.byteLength) : 0;
-  const scratch = call.alloc(64 + (M > 4 ? Kp * 32 : 0));
+  const aBytes = Mp * Kp * 4;
+  const rowSums = aBytes;
+  const epilogue = rowSums + Mp * 4;
+  const scratch = epilogue + epilogueBytes(N);
+  const block = call.alloc(scratch + 64 + (M > 4 ? Kp * 32 : 0));
   const out = call.output([M, N], 'float32');
-  call.write(zeroPoints, epilogue.zeroPoints);
-  call.write(multipliers, epilogue.multipliers);
-  if (epilogue.bias) call.write(bias, epilogue.bias);
+  const hasBias = attrs.hasBias && inputs.bias != null;
+  writeEpilogue(heap, block + epilogue, N, {
+    aScale: attrs.aScale,
+    bScale: columnValues(heap, inputs.bScale, 'float32'),
+    bZeroPoint: columnValues(heap, inputs.bZeroPoint, 'int32'),
+    bias: hasBias ? columnValues(heap, inputs.bias!, 'float32') : null,
+  });
+  const padded = Math.ceil(N / 8) * 8 * 4;
   const wasm = heap.exports;
-  wasm.packA(aPtr, M, K, attrs.aZeroPoint, Kp, aPacked, rowSums);
-  wasm.setEpilogue(zeroPoints, multipliers, bias, ACTIVATION_CODES[attrs.activation], scratch);
-  if (M === 1) wasm.gemv(aPacked, heap.i32(rowSums, 1)[0]!, Kp, packed.ptr, N, out);
-  else if (M <= 4) wasm.gemvRows(aPacked, rowSums, M, Kp, packed.ptr, N, out);
-  else wasm.gemm(aPacked, rowSums, M, Kp, packed.ptr, N, out);
+  wasm.packA(aPtr, M, K, attrs.aZeroPoint, Kp, block, block + rowSums);
+  wasm.setEpilogue(
+    block + epilogue,
+    block + epilogue + padded,
+    hasBias ? block + epilogue + 2 * padded : 0,
+    ACTIVATION_CODES[attrs.activation],
+    block + scratch,
+  );
+  if (M === 1) wasm.gemv(block, heap.i32(block + rowSums, 1)[0]!, Kp, packed.ptr, N, out);
+  else if (M <= 4) wasm.gemvRows(block, block + rowSums, M, Kp, packed.ptr, N, out);
+  else wasm.gemm(block, block + rowSums, M, Kp, packed.ptr, N, out);
   return call.result(out);
 }
 
@@ -93,31 +110,23 @@ export function clipqMatMulInt8(args: {
   const { inputs } = args;
   const [M, K] = inputs.a.shape as [number, number];
   const N = attrs.transposeB ? inputs.b.shape[0]! : inputs.b.shape[1]!;
-  const problem: Problem = {
-    M,
-    K,
-    N,
-    attrs,
-    bScale: Float32Array.from(backend.readSync(inputs.bScale.dataId)),
-    bZeroPoint: Int32Array.from(backend.readSync(inputs.bZeroPoint.dataId)),
-    bias:
-      attrs.hasBias && inputs.bias ? Float32Array.from(backend.readSync(inputs.bias.dataId)) : null,
-  };
+  const problem: Problem = { M, K, N, attrs };
   const heap = heapFor(backend);
   if (!heap || M * N === 0) return implFallback(backend, inputs, problem);
   const packed = packedWeightsOf(heap, inputs.b, K, N, attrs.transposeB);
-  if (!packed.ptr && K > 0) return implFallback(backend, inputs, problem);
+  if (!packed.ptr) return implFallback(backend, inputs, problem);
   const call = new HeapCall(heap);
   try {
     const aPtr = call.input(inputs.a);
     const aBounds =
       M * K > 0 ? unpackBounds(heap.exports.codeBounds(aPtr, M * K)) : { min: 0, max: 0 };
     const bBounds = { min: packed.codeMin, max: packed.codeMax };
-    if (!int8PathIsExact(K, aBounds, attrs.aZeroPoint, bBounds, problem.bZeroPoint)) {
+    const bZeroPoint = columnValues(heap, inputs.bZeroPoint, 'int32');
+    if (!int8PathIsExact(K, aBounds, attrs.aZeroPoint, bBounds, bZeroPoint)) {
       return implFallback(backend, inputs, problem);
     }
     countCall(ClipqMatMulInt8, 'simd');
-    return runSimd(heap, call, aPtr, packed, problem);
+    return runSimd(heap, call, aPtr, packed, inputs, problem);
   } finally {
     call.end();
   }
