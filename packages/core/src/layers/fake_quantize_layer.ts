@@ -13,6 +13,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { RangeGradient, Rounding } from '../kernel_names.js';
 import { type FakeQuantOptions, fakeQuant } from '../ops/fake_quant.js';
 import { assertBits } from '../ops/validate.js';
+import type { RangeObserver } from '../range/observers.js';
 import { RangeConstraint } from '../range/range_constraint.js';
 import { RangePenalty } from '../range/range_penalty.js';
 import { splitRange } from '../range/range_weight.js';
@@ -48,6 +49,8 @@ export class FakeQuantize extends tfl.layers.Layer {
   readonly gradScale: number | 'lsq';
   readonly rounding: Rounding;
   readonly epsilon: number;
+  /** Set by `calibrate`: the layer then reports its input to the observer and passes it through. */
+  observer: RangeObserver | null = null;
   private range: tfl.LayerVariable | null = null;
 
   constructor(args: FakeQuantizeArgs = {}) {
@@ -119,6 +122,10 @@ export class FakeQuantize extends tfl.layers.Layer {
   override call(inputs: Tensor | Tensor[]): Tensor {
     return tidy(() => {
       const x = Array.isArray(inputs) ? inputs[0]! : inputs;
+      if (this.observer) {
+        this.observer.update(x);
+        return x;
+      }
       const range = new RangeConstraint({ epsilon: this.epsilon }).apply(this.range!.read());
       const { min, max } = splitRange(range);
       const options: FakeQuantOptions = {

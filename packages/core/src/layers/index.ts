@@ -1,6 +1,7 @@
 /**
  * @clipq/core/layers: tfjs-layers integration (this entry loads @tensorflow/tfjs-layers; the bare ops in
- * `@clipq/core` do not).
+ * `@clipq/core` do not): the FakeQuantize layer, the QAT transform (prepareQat, calibrate, quantizeModel),
+ * and int8 conversion with the clipq model format (convertToInt8, saveQuantized, loadQuantized).
  */
 import '../index.js';
 
@@ -9,3 +10,18 @@ export type { FakeQuantizeArgs } from './fake_quantize_layer.js';
 export { FakeQuantize } from './fake_quantize_layer.js';
 export type { RangeInitializerConfig } from './range_initializer.js';
 export { RangeInitializer } from './range_initializer.js';
+export { QatLayer } from './qat_layer.js';
+export type { LearnedRange, QatLayerArgs } from './qat_layer.js';
+export { QatDense } from './qat_dense.js';
+export type { QatDenseArgs } from './qat_dense.js';
+export { QatConv2D, QatDepthwiseConv2D } from './qat_conv2d.js';
+export type { QatConv2DArgs, QatDepthwiseConv2DArgs } from './qat_conv2d.js';
+
+export { prepareQat } from '../qat/prepare_qat.js';
+export type { QatConfig } from '../qat/config.js';
+export { calibrate, quantizeModel } from '../qat/calibrate.js';
+export type { CalibrateOptions, CalibrationMethod, QuantizeModelOptions } from '../qat/calibrate.js';
+export { learnedRanges, meanRangeWidth, meanRangeWidthChange } from '../qat/range_stats.js';
+export type { RangeEntry, RangeWidthSummary } from '../qat/range_stats.js';
+export { QAT_ACTIVATIONS } from '../qat/activation.js';
+export type { QatActivation } from '../qat/activation.js';

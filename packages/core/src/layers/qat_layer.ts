@@ -10,7 +10,7 @@
  * model uses the same classes with `quantizeWeights: false`: its kernel already holds the dequantized
  * int8 values, which equal the fake-quantized kernel bit for bit, so it computes what the QAT model did.
  */
-import { type Tensor, add, maximum, neg, serialization, tensor, tidy } from '@tensorflow/tfjs-core';
+import { type Tensor, abs, add, max, maximum, neg, reshape, serialization, tensor, tidy, zeros } from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { RangeGradient, Rounding } from '../kernel_names.js';
 import { type FakeQuantOptions, fakeQuant } from '../ops/fake_quant.js';
@@ -148,7 +148,7 @@ export abstract class QatLayer extends tfl.layers.Layer {
     return tidy(() => {
       const kernel = this.kernel!.read();
       if (!this.weightRange) return kernel;
-      const { min, max } = splitRange(this.weightRange.read());
+      const { min, max } = splitRange(this.projected(this.weightRange));
       const m = maximum(neg(min), max);
       const options: FakeQuantOptions = {
         bits: this.weightBits,
@@ -173,7 +173,7 @@ export abstract class QatLayer extends tfl.layers.Layer {
         return y;
       }
       if (!this.outputRange) return y;
-      const { min, max } = splitRange(this.outputRange.read());
+      const { min, max } = splitRange(this.projected(this.outputRange));
       return fakeQuant(y, min, max, {
         bits: this.activationBits,
         rangeGradient: this.rangeGradient,
@@ -181,6 +181,14 @@ export abstract class QatLayer extends tfl.layers.Layer {
         rounding: this.rounding,
       });
     });
+  }
+
+  /**
+   * The range with its constraint applied: tfjs-layers never constrains after an optimizer step (see
+   * `enforceRangeConstraints`), so the forward pass projects too and always sees a valid range.
+   */
+  private projected(range: tfl.LayerVariable): Tensor {
+    return new RangeConstraint({ epsilon: this.epsilon }).apply(range.read());
   }
 
   private assertBuilt(): void {
@@ -217,6 +225,27 @@ export abstract class QatLayer extends tfl.layers.Layer {
     return { kernel: this.kernel!.read(), bias: this.bias ? this.bias.read() : null };
   }
 
+  /** Overwrites the float kernel and bias (a layer without bias ignores a bias of zeros only). */
+  setKernelAndBias(kernel: Tensor, bias: Tensor | null): void {
+    this.assertBuilt();
+    this.kernel!.write(kernel);
+    if (this.bias) this.bias.write(bias ?? zeros(this.bias.shape as number[]));
+    else if (bias && tidy(() => max(abs(bias)).dataSync()[0]!) > 0) {
+      throw new Error(`${this.getClassName()} '${this.name}': the layer has no bias, but a non-zero bias was given`);
+    }
+  }
+
+  /** Sets the weight range to the kernel's symmetric extremes ±max|w| (per channel when `perChannel`). */
+  initWeightRange(): void {
+    const extremes = tidy(() => {
+      const channels = this.channelKernel(this.kernel!.read());
+      const flat = reshape(abs(channels), [-1, channels.shape[channels.rank - 1]!]);
+      return (this.perChannel ? max(flat, 0) : reshape(max(flat), [1])).dataSync() as Float32Array;
+    });
+    const m = Float32Array.from(extremes, (v) => Math.max(v, this.epsilon));
+    this.setWeightRange(m.map((v) => -v), m);
+  }
+
   override getConfig(): serialization.ConfigDict {
     return {
       ...super.getConfig(),
@@ -251,5 +280,7 @@ function writeRange(variable: tfl.LayerVariable, min: ArrayLike<number>, max: Ar
     );
   }
   // write() applies the range constraint, so the range always contains 0 and has width ≥ ε.
-  tidy(() => variable.write(tensor(values, shape)));
+  tidy(() => {
+    variable.write(tensor(values, shape));
+  });
 }
