@@ -30,8 +30,7 @@ export function fusedFakeQuant(
       }
       for (; i < end; i++) {
         const v = x[i];
-        // biome-ignore lint/complexity/useMathMinMax: the same ternary as core's Impl, so NaN and signed zeros match it
-        const clamped = v < low ? low : v > high ? high : v;
+        const clamped = Math.min(Math.max(v, low), high);
         const shifted = f32(f32(clamped - low) / scale);
         const index = halfUp ? Math.floor(f32(shifted + 0.5)) : roundHalfEven(shifted);
         out[i] = f32(index * scale) + low;

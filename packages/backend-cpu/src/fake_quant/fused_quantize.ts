@@ -38,8 +38,7 @@ export function fusedQuantize(
           codes[i] = zero; // NaN and zero ranges get the zero point
           continue;
         }
-        // biome-ignore lint/complexity/useMathMinMax: the same ternary as core's Impl, so NaN and signed zeros match it
-        const clamped = v < low ? low : v > high ? high : v;
+        const clamped = Math.min(Math.max(v, low), high);
         const shifted = f32(f32(clamped - low) / scale);
         codes[i] = (halfUp ? Math.floor(f32(shifted + 0.5)) : roundHalfEven(shifted)) + base;
       }

@@ -79,14 +79,11 @@ export function requantize(
       for (let n = 0; n < N; n++) out[o + n] += bias[n]!;
     }
   }
+  // Math.max/min as in core's `applyActivation` (they also map −0 to +0).
   if (activation === 'relu') {
-    for (let i = 0; i < out.length; i++) if (out[i]! < 0) out[i] = 0;
+    for (let i = 0; i < out.length; i++) out[i] = Math.max(out[i]!, 0);
   } else if (activation === 'relu6') {
-    for (let i = 0; i < out.length; i++) {
-      const v = out[i]!;
-      if (v < 0) out[i] = 0;
-      else if (v > 6) out[i] = 6;
-    }
+    for (let i = 0; i < out.length; i++) out[i] = Math.min(Math.max(out[i]!, 0), 6);
   }
   return out;
 }

@@ -22,8 +22,8 @@ export const DEPTH_BLOCK = 256;
 /** Rows per register tile. */
 export const TILE_ROWS = 4;
 const PAIRS_PER_PANEL = PANEL_WIDTH / 2;
-/** Row tiles that share one pass over B's block (64 rows × 256 depth × 8 B = 128 KB of A, in L2). */
-const ROW_TILE_BLOCK = 16;
+/** Row tiles that share one pass over B's block (32 rows × 256 depth × 8 B = 64 KB of A, in L2). */
+const ROW_TILE_BLOCK = 8;
 
 let aScratch = new Float64Array(0);
 let bScratch = new Float64Array(0);
