@@ -2,7 +2,7 @@
  * @clipq/backend-webgl without side effects: call `registerClipqWebglKernels()` yourself.
  */
 
-export { intTexturesEnabled } from './flags.js';
+export { rawPassesEnabled } from './flags.js';
 export { ownTextureStats } from './gl/own_textures.js';
 export { clipqDequantizeConfig } from './kernels/ClipqDequantize.js';
 export { clipqFakeQuantConfig } from './kernels/ClipqFakeQuant.js';

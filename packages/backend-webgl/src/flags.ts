@@ -1,16 +1,17 @@
 /**
- * CLIPQ_WEBGL_INT_TEXTURES (default: true on WebGL2): run ClipqMatMulInt8 on integer textures. Set it
- * to false to force the float-texture program that WebGL1 uses (tests do, to cover that path).
+ * CLIPQ_WEBGL_RAW_PASSES (default: true on WebGL2): use clipq's raw WebGL2 passes, that is the int8
+ * matmul on integer textures and the single-read range-gradient reductions. Set it to false to force
+ * the tfjs-program paths that WebGL1 uses (tests do, to cover them).
  */
 import { env } from '@tensorflow/tfjs-core';
 
-const INT_TEXTURES = 'CLIPQ_WEBGL_INT_TEXTURES';
+const RAW_PASSES = 'CLIPQ_WEBGL_RAW_PASSES';
 
 const registry = (env() as unknown as { flagRegistry: Record<string, unknown> }).flagRegistry;
-if (registry[INT_TEXTURES] == null) {
-  env().registerFlag(INT_TEXTURES, () => env().getNumber('WEBGL_VERSION') === 2);
+if (registry[RAW_PASSES] == null) {
+  env().registerFlag(RAW_PASSES, () => env().getNumber('WEBGL_VERSION') === 2);
 }
 
-export function intTexturesEnabled(): boolean {
-  return env().getBool(INT_TEXTURES);
+export function rawPassesEnabled(): boolean {
+  return env().getBool(RAW_PASSES);
 }

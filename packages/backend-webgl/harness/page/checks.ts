@@ -139,11 +139,11 @@ export function webglChecks(): PageCase[] {
       async run() {
         const cpu = await matMulOn('cpu', c, 500 + i);
         const integer = await matMulOn('webgl', c, 500 + i);
-        tf.env().set('CLIPQ_WEBGL_INT_TEXTURES', false);
+        tf.env().set('CLIPQ_WEBGL_RAW_PASSES', false);
         try {
           assertExact(await matMulOn('webgl', c, 500 + i), cpu, `${shape} float fallback vs cpu`);
         } finally {
-          tf.env().set('CLIPQ_WEBGL_INT_TEXTURES', true);
+          tf.env().set('CLIPQ_WEBGL_RAW_PASSES', true);
         }
         assertExact(integer, cpu, `${shape} int textures vs cpu`);
       },

@@ -10,21 +10,20 @@ function suite(name: string, cases: Array<{ name: string; run(): Promise<void> }
   return cases.map((c) => ({ suite: name, name: c.name, run: () => c.run() }));
 }
 
-/** The int8 suite on webgl with the float-texture program (the WebGL1 path) forced. */
-function floatFallback(): PageCase[] {
-  return suite('webgl int8 conformance, float fallback', int8ConformanceCases('webgl')).map(
-    (c) => ({
-      ...c,
-      async run() {
-        tf.env().set('CLIPQ_WEBGL_INT_TEXTURES', false);
-        try {
-          await c.run();
-        } finally {
-          tf.env().set('CLIPQ_WEBGL_INT_TEXTURES', true);
-        }
-      },
-    }),
-  );
+/** Both suites on webgl with the tfjs-program paths (what WebGL1 runs) forced instead of raw passes. */
+function programPaths(): PageCase[] {
+  const cases = [...fakeQuantConformanceCases('webgl'), ...int8ConformanceCases('webgl')];
+  return suite('webgl conformance, WebGL1 program paths', cases).map((c) => ({
+    ...c,
+    async run() {
+      tf.env().set('CLIPQ_WEBGL_RAW_PASSES', false);
+      try {
+        await c.run();
+      } finally {
+        tf.env().set('CLIPQ_WEBGL_RAW_PASSES', true);
+      }
+    },
+  }));
 }
 
 publish(async () => {
@@ -34,7 +33,7 @@ publish(async () => {
     ...webglChecks().slice(0, 1),
     ...suite('webgl fakeQuant conformance', fakeQuantConformanceCases('webgl')),
     ...suite('webgl int8 conformance', int8ConformanceCases('webgl')),
-    ...floatFallback(),
+    ...programPaths(),
     ...webglChecks().slice(1),
     ...suite('wasm fakeQuant conformance', fakeQuantConformanceCases('wasm')),
     ...suite('wasm int8 conformance', int8ConformanceCases('wasm')),

@@ -20,12 +20,14 @@ export function intFormats(gl: WebGL2RenderingContext) {
     rgba32i: { internalFormat: gl.RGBA32I, type: gl.INT, bytesPerTexel: 16 },
     r32i: { internalFormat: gl.R32I, type: gl.INT, bytesPerTexel: 4 },
     rg32f: { internalFormat: gl.RG32F, type: gl.FLOAT, bytesPerTexel: 8 },
+    rgba32f: { internalFormat: gl.RGBA32F, type: gl.FLOAT, bytesPerTexel: 16 },
   } satisfies Record<string, IntTextureFormat>;
 }
 
 function formatOf(gl: WebGL2RenderingContext, format: IntTextureFormat): number {
   if (format.internalFormat === gl.R32I) return gl.RED_INTEGER;
   if (format.internalFormat === gl.RG32F) return gl.RG;
+  if (format.internalFormat === gl.RGBA32F) return gl.RGBA;
   return gl.RGBA_INTEGER;
 }
 

@@ -10,7 +10,7 @@ import {
 } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { intTexturesEnabled } from '../flags.js';
+import { rawPassesEnabled } from '../flags.js';
 import { gl2 } from '../gl/webgl_backend.js';
 import { epilogueValues } from '../mat_mul_int8_epilogue.js';
 import { matMulInt8Float } from '../mat_mul_int8_float.js';
@@ -37,7 +37,7 @@ export function clipqMatMulInt8(args: {
   const attrs = args.attrs as unknown as ClipqMatMulInt8Attrs;
   const dims = validateInputs(args.inputs, attrs);
   const epilogue = epilogueValues(backend, args.inputs, attrs, dims.N);
-  const useIntegers = intTexturesEnabled() && fitsIntegerPath(gl2(backend), dims.M, dims.K, dims.N);
+  const useIntegers = rawPassesEnabled() && fitsIntegerPath(gl2(backend), dims.M, dims.K, dims.N);
   return useIntegers
     ? matMulInt8WebGL2(backend, args.inputs, attrs, dims, epilogue)
     : matMulInt8Float(backend, args.inputs, attrs, dims, epilogue);

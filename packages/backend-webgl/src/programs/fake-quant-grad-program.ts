@@ -1,9 +1,10 @@
 /**
  * ClipqFakeQuantGrad's element-wise programs.
  * - FakeQuantDxProgram: the straight-through estimator, dx = dy inside the nudged range, else 0.
- * - FakeQuantRangeTermsProgram: over x viewed as [outer, C, inner], writes [3, outer, C, inner]:
- *   dy below the range, dy above it, and dy·(y − x) inside it (the 'full' rounding term). GPU
- *   reductions (tfjs's sum over axes 1 and 3) then give the three per-channel sums.
+ * - FakeQuantRangeSumsProgram: the first level of a tree reduction, fused with the terms: per channel,
+ *   dy below the range, dy above it, and dy·(y − x) inside it (the 'full' rounding term), summed over
+ *   windows of W elements. RowSumProgram adds further levels until one sum per row is left.
+ *   (tfjs's own sum over axes [1, 3] transposes first and was 10x slower.)
  */
 import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
 import {
@@ -33,31 +34,70 @@ export class FakeQuantDxProgram implements GPGPUProgram {
   }
 }
 
-export class FakeQuantRangeTermsProgram implements GPGPUProgram {
+/** Elements each fragment of a range-sum pass adds up. */
+export const SUM_WINDOW = 128;
+
+export class FakeQuantRangeSumsProgram implements GPGPUProgram {
   variableNames = ['Dy', 'X', 'Params'];
   outputShape: number[];
   userCode: string;
   customUniforms = [ROUNDING_UNIFORM];
 
-  /** `view` is x's shape as [outer, C, inner]; ranges always come from the [C, 4] params texture. */
+  /**
+   * `view` is x's shape as [outer, C, inner]. Output [3, C, blocks]: fragment (term, c, block) sums
+   * one term over the channel's elements block·W .. block·W + W − 1 (element j is (j / inner, c,
+   * j % inner)). Ranges always come from the [C, 4] params texture.
+   */
   constructor(view: [number, number, number]) {
-    this.outputShape = [3, ...view];
+    const [outer, channels, inner] = view;
+    const perChannel = outer * inner;
+    this.outputShape = [3, channels, Math.ceil(perChannel / SUM_WINDOW)];
     this.userCode = `
       ${GRID_INDEX_GLSL}
       void main() {
-        ${channelRangeDeclarations(true, 4, 2)}
+        ${channelRangeDeclarations(true, 3, 1)}
         int term = coords.x;
-        float x = getX(coords.y, coords.z, coords.w);
-        float dy = getDy(coords.y, coords.z, coords.w);
-        float value = 0.0;
-        if (term == 0) {
-          value = x < nudgedMin ? dy : 0.0;
-        } else if (term == 1) {
-          value = x > nudgedMax ? dy : 0.0;
-        } else if (x >= nudgedMin && x <= nudgedMax) {
-          value = dy * (fakeQuantValue(x, scale, nudgedMin, nudgedMax) - x);
+        int start = coords.z * ${SUM_WINDOW};
+        float total = 0.0;
+        for (int j = 0; j < ${SUM_WINDOW}; j++) {
+          int element = start + j;
+          if (element >= ${perChannel}) break;
+          int o = element / ${inner};
+          int i = element - o * ${inner};
+          float x = getX(o, channel, i);
+          float dy = getDy(o, channel, i);
+          if (term == 0) {
+            total += x < nudgedMin ? dy : 0.0;
+          } else if (term == 1) {
+            total += x > nudgedMax ? dy : 0.0;
+          } else if (x >= nudgedMin && x <= nudgedMax) {
+            total += dy * (fakeQuantValue(x, scale, nudgedMin, nudgedMax) - x);
+          }
         }
-        setOutput(value);
+        setOutput(total);
+      }
+    `;
+  }
+}
+
+/** One more level of the tree: [rows, columns] to [rows, ceil(columns / W)]. */
+export class RowSumProgram implements GPGPUProgram {
+  variableNames = ['Partials'];
+  outputShape: number[];
+  userCode: string;
+
+  constructor(rows: number, columns: number) {
+    this.outputShape = [rows, Math.ceil(columns / SUM_WINDOW)];
+    this.userCode = `
+      void main() {
+        ivec2 coords = getOutputCoords();
+        int start = coords.y * ${SUM_WINDOW};
+        float total = 0.0;
+        for (int j = 0; j < ${SUM_WINDOW}; j++) {
+          if (start + j >= ${columns}) break;
+          total += getPartials(coords.x, start + j);
+        }
+        setOutput(total);
       }
     `;
   }
