@@ -25,3 +25,11 @@ export { learnedRanges, meanRangeWidth, meanRangeWidthChange } from '../qat/rang
 export type { RangeEntry, RangeWidthSummary } from '../qat/range_stats.js';
 export { QAT_ACTIVATIONS } from '../qat/activation.js';
 export type { QatActivation } from '../qat/activation.js';
+
+export { QuantizedModel, convertToInt8 } from '../model/quantized_model.js';
+export type { ActivationRange, QuantizedLayerWeights } from '../model/quantized_model.js';
+export { loadQuantized, saveQuantized, toPortableModel } from '../model/save_load.js';
+export type { SaveQuantizedOptions } from '../model/save_load.js';
+export { fileSystemHandler } from '../model/fs_io.js';
+export { FORMAT_VERSION } from '../model/format.js';
+export type { ClipqMetadata, ClipqWeightMetadata } from '../model/format.js';

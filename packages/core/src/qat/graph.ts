@@ -3,7 +3,7 @@
  * rebuild it with different layers. Each layer must be called once inside the model (shared layers are
  * not supported), which is the common case for Sequential and functional models alike.
  */
-import type * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
 
 /** One call of a layer inside the model. */
 export interface GraphNode {
@@ -63,4 +63,36 @@ export function cloneLayer(layer: tfl.layers.Layer): tfl.layers.Layer {
     fromConfig(cls: unknown, config: ReturnType<tfl.layers.Layer['getConfig']>): tfl.layers.Layer;
   };
   return cls.fromConfig(cls, layer.getConfig());
+}
+
+/**
+ * Rebuilds a model node by node: `replace` returns the layer to call in place of each node's layer
+ * (already configured; weights are the caller's business), or null to drop a single-input layer
+ * (its output becomes its input).
+ */
+export function rebuildModel(
+  model: tfl.LayersModel,
+  name: string,
+  opName: string,
+  replace: (node: GraphNode) => tfl.layers.Layer | null,
+): tfl.LayersModel {
+  const graph = modelGraph(model, opName);
+  const mapped = new Map<number, tfl.SymbolicTensor>();
+  const inputs = graph.inputs.map((t) => {
+    const input = tfl.input({ shape: t.shape.slice(1) as number[], dtype: t.dtype, name: t.sourceLayer.name });
+    mapped.set(t.id, input);
+    return input;
+  });
+  for (const node of graph.nodes) {
+    const args = node.inputs.map((t) => mapped.get(t.id)!);
+    const layer = replace(node);
+    if (layer === null) {
+      mapped.set(node.outputs[0]!.id, args[0]!);
+      continue;
+    }
+    const result = layer.apply(args.length === 1 ? args[0]! : args);
+    const outputs = Array.isArray(result) ? (result as tfl.SymbolicTensor[]) : [result as tfl.SymbolicTensor];
+    node.outputs.forEach((t, i) => mapped.set(t.id, outputs[i]!));
+  }
+  return tfl.model({ inputs, outputs: graph.outputs.map((t) => mapped.get(t.id)!), name });
 }

@@ -1,0 +1,129 @@
+/**
+ * QuantizedModel: a QAT model converted to int8. Its quantized layers' kernels are QuantizedTensors
+ * (signed codes with the learned, nudged per-channel ranges); its activation ranges are the learned ones.
+ *
+ * `predict` runs a "deploy" graph: the same QAT layer classes with `quantizeWeights: false`, whose kernels
+ * hold the dequantized codes. Dequantized codes equal the fake-quantized kernel bit for bit, so the
+ * converted model computes what the QAT model did (exact int8 kernels are the backends' business).
+ */
+import { type Tensor, reshape, tidy } from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { QuantizedTensor } from '../int8/quantized_tensor.js';
+import { FakeQuantize } from '../layers/fake_quantize_layer.js';
+import { QatLayer } from '../layers/qat_layer.js';
+import { dequantize } from '../ops/dequantize.js';
+import { quantize } from '../ops/quantize.js';
+import { cloneLayer, rebuildModel } from '../qat/graph.js';
+
+export interface ActivationRange {
+  /** The layer whose output (or, for an input quantizer, whose input) the range quantizes. */
+  layer: string;
+  min: number;
+  max: number;
+  bits: number;
+}
+
+export interface QuantizedLayerWeights {
+  /** The layer's kernel codes, channel view (depthwise kernels as [kh, kw, in·multiplier]). */
+  kernel: QuantizedTensor;
+  /** The kernel's shape in the model. */
+  kernelShape: number[];
+  bias: Tensor | null;
+}
+
+export class QuantizedModel {
+  constructor(
+    /** The deploy graph (QAT layers with `quantizeWeights: false`). */
+    readonly model: tfl.LayersModel,
+    /** Per quantized layer name. */
+    readonly layers: Map<string, QuantizedLayerWeights>,
+  ) {}
+
+  /** The learned activation ranges, in model order. */
+  get activationRanges(): ActivationRange[] {
+    const ranges: ActivationRange[] = [];
+    for (const layer of this.model.layers) {
+      if (layer instanceof FakeQuantize && layer.axis === null) {
+        const { min, max } = layer.getRange();
+        ranges.push({ layer: layer.name, min: min[0]!, max: max[0]!, bits: layer.bits });
+      } else if (layer instanceof QatLayer) {
+        const range = layer.getOutputRange();
+        if (range) ranges.push({ layer: layer.name, min: range.min[0]!, max: range.max[0]!, bits: layer.activationBits });
+      }
+    }
+    return ranges;
+  }
+
+  predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
+    return this.model.predict(x, options) as Tensor;
+  }
+
+  /** Frees the codes and the deploy graph's weights. */
+  dispose(): void {
+    for (const { kernel, bias } of this.layers.values()) {
+      kernel.dispose();
+      bias?.dispose();
+    }
+    this.model.dispose();
+  }
+}
+
+/** The deploy graph of a QAT (or deploy) model: QAT layers with `quantizeWeights: false`, others copied. */
+export function deployGraph(model: tfl.LayersModel): tfl.LayersModel {
+  return rebuildModel(model, model.name, 'convertToInt8', (node) => {
+    const layer = node.layer;
+    if (layer instanceof QatLayer) {
+      const cls = layer.constructor as unknown as { fromConfig(cls: unknown, config: object): tfl.layers.Layer };
+      return cls.fromConfig(cls, { ...layer.getConfig(), quantizeWeights: false });
+    }
+    return cloneLayer(layer);
+  });
+}
+
+/** Puts dequantized kernels, biases and every other weight (by layer name) into a deploy graph. */
+export function installWeights(
+  deploy: tfl.LayersModel,
+  layers: Map<string, QuantizedLayerWeights>,
+  otherWeights: (layerName: string) => Tensor[],
+): void {
+  for (const layer of deploy.layers) {
+    if (layer.weights.length === 0) continue;
+    const quantized = layers.get(layer.name);
+    if (layer instanceof QatLayer && quantized) {
+      tidy(() => {
+        const kernel = reshape(layer.unchannelKernel(dequantize(quantized.kernel)), quantized.kernelShape);
+        const rest = otherWeights(layer.name);
+        layer.setWeights([kernel, ...(quantized.bias ? [quantized.bias] : []), ...rest]);
+      });
+    } else {
+      layer.setWeights(otherWeights(layer.name));
+    }
+  }
+}
+
+/** Converts a QAT model (trained or calibrated) to int8 with its learned ranges. */
+export function convertToInt8(qatModel: tfl.LayersModel): QuantizedModel {
+  const layers = new Map<string, QuantizedLayerWeights>();
+  for (const layer of qatModel.layers) {
+    if (!(layer instanceof QatLayer) || !layer.quantizeWeights) continue;
+    const range = layer.getWeightRange()!;
+    const { kernel, bias } = layer.getKernelAndBias();
+    const quantizeOptions = { bits: layer.weightBits, narrowRange: true, symmetric: true } as const;
+    const codes = layer.perChannel
+      ? quantize(layer.channelKernel(kernel), range.min, range.max, { ...quantizeOptions, axis: -1 })
+      : quantize(layer.channelKernel(kernel), range.min[0]!, range.max[0]!, quantizeOptions);
+    layers.set(layer.name, { kernel: codes, kernelShape: kernel.shape.slice(), bias: bias ? bias.clone() : null });
+  }
+  const deploy = deployGraph(qatModel);
+  installWeights(deploy, layers, (name) => {
+    const source = qatModel.getLayer(name);
+    if (source instanceof QatLayer && source.quantizeWeights) {
+      // QAT weights are [kernel, bias?, weight_range, output_range?]; the deploy layer keeps output_range.
+      const weights = source.getWeights();
+      return source.quantizeOutput ? [weights[weights.length - 1]!] : [];
+    }
+    return source.getWeights();
+  });
+  return new QuantizedModel(deploy, layers);
+}
+
