@@ -1,0 +1,150 @@
+/**
+ * `clipq convert`: discovers the models, converts them in worker threads, writes each output
+ * atomically, and returns one structured result. A bad model is reported and never stops the batch.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type ConvertedModel } from './convert_model.js';
+import { discoverModels, outputPath } from './discover.js';
+import { errorMessage } from './errors.js';
+import { DEFAULT_LIMITS } from './model_io/limits.js';
+import { readModel } from './model_io/read_model.js';
+import { installCleanupHandlers, writeModelAtomically } from './model_io/write_model.js';
+import type { ConversionOptions, LayerResult } from './options.js';
+import { createProgress } from './progress.js';
+import { writeReport } from './report/write_report.js';
+import { ConversionPool } from './worker_pool.js';
+
+export interface ConvertRequest {
+  inputs: string[];
+  out: string | null;
+  options: ConversionOptions;
+  jobs: number;
+  force: boolean;
+  dryRun: boolean;
+  report: string | null;
+  progress: boolean;
+}
+
+export type ModelStatus = 'converted' | 'failed' | 'planned';
+
+export interface ModelReport {
+  file: string;
+  output: string | null;
+  status: ModelStatus;
+  format?: string;
+  error?: string;
+  /** Bytes of model.json plus shards, before and after. */
+  bytesBefore?: number;
+  bytesAfter?: number;
+  ms: number;
+  outputSqnrDb?: number | null;
+  argmaxAgreement?: number | null;
+  layers?: LayerResult[];
+  notes?: string[];
+  stack?: string;
+}
+
+export interface ConvertResult {
+  ok: boolean;
+  models: ModelReport[];
+  summary: { total: number; converted: number; failed: number; planned: number; bytesBefore: number; bytesAfter: number };
+  report: string | null;
+  ms: number;
+}
+
+async function dryRun(file: string, output: string | null, options: ConversionOptions, force: boolean): Promise<ModelReport> {
+  const started = performance.now();
+  try {
+    if (output != null && !force && existsSync(output)) throw new Error(`output '${output}' exists (use --force to overwrite)`);
+    const model = await readModel(file, { ...DEFAULT_LIMITS, maxWeightBytes: options.maxWeightBytes });
+    return { file, output, status: 'planned', format: model.format, bytesBefore: model.jsonBytes + model.weightBytes, ms: performance.now() - started };
+  } catch (error) {
+    return { file, output, status: 'failed', error: errorMessage(error), ms: performance.now() - started };
+  }
+}
+
+function summarize(models: ModelReport[]): ConvertResult['summary'] {
+  const count = (s: ModelStatus) => models.filter((m) => m.status === s).length;
+  return {
+    total: models.length,
+    converted: count('converted'),
+    failed: count('failed'),
+    planned: count('planned'),
+    bytesBefore: models.reduce((n, m) => n + (m.status === 'converted' ? (m.bytesBefore ?? 0) : 0), 0),
+    bytesAfter: models.reduce((n, m) => n + (m.bytesAfter ?? 0), 0),
+  };
+}
+
+export async function convert(request: ConvertRequest): Promise<ConvertResult> {
+  const started = performance.now();
+  const discovered = await discoverModels(request.inputs);
+  const targets = discovered.map((d) => ({ file: d.file, output: request.out == null ? null : outputPath(request.out, d) }));
+  if (request.dryRun) {
+    const models = await Promise.all(targets.map((t) => dryRun(t.file, t.output, request.options, request.force)));
+    return { ok: models.every((m) => m.status !== 'failed'), models, summary: summarize(models), report: null, ms: performance.now() - started };
+  }
+  installCleanupHandlers();
+  const slots = Math.max(1, Math.min(request.jobs, targets.length));
+  const progress = createProgress(targets.length, slots, request.progress);
+  const slotOf = new Map<string, number>();
+  const pool = new ConversionPool(slots, request.options, (slot, file) => {
+    slotOf.set(file, slot);
+    progress.start(slot, file);
+  });
+  try {
+    const models = await Promise.all(
+      targets.map(async ({ file, output }): Promise<ModelReport> => {
+        const begin = performance.now();
+        const fail = (message: string, stack?: string): ModelReport => ({
+          file,
+          output,
+          status: 'failed',
+          error: message,
+          ms: performance.now() - begin,
+          ...(stack ? { stack } : {}),
+        });
+        if (output == null) return fail('no --out directory');
+        if (resolve(output) === resolve(file)) return fail(`output would overwrite the input model`);
+        if (!request.force && existsSync(output)) return fail(`output '${output}' exists (use --force to overwrite)`);
+        const reply = await pool.convert(file);
+        progress.done(slotOf.get(file) ?? 0);
+        if (reply.type === 'failed') return fail(reply.reason ?? reply.message, reply.stack);
+        return await writeConverted(file, output, reply.result, request.force, begin);
+      }),
+    );
+    progress.stop();
+    const report = request.report == null ? null : await writeReport(request.report, models);
+    return { ok: models.every((m) => m.status === 'converted'), models, summary: summarize(models), report, ms: performance.now() - started };
+  } finally {
+    progress.stop();
+    await pool.close();
+  }
+}
+
+async function writeConverted(
+  file: string,
+  output: string,
+  result: ConvertedModel,
+  force: boolean,
+  begin: number,
+): Promise<ModelReport> {
+  try {
+    const written = await writeModelAtomically(output, result.serialized, { force });
+    return {
+      file,
+      output,
+      status: 'converted',
+      format: result.format,
+      bytesBefore: result.inputBytes,
+      bytesAfter: written.bytes,
+      ms: performance.now() - begin,
+      outputSqnrDb: result.outputSqnrDb,
+      argmaxAgreement: result.argmaxAgreement,
+      layers: result.layers,
+      notes: result.notes,
+    };
+  } catch (error) {
+    return { file, output, status: 'failed', error: errorMessage(error), ms: performance.now() - begin };
+  }
+}
