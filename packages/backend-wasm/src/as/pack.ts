@@ -27,8 +27,10 @@ export function packB(b: usize, K: i32, N: i32, transposed: i32, Kp: i32, out: u
   }
 }
 
-/** The smallest and largest int32 code in [ptr, ptr + 4·count), packed as (max << 32) | (min & mask). */
-export function codeBounds(ptr: usize, count: i32): i64 {
+let lastMax: i32 = 0;
+
+/** The smallest int32 in [ptr, ptr + 4·count); the largest is then returned by `boundsMax()`. */
+export function codeBounds(ptr: usize, count: i32): i32 {
   let lo = i32x4.splat(i32.MAX_VALUE);
   let hi = i32x4.splat(i32.MIN_VALUE);
   let i = 0;
@@ -44,7 +46,12 @@ export function codeBounds(ptr: usize, count: i32): i64 {
     mn = min(mn, v);
     mx = max(mx, v);
   }
-  return (<i64>mx << 32) | (<i64>mn & 0xffffffff);
+  lastMax = mx;
+  return mn;
+}
+
+export function boundsMax(): i32 {
+  return lastMax;
 }
 
 /**

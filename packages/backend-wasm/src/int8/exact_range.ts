@@ -6,19 +6,26 @@
  */
 const INT32_LIMIT = 2 ** 31;
 
+interface Bounds {
+  min: number;
+  max: number;
+}
+
+/** `zeroPoints` bounds the B zero points (per tensor or per channel): |b − zb| peaks at the extremes. */
 export function int8PathIsExact(
   K: number,
-  a: { min: number; max: number },
+  a: Bounds,
   aZeroPoint: number,
-  b: { min: number; max: number },
-  bZeroPoints: ArrayLike<number>,
+  b: Bounds,
+  zeroPoints: Bounds,
 ): boolean {
   const aAbs = Math.max(Math.abs(a.min - aZeroPoint), Math.abs(a.max - aZeroPoint));
   if (aAbs > 32767) return false;
-  let bAbs = 0;
-  for (let n = 0; n < bZeroPoints.length; n++) {
-    const zb = bZeroPoints[n]!;
-    bAbs = Math.max(bAbs, Math.abs(b.min - zb), Math.abs(b.max - zb));
-  }
+  const bAbs = Math.max(
+    Math.abs(b.max - zeroPoints.min),
+    Math.abs(b.min - zeroPoints.max),
+    Math.abs(b.max - zeroPoints.max),
+    Math.abs(b.min - zeroPoints.min),
+  );
   return K * aAbs * bAbs < INT32_LIMIT;
 }

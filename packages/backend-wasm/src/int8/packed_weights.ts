@@ -7,7 +7,7 @@ import { type PackedWeightCache, registerPackedWeightCache } from '@clipq/core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { HeapCall } from '../heap/call.js';
 import type { Heap } from '../heap/heap.js';
-import { unpackBounds } from '../module/exports.js';
+import { codeBoundsOf } from '../module/exports.js';
 
 export interface PackedB {
   heap: Heap;
@@ -74,8 +74,7 @@ export function packedWeightsOf(
   const call = new HeapCall(heap);
   try {
     const codes = call.input(b);
-    const { min, max } =
-      K * N > 0 ? unpackBounds(heap.exports.codeBounds(codes, K * N)) : { min: 0, max: 0 };
+    const { min, max } = codeBoundsOf(heap.exports, codes, K * N);
     const int8 = min >= -128 && max <= 127;
     const ptr = int8 ? heap.malloc(bytes) : 0;
     if (int8) heap.exports.packB(codes, K, N, transposeB ? 1 : 0, Kp, ptr);

@@ -15,7 +15,7 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 import { readFloats } from '../fake_quant/params.js';
 import { HeapCall } from '../heap/call.js';
 import { type Heap, heapFor, type WasmBackendLike } from '../heap/heap.js';
-import { unpackBounds } from '../module/exports.js';
+import { codeBoundsOf } from '../module/exports.js';
 import { countCall } from '../stats.js';
 
 const EXACT_CODE = 2 ** 23;
@@ -75,7 +75,7 @@ export function clipqDequantize(args: {
 
 function codesConvertExactly(heap: Heap, codesPtr: number, size: number): boolean {
   if (size === 0) return true;
-  const { min, max } = unpackBounds(heap.exports.codeBounds(codesPtr, size));
+  const { min, max } = codeBoundsOf(heap.exports, codesPtr, size);
   return min > -EXACT_CODE && max < EXACT_CODE;
 }
 

@@ -16,7 +16,7 @@ import { type Heap, heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { ACTIVATION_CODES, epilogueBytes, writeEpilogue } from '../int8/epilogue.js';
 import { int8PathIsExact } from '../int8/exact_range.js';
 import { type PackedB, packedWeightsOf } from '../int8/packed_weights.js';
-import { unpackBounds } from '../module/exports.js';
+import { codeBoundsOf } from '../module/exports.js';
 import { countCall } from '../stats.js';
 
 interface Problem {
@@ -118,11 +118,14 @@ export function clipqMatMulInt8(args: {
   const call = new HeapCall(heap);
   try {
     const aPtr = call.input(inputs.a);
-    const aBounds =
-      M * K > 0 ? unpackBounds(heap.exports.codeBounds(aPtr, M * K)) : { min: 0, max: 0 };
+    const aBounds = codeBoundsOf(heap.exports, aPtr, M * K);
     const bBounds = { min: packed.codeMin, max: packed.codeMax };
-    const bZeroPoint = columnValues(heap, inputs.bZeroPoint, 'int32');
-    if (!int8PathIsExact(K, aBounds, attrs.aZeroPoint, bBounds, bZeroPoint)) {
+    const zeroPoints = codeBoundsOf(
+      heap.exports,
+      call.input(inputs.bZeroPoint),
+      inputs.bZeroPoint.shape.reduce((x, y) => x * y, 1),
+    );
+    if (!int8PathIsExact(K, aBounds, attrs.aZeroPoint, bBounds, zeroPoints)) {
       return implFallback(backend, inputs, problem);
     }
     countCall(ClipqMatMulInt8, 'simd');

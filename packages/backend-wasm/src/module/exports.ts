@@ -48,8 +48,9 @@ export interface ClipqExports {
     nMins: number,
     codeMin: number,
   ): void;
-  /** (max << 32) | (min & 0xffffffff) of `count` int32 values. */
-  codeBounds(ptr: number, count: number): bigint;
+  /** The smallest of `count` int32 values; `boundsMax()` then returns the largest. */
+  codeBounds(ptr: number, count: number): number;
+  boundsMax(): number;
   packB(b: number, K: number, N: number, transposed: number, Kp: number, out: number): void;
   packA(
     a: number,
@@ -88,7 +89,13 @@ export interface ClipqExports {
   gemv(aPacked: number, rowSum: number, Kp: number, bPacked: number, N: number, out: number): void;
 }
 
-/** The smallest and largest int32 in a buffer, from `codeBounds`' packed result. */
-export function unpackBounds(packed: bigint): { min: number; max: number } {
-  return { min: Number(BigInt.asIntN(32, packed)), max: Number(packed >> 32n) };
+/** The smallest and largest of `count` int32 values at `ptr` (0 and 0 when empty). */
+export function codeBoundsOf(
+  wasm: ClipqExports,
+  ptr: number,
+  count: number,
+): { min: number; max: number } {
+  if (count === 0) return { min: 0, max: 0 };
+  const min = wasm.codeBounds(ptr, count);
+  return { min, max: wasm.boundsMax() };
 }
