@@ -8,4 +8,20 @@ import { registerClipqWasmKernels } from './register_all_kernels.js';
 
 registerClipqWasmKernels();
 
-export * from './base.js';
+export type { ClipqWasmKernelStats } from './base.js';
+export {
+  clipqDequantizeConfig,
+  clipqFakeQuantConfig,
+  clipqFakeQuantGradConfig,
+  clipqMatMulInt8Config,
+  clipqQuantizeConfig,
+  clipqWasmKernelStats,
+  clipqWasmLoadError,
+  ready,
+  registerClipqWasmKernels,
+  resetClipqWasmKernelStats,
+  setClipqWasmCopyMode,
+  setClipqWasmPath,
+  wasmKernelConfigs,
+  wasmPackedWeightCache,
+} from './base.js';

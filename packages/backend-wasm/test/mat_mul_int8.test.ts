@@ -228,6 +228,64 @@ describe('ClipqMatMulInt8 on wasm: bit-identical to matMulInt8Impl through the S
     b.dispose();
   });
 
+  for (const activation of ['linear', 'relu', 'relu6'] as const) {
+    it(`epilogue follows the Impl on special bias values (NaN, ±0, ±Infinity), ${activation}`, () => {
+      const M = 5;
+      const K = 3;
+      const N = 12;
+      const aCodes = Int32Array.from({ length: M * K }, (_, i) => (i % 3) - 1);
+      const bCodes = Int32Array.from({ length: K * N }, (_, i) => ((i * 5) % 7) - 3);
+      const special = [
+        Number.NaN,
+        -0,
+        0,
+        Number.POSITIVE_INFINITY,
+        Number.NEGATIVE_INFINITY,
+        -7,
+        7,
+        6,
+        -1e-30,
+        1e30,
+      ];
+      const bias = Float32Array.from({ length: N }, (_, n) => special[n % special.length]!);
+      const a = new QuantizedTensor(tensor(aCodes, [M, K], 'int32'), {
+        scale: Float32Array.of(0.5),
+        zeroPoint: Int32Array.of(0),
+        axis: null,
+        bits: 8,
+        narrowRange: false,
+      });
+      const b = new QuantizedTensor(tensor(bCodes, [K, N], 'int32'), {
+        scale: Float32Array.of(1.5),
+        zeroPoint: Int32Array.of(0),
+        axis: null,
+        bits: 8,
+        narrowRange: false,
+      });
+      const expected = matMulInt8Impl({
+        a: aCodes,
+        b: bCodes,
+        M,
+        K,
+        N,
+        transposeB: false,
+        aZeroPoint: 0,
+        bZeroPoint: [0],
+        aScale: 0.5,
+        bScale: [1.5],
+        bias,
+        activation,
+      });
+      expectSameBits(
+        matMulInt8(a, b, { bias: tensor1d(bias), activation }).dataSync(),
+        expected,
+        activation,
+      );
+      a.dispose();
+      b.dispose();
+    });
+  }
+
   it('uses core Impl (still exact) for codes outside int8, e.g. a 16-bit B', () => {
     resetClipqWasmKernelStats();
     const M = 3;
