@@ -3,21 +3,16 @@
  *   1. pack A (tfjs's float texture) into RGBA16I, zero point subtracted;
  *   2. the blocked int32 matmul against the cached RGBA8I weights, into an 8-layer RGBA32I texture;
  *   3. the float epilogue, written into a tfjs-owned float32 output texture.
- * Scratch textures live for one call; only the packed weights persist.
+ * The packed weights and their workspace (scratch textures) persist until the weights are released.
  */
 import type { ClipqMatMulInt8Attrs, ClipqMatMulInt8Inputs } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import {
-  createTexture2D,
-  createTexture2DArray,
-  deleteTexture,
-  intFormats,
-} from './gl/own_textures.js';
+import { intFormats, writeTexture2D } from './gl/own_textures.js';
 import { rawProgram, runPass } from './gl/raw_pass.js';
 import { allocateOutput, denseTexture, gl2 } from './gl/webgl_backend.js';
 import { type EpilogueValues, interleave } from './mat_mul_int8_epilogue.js';
-import { packedB } from './packed_weights.js';
+import { packedB, workspaceFor } from './packed_weights.js';
 import { ACTIVATION_CODES, INT8_EPILOGUE_SOURCE } from './programs/int8-epilogue-program.js';
 import { BLOCK_COLUMNS, BLOCK_ROWS, matMulInt8Source } from './programs/mat-mul-int8-program.js';
 import { PACK_A_SOURCE } from './programs/pack-a-program.js';
@@ -46,77 +41,64 @@ export function matMulInt8WebGL2(
   const gl = gl2(backend);
   const formats = intFormats(gl);
   const weights = packedB(backend, inputs.b, K, N, attrs.transposeB);
+  const workspace = workspaceFor(weights, M);
   const rowBlocks = Math.ceil(M / BLOCK_ROWS);
-  const scratch: WebGLTexture[] = [];
-  const scratchTexture = (texture: WebGLTexture) => {
-    scratch.push(texture);
-    return texture;
-  };
+
+  const dense = denseTexture(backend, inputs.a);
   try {
-    const aPacked = scratchTexture(
-      createTexture2D(gl, formats.rgba16i, weights.kBlocks, rowBlocks * BLOCK_ROWS, null),
-    );
-    const dense = denseTexture(backend, inputs.a);
-    try {
-      runPass(backend, rawProgram(backend, PACK_A_SOURCE), {
-        targets: [{ texture: aPacked }],
-        width: weights.kBlocks,
-        height: rowBlocks * BLOCK_ROWS,
-        textures: { a: { texture: dense.texture } },
-        ints: {
-          rows: M,
-          depth: K,
-          aWidth: dense.width,
-          aOffset: dense.flatOffset,
-          aZeroPoint: attrs.aZeroPoint,
-        },
-      });
-    } finally {
-      dense.dispose();
-    }
-
-    const zeroPoints = epilogue.bZeroPoint;
-    const subtractZero = zeroPoints.some((z) => z !== 0);
-    const textures: Record<string, { texture: WebGLTexture; array?: boolean }> = {
-      a: { texture: aPacked },
-      b: { texture: weights.texture },
-    };
-    if (subtractZero) {
-      const perColumn = new Int32Array(weights.columnBlocks * BLOCK_COLUMNS);
-      for (let n = 0; n < N; n++) perColumn[n] = zeroPoints[zeroPoints.length === 1 ? 0 : n]!;
-      const zeroTexture = createTexture2D(gl, formats.rgba32i, weights.columnBlocks, 1, perColumn);
-      textures.bZeroPoint = { texture: scratchTexture(zeroTexture) };
-    }
-    const acc = scratchTexture(
-      createTexture2DArray(gl, formats.rgba32i, weights.columnBlocks, rowBlocks, BLOCK_ROWS),
-    );
-    runPass(backend, rawProgram(backend, matMulInt8Source(subtractZero)), {
-      targets: [...Array(BLOCK_ROWS).keys()].map((layer) => ({ texture: acc, layer })),
-      width: weights.columnBlocks,
-      height: rowBlocks,
-      textures,
-      ints: { kBlocks: weights.kBlocks },
-    });
-
-    const scaleBias = scratchTexture(
-      createTexture2D(gl, formats.rg32f, N, 1, interleave(epilogue, N)),
-    );
-    const out = allocateOutput(backend, [M, N], 'float32');
-    runPass(backend, rawProgram(backend, INT8_EPILOGUE_SOURCE), {
-      targets: [{ texture: out.texture }],
-      width: out.width,
-      height: out.height,
-      textures: { acc: { texture: acc, array: true }, epilogue: { texture: scaleBias } },
+    runPass(backend, rawProgram(backend, PACK_A_SOURCE), {
+      targets: [{ texture: workspace.aPacked }],
+      width: weights.kBlocks,
+      height: rowBlocks * BLOCK_ROWS,
+      textures: { a: { texture: dense.texture } },
       ints: {
         rows: M,
-        columns: N,
-        outWidth: out.width,
-        hasBias: epilogue.bias ? 1 : 0,
-        activation: ACTIVATION_CODES[attrs.activation],
+        depth: K,
+        aWidth: dense.width,
+        aOffset: dense.flatOffset,
+        aZeroPoint: attrs.aZeroPoint,
       },
     });
-    return out.info;
   } finally {
-    for (const texture of scratch) deleteTexture(gl, texture);
+    dense.dispose();
   }
+
+  const zeroPoints = epilogue.bZeroPoint;
+  const subtractZero = zeroPoints.some((z) => z !== 0);
+  if (subtractZero) {
+    const perColumn = new Int32Array(weights.columnBlocks * BLOCK_COLUMNS);
+    for (let n = 0; n < N; n++) perColumn[n] = zeroPoints[zeroPoints.length === 1 ? 0 : n]!;
+    writeTexture2D(gl, workspace.zeroPoints, formats.rgba32i, weights.columnBlocks, 1, perColumn);
+  }
+  runPass(backend, rawProgram(backend, matMulInt8Source(subtractZero)), {
+    targets: [...Array(BLOCK_ROWS).keys()].map((layer) => ({ texture: workspace.acc, layer })),
+    width: weights.columnBlocks,
+    height: rowBlocks,
+    textures: {
+      a: { texture: workspace.aPacked },
+      b: { texture: weights.texture },
+      bZeroPoint: { texture: workspace.zeroPoints },
+    },
+    ints: { kBlocks: weights.kBlocks },
+  });
+
+  writeTexture2D(gl, workspace.scaleBias, formats.rg32f, N, 1, interleave(epilogue, N));
+  const out = allocateOutput(backend, [M, N], 'float32');
+  runPass(backend, rawProgram(backend, INT8_EPILOGUE_SOURCE), {
+    targets: [{ texture: out.texture }],
+    width: out.width,
+    height: out.height,
+    textures: {
+      acc: { texture: workspace.acc, array: true },
+      epilogue: { texture: workspace.scaleBias },
+    },
+    ints: {
+      rows: M,
+      columns: N,
+      outWidth: out.width,
+      hasBias: epilogue.bias ? 1 : 0,
+      activation: ACTIVATION_CODES[attrs.activation],
+    },
+  });
+  return out.info;
 }

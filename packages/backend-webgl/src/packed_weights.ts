@@ -2,14 +2,20 @@
  * The packed int8 weights of backend 'webgl': each B codes tensor is packed once into an RGBA8I texture
  * (1 byte per code, 4 codes per texel), keyed by the codes' dataId and reused by every later matmul.
  * Core's `QuantizedTensor.dispose()` calls `release(dataId)`; entries whose tensor was disposed some
- * other way are swept on the next pack, so no texture outlives its codes for long.
+ * other way are swept on the next pack, so no texture outlives its codes for long. `bytes()` counts
+ * the packed weights only (the workspace is scratch that scales with M, not with the weights).
  */
 
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { createTexture2D, deleteTexture, intFormats } from './gl/own_textures.js';
+import {
+  createTexture2D,
+  createTexture2DArray,
+  deleteTexture,
+  intFormats,
+} from './gl/own_textures.js';
 import { gl2, readValues } from './gl/webgl_backend.js';
-import { BLOCK_COLUMNS } from './programs/mat-mul-int8-program.js';
+import { BLOCK_COLUMNS, BLOCK_ROWS } from './programs/mat-mul-int8-program.js';
 
 export interface PackedB {
   texture: WebGLTexture;
@@ -23,8 +29,55 @@ export interface PackedB {
   bytes: number;
 }
 
+/**
+ * Per-weight scratch textures of the integer path, kept with the packed weights instead of being
+ * created and deleted on every call, and freed with them. Rebuilt when M changes.
+ */
+export interface Workspace {
+  M: number;
+  /** RGBA16I, ceil(K/4) × 8·ceil(M/8): A's codes minus the zero point. */
+  aPacked: WebGLTexture;
+  /** RGBA32I array, ceil(N/4) × ceil(M/8) × 8 layers: the int32 accumulators. */
+  acc: WebGLTexture;
+  /** RG32F, N × 1: multiplier and bias per column. */
+  scaleBias: WebGLTexture;
+  /** RGBA32I, ceil(N/4) × 1: B's zero point per column. */
+  zeroPoints: WebGLTexture;
+}
+
 interface Entry extends PackedB {
   backend: MathBackendWebGL;
+  workspace?: Workspace;
+}
+
+function deleteWorkspace(gl: WebGL2RenderingContext, workspace: Workspace | undefined): void {
+  if (!workspace) return;
+  for (const texture of [
+    workspace.aPacked,
+    workspace.acc,
+    workspace.scaleBias,
+    workspace.zeroPoints,
+  ]) {
+    deleteTexture(gl, texture);
+  }
+}
+
+/** The scratch textures for an M-row product with these weights. */
+export function workspaceFor(weights: PackedB, M: number): Workspace {
+  const entry = weights as Entry;
+  if (entry.workspace?.M === M) return entry.workspace;
+  const gl = gl2(entry.backend);
+  deleteWorkspace(gl, entry.workspace);
+  const formats = intFormats(gl);
+  const rowBlocks = Math.ceil(M / BLOCK_ROWS);
+  entry.workspace = {
+    M,
+    aPacked: createTexture2D(gl, formats.rgba16i, entry.kBlocks, rowBlocks * BLOCK_ROWS, null),
+    acc: createTexture2DArray(gl, formats.rgba32i, entry.columnBlocks, rowBlocks, BLOCK_ROWS),
+    scaleBias: createTexture2D(gl, formats.rg32f, entry.N, 1, null),
+    zeroPoints: createTexture2D(gl, formats.rgba32i, entry.columnBlocks, 1, null),
+  };
+  return entry.workspace;
 }
 
 const entries = new Map<object, Entry>();
@@ -52,7 +105,9 @@ function release(dataId: object): void {
   const entry = entries.get(dataId);
   if (!entry) return;
   entries.delete(dataId);
-  deleteTexture(gl2(entry.backend), entry.texture);
+  const gl = gl2(entry.backend);
+  deleteTexture(gl, entry.texture);
+  deleteWorkspace(gl, entry.workspace);
 }
 
 function sweep(backend: MathBackendWebGL): void {

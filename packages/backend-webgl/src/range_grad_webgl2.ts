@@ -80,7 +80,11 @@ export function rangeGradWebGL2(
       runPass(backend, rawProgram(backend, RANGE_TERMS_SOURCE), {
         targets: [{ texture: partials }],
         ...level,
-        textures: { x: { texture: x.texture }, dy: { texture: dy.texture }, params: { texture: paramsTexture } },
+        textures: {
+          x: { texture: x.texture },
+          dy: { texture: dy.texture },
+          params: { texture: paramsTexture },
+        },
         ints: {
           xWidth: x.width,
           xOffset: x.flatOffset,

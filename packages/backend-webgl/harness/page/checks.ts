@@ -113,9 +113,9 @@ export function webglChecks(): PageCase[] {
         const out = matMulInt8(a, b, { bias: bias ?? undefined });
         await out.data();
         const during = textureCounts();
-        if (during.clipq !== before.clipq + 1 || during.packedBytes <= before.packedBytes) {
+        if (during.clipq <= before.clipq || during.packedBytes <= before.packedBytes) {
           throw new Error(
-            `expected one packed B texture, counts ${JSON.stringify({ before, during })}`,
+            `expected packed B and workspace textures, counts ${JSON.stringify({ before, during })}`,
           );
         }
         for (const t of [out, x]) t.dispose();

@@ -49,25 +49,29 @@ export function createTexture2D(
   const texture = gl.createTexture()!;
   gl.bindTexture(gl.TEXTURE_2D, texture);
   nearest(gl, gl.TEXTURE_2D);
-  gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, null);
-  gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
   gl.texStorage2D(gl.TEXTURE_2D, 1, format.internalFormat, width, height);
-  if (data)
-    gl.texSubImage2D(
-      gl.TEXTURE_2D,
-      0,
-      0,
-      0,
-      width,
-      height,
-      formatOf(gl, format),
-      format.type,
-      data,
-    );
-  gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
   gl.bindTexture(gl.TEXTURE_2D, null);
   track(texture, width * height * format.bytesPerTexel);
+  if (data) writeTexture2D(gl, texture, format, width, height, data);
   return texture;
+}
+
+/** Replaces the whole contents of a texture made by `createTexture2D`. */
+export function writeTexture2D(
+  gl: WebGL2RenderingContext,
+  texture: WebGLTexture,
+  format: IntTextureFormat,
+  width: number,
+  height: number,
+  data: ArrayBufferView,
+): void {
+  gl.bindTexture(gl.TEXTURE_2D, texture);
+  gl.bindBuffer(gl.PIXEL_UNPACK_BUFFER, null);
+  gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
+  const layout = formatOf(gl, format);
+  gl.texSubImage2D(gl.TEXTURE_2D, 0, 0, 0, width, height, layout, format.type, data);
+  gl.pixelStorei(gl.UNPACK_ALIGNMENT, 4);
+  gl.bindTexture(gl.TEXTURE_2D, null);
 }
 
 /** A 2-D array texture (one layer per render target of a multi-target pass). */
