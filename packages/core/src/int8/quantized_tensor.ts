@@ -5,7 +5,7 @@
  * every backend, WebGL's float textures included; codes are never bit-packed into int32 values.
  * Real value = (code − zeroPoint)·scale, computed in TF's float32 form by `dequantize`.
  */
-import { type Tensor, util } from '@tensorflow/tfjs-core';
+import { reshape, type Tensor, util } from '@tensorflow/tfjs-core';
 import { codeRange } from '../impl/quantize_impl.js';
 import { releasePackedWeights } from './packed_weight_cache.js';
 
@@ -86,6 +86,27 @@ export class QuantizedTensor implements QuantizationSpec {
   get codes(): Tensor {
     this.assertNotDisposed('QuantizedTensor');
     return this.codesTensor;
+  }
+
+  /**
+   * The same codes under another shape (a free reshape; the data is shared, so packed caches keyed by
+   * the original's dataId stay valid). Only the channel layout must survive: per-tensor, or the channel
+   * axis keeps its size and position given by `axis` in the new shape.
+   */
+  reshaped(shape: number[], axis: number | null = this.axis): QuantizedTensor {
+    this.assertNotDisposed('QuantizedTensor.reshaped');
+    const channels = axis === null ? 1 : shape[axis];
+    util.assert(
+      channels === this.scale.length,
+      () => `QuantizedTensor.reshaped: [${shape}] with axis ${axis} has ${channels} channels, the codes have ${this.scale.length}`,
+    );
+    return new QuantizedTensor(reshape(this.codesTensor, shape), {
+      scale: this.scale,
+      zeroPoint: this.zeroPoint,
+      axis,
+      bits: this.bits,
+      narrowRange: this.narrowRange,
+    });
   }
 
   get isDisposed(): boolean {

@@ -30,23 +30,22 @@ export function convInt8Inputs(
   outChannels: number,
   expandChannel: (n: number) => number,
   options: ConvInt8Options,
+  /** The codes as the kernel takes them (default: the filter's own codes and shape). */
+  filterCodes?: Tensor,
 ): { inputs: Record<string, Tensor>; attrs: ConvInt8Attrs } {
   x.assertNotDisposed(`${op} (x)`);
   filter.assertNotDisposed(`${op} (filter)`);
   util.assert(x.shape.length === 4, () => `${op}: x must be 4-D NHWC, got shape [${x.shape}]`);
-  util.assert(
-    filter.shape.length === 4,
-    () => `${op}: filter must be 4-D, got shape [${filter.shape}]`,
-  );
+  const codes = filterCodes ?? filter.codes;
+  util.assert(codes.rank === 4, () => `${op}: filter must be 4-D, got shape [${codes.shape}]`);
   util.assert(x.axis === null, () => `${op}: x must be quantized per tensor, got axis ${x.axis}`);
   util.assert(
     x.bits <= 8 && filter.bits <= 8,
     () => `${op}: int8 convolution needs bits ≤ 8, got x: ${x.bits}, filter: ${filter.bits}`,
   );
   util.assert(
-    filter.shape[2] === x.shape[3],
-    () =>
-      `${op}: filter input channels (${filter.shape[2]}) differ from x channels (${x.shape[3]})`,
+    codes.shape[2] === x.shape[3],
+    () => `${op}: filter input channels (${codes.shape[2]}) differ from x channels (${x.shape[3]})`,
   );
   const strides = pair(options.strides);
   const dilations = pair(options.dilations);
@@ -69,8 +68,8 @@ export function convInt8Inputs(
     () => `${op}: strides [${strides}] and dilations [${dilations}] may not both exceed 1`,
   );
   for (const [axis, size, kernel, dilation] of [
-    ['height', x.shape[1]!, filter.shape[0]!, dilations[0]],
-    ['width', x.shape[2]!, filter.shape[1]!, dilations[1]],
+    ['height', x.shape[1]!, codes.shape[0]!, dilations[0]],
+    ['width', x.shape[2]!, codes.shape[1]!, dilations[1]],
   ] as const) {
     util.assert(
       pad === 'same' || (kernel - 1) * dilation + 1 <= size,
@@ -94,7 +93,7 @@ export function convInt8Inputs(
   }
   const inputs: Record<string, Tensor> = {
     x: x.codes,
-    filter: filter.codes,
+    filter: codes,
     wScale: tensor1d(wScale, 'float32'),
     wZeroPoint: tensor1d(wZeroPoint, 'int32'),
   };

@@ -1,9 +1,11 @@
 /**
  * depthwiseConv2dInt8: an NHWC depthwise convolution (filter [kh,kw,Cin,multiplier]) of per-tensor int8
  * activations, exact integer accumulation, fused bias/activation, float32 output. Weights are quantized
- * per input channel (axis 2, shared by that channel's multiplier outputs) or per tensor.
+ * per input channel (axis 2, shared by that channel's multiplier outputs) or per tensor. The filter may
+ * also be given in its channel view [kh,kw,Cin·multiplier] (output channel c·multiplier + m last) with
+ * one range per output channel (axis 2), as the QAT layers quantize it.
  */
-import { engine, type Tensor, tidy, util } from '@tensorflow/tfjs-core';
+import { engine, reshape, type Tensor, tidy, util } from '@tensorflow/tfjs-core';
 import type { QuantizedTensor } from '../int8/quantized_tensor.js';
 import { ClipqDepthwiseConv2DInt8 } from '../kernel_names.js';
 import { type ConvInt8Options, convInt8Inputs } from './conv_int8_args.js';
@@ -18,17 +20,22 @@ export function depthwiseConv2dInt8(
     filter.axis === null || filter.axis === 2,
     () => `${op}: filter must be per tensor or per input channel (axis 2), got axis ${filter.axis}`,
   );
+  const channelView = filter.shape.length === 3;
+  const inChannels = x.shape[3]!;
+  util.assert(
+    !channelView || filter.shape[2]! % inChannels === 0,
+    () =>
+      `${op}: a channel-view filter's last axis (${filter.shape[2]}) must be a multiple of x channels (${inChannels})`,
+  );
   return tidy(() => {
-    const multiplier = filter.shape[3]!;
-    const outChannels = filter.shape[2]! * multiplier;
-    const { inputs, attrs } = convInt8Inputs(
-      op,
-      x,
-      filter,
-      outChannels,
-      (n) => Math.floor(n / multiplier),
-      options,
-    );
+    const multiplier = channelView ? filter.shape[2]! / inChannels : filter.shape[3]!;
+    const [kh, kw] = filter.shape as [number, number];
+    const codes = channelView
+      ? reshape(filter.codes, [kh, kw, inChannels, multiplier])
+      : filter.codes;
+    const expand = channelView ? (n: number) => n : (n: number) => Math.floor(n / multiplier);
+    const outChannels = inChannels * multiplier;
+    const { inputs, attrs } = convInt8Inputs(op, x, filter, outChannels, expand, options, codes);
     return engine().runKernel(
       ClipqDepthwiseConv2DInt8,
       inputs,

@@ -1,0 +1,132 @@
+/**
+ * The int8 inference runtime: executes a converted model layer by layer, with Dense, Conv2D and
+ * DepthwiseConv2D on the int8 kernels of whichever backend is active, and activations kept as int8 codes
+ * between quantized layers. `summary()` lists what each layer ran.
+ */
+import { type Tensor, tidy } from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { QuantizedLayerWeights } from '../model/quantized_model.js';
+import { type LayerRun, runLayer } from './layer_runners.js';
+import { asFloat, disposeValue, floatValue, type Value } from './values.js';
+
+export interface LayerPlan {
+  layer: string;
+  className: string;
+  path: string;
+}
+
+interface Step {
+  layer: tfl.layers.Layer;
+  inputs: string[];
+  outputShape: number[];
+}
+
+type LayerNode = {
+  inboundLayers: tfl.layers.Layer[];
+};
+
+export class Int8Runtime {
+  private readonly steps: Step[] = [];
+  private readonly inputNames: string[];
+  private readonly outputNames: string[];
+  private lastPlan: LayerPlan[] | null = null;
+
+  constructor(
+    model: tfl.LayersModel,
+    private readonly weights: Map<string, QuantizedLayerWeights>,
+  ) {
+    this.inputNames = model.inputLayers.map((l) => l.name);
+    this.outputNames = model.outputLayers.map((l) => l.name);
+    for (const layer of model.layers) {
+      if (this.inputNames.includes(layer.name)) continue;
+      const nodes = (layer as unknown as { inboundNodes: LayerNode[] }).inboundNodes;
+      if (nodes.length !== 1) {
+        throw new Error(
+          `Int8Runtime: layer '${layer.name}' is used ${nodes.length} times; shared layers are not supported`,
+        );
+      }
+      const shape = layer.outputShape as number[];
+      this.steps.push({
+        layer,
+        inputs: nodes[0]!.inboundLayers.map((l) => l.name),
+        outputShape: shape.map((d) => d ?? -1),
+      });
+    }
+  }
+
+  /** Runs the model; float32 outputs (one tensor, or one per model output). */
+  predict(x: Tensor | Tensor[]): Tensor | Tensor[] {
+    const xs = Array.isArray(x) ? x : [x];
+    if (xs.length !== this.inputNames.length) {
+      throw new Error(
+        `Int8Runtime: the model takes ${this.inputNames.length} inputs, got ${xs.length}`,
+      );
+    }
+    const values = new Map<string, Value>();
+    const remainingUses = new Map<string, number>();
+    for (const step of this.steps)
+      for (const name of step.inputs) remainingUses.set(name, (remainingUses.get(name) ?? 0) + 1);
+    for (const name of this.outputNames)
+      remainingUses.set(name, (remainingUses.get(name) ?? 0) + 1);
+    this.inputNames.forEach((name, i) => {
+      values.set(name, floatValue(xs[i]!, null));
+    });
+    const plan: LayerPlan[] = [];
+    const release = (name: string) => {
+      const left = (remainingUses.get(name) ?? 1) - 1;
+      remainingUses.set(name, left);
+      const value = values.get(name);
+      if (left <= 0 && value && !this.inputNames.includes(name)) {
+        disposeValue(value);
+        values.delete(name);
+      }
+    };
+    try {
+      for (const step of this.steps) {
+        const inputs = step.inputs.map((name) => {
+          const value = values.get(name);
+          if (!value)
+            throw new Error(
+              `Int8Runtime: layer '${step.layer.name}' needs '${name}', which has not run`,
+            );
+          return value;
+        });
+        const run: LayerRun = runLayer(step.layer, inputs, this.weights, step.outputShape);
+        values.set(step.layer.name, run.value);
+        plan.push({ layer: step.layer.name, className: step.layer.getClassName(), path: run.path });
+        for (const name of step.inputs) release(name);
+      }
+      const outputs = this.outputNames.map((name) => {
+        const value = values.get(name)!;
+        const out =
+          value.kind === 'float' && !this.inputNames.includes(name)
+            ? value.tensor
+            : tidy(() => asFloat(value).clone());
+        if (value.kind === 'codes') disposeValue(value);
+        values.delete(name);
+        return out;
+      });
+      this.lastPlan = plan;
+      return outputs.length === 1 ? outputs[0]! : outputs;
+    } finally {
+      for (const [name, value] of values) if (!this.inputNames.includes(name)) disposeValue(value);
+    }
+  }
+
+  /** What each layer ran in the last `predict` (run one first). */
+  plan(): LayerPlan[] {
+    if (!this.lastPlan)
+      throw new Error('Int8Runtime.plan: call predict() once first; paths depend on the data flow');
+    return this.lastPlan;
+  }
+
+  /** A printable table of the layers and the kernel each one ran. */
+  summary(print: (line: string) => void = console.log): void {
+    const rows = this.plan();
+    const width = Math.max(5, ...rows.map((r) => r.layer.length));
+    const classWidth = Math.max(5, ...rows.map((r) => r.className.length));
+    print(`${'layer'.padEnd(width)}  ${'class'.padEnd(classWidth)}  runs on`);
+    for (const r of rows)
+      print(`${r.layer.padEnd(width)}  ${r.className.padEnd(classWidth)}  ${r.path}`);
+  }
+}
