@@ -4,6 +4,7 @@
  * their result back (`dataSync`). `exact` compares our output bit for bit with core's Impl.
  */
 import '@tensorflow/tfjs-backend-wasm';
+import { loadavg } from 'node:os';
 import {
   ClipqFakeQuant,
   ClipqFakeQuantGrad,
@@ -19,7 +20,9 @@ import {
   requantizeOutputImpl,
 } from '@clipq/core';
 import * as tf from '@tensorflow/tfjs-core';
+import { heapFor } from '../../packages/backend-wasm/dist/heap/heap.js';
 import { wasmPackedWeightCache } from '../../packages/backend-wasm/dist/index.js';
+import { packedWeightsOf } from '../../packages/backend-wasm/dist/int8/packed_weights.js';
 import { comparePair } from '../lib.mjs';
 
 const MATMUL_SHAPES = [
@@ -110,6 +113,7 @@ async function matMulRow(M, K, N, r, quick, slowPath = false) {
   // page faults cost up to ~1 ms here under load) the times are the compute alone: reported extra.
   const compute = await comparePair({
     quick,
+    ...(quick ? { rounds: 2 } : {}),
     ours: () => matMulInt8(a, b, options).dispose(),
     baseline: () => tf.matMul(af, bf, false, slowPath).dispose(),
   });
@@ -268,6 +272,50 @@ async function warmUp(r) {
   }
 }
 
+/**
+ * GOP/s of the bare SIMD loops (packed A and B ready, no op, no allocation, no read-back): the number
+ * to hold against SIMD128's `dot_i16x8_s` ceiling of ≈117 GOP/s on this CPU. Best of `runs`.
+ */
+function rawKernelGops(M, K, N, r, runs) {
+  const { a, b } = operands(M, K, N, r);
+  matMulInt8(a, b).dispose();
+  const heap = heapFor(tf.backend());
+  const packed = packedWeightsOf(heap, b.codes, K, N, false);
+  const { Kp } = packed;
+  const Mp = Math.ceil(M / 4) * 4;
+  const Np = Math.ceil(N / 8) * 8;
+  const block = heap.malloc(Mp * Kp * 4 + Mp * 4 + Np * 12 + 64 + Kp * 32);
+  const out = heap.malloc(M * N * 4);
+  const rowSums = block + Mp * Kp * 4;
+  const epilogue = rowSums + Mp * 4;
+  const scratch = epilogue + Np * 12;
+  heap.i32(epilogue, Np * 3).fill(0);
+  heap.f32(epilogue + Np * 4, Np).fill(0.001);
+  const wasm = heap.exports;
+  wasm.packA(heap.offsetOf(a.codes), M, K, -3, Kp, block, rowSums);
+  wasm.setEpilogue(epilogue, epilogue + Np * 4, 0, 0, scratch);
+  const kernel = () => {
+    if (M === 1) wasm.gemv(block, 0, Kp, packed.ptr, N, out);
+    else if (M <= 4) wasm.gemvRows(block, rowSums, M, Kp, packed.ptr, N, out);
+    else wasm.gemm(block, rowSums, M, Kp, packed.ptr, N, out);
+  };
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    kernel();
+    best = Math.min(best, performance.now() - start);
+  }
+  heap.free(block);
+  heap.free(out);
+  a.dispose();
+  b.dispose();
+  return {
+    shape: `${M}x${K}x${N}`,
+    best_ms: Math.round(best * 1000) / 1000,
+    gops: Math.round((2 * M * K * N) / best / 1e5) / 10,
+  };
+}
+
 export async function run({ quick = false } = {}) {
   await tf.setBackend('wasm');
   await tf.ready();
@@ -279,12 +327,16 @@ export async function run({ quick = false } = {}) {
   const fqShape = quick ? [256, 1024] : [1024, 1024];
   rows.push(await fakeQuantForwardRow(fqShape, r, quick));
   rows.push(await fakeQuantBackwardRow(fqShape, r, quick));
+  const rawKernels = MATMUL_SHAPES.map(([M, K, N]) => rawKernelGops(M, K, N, r, quick ? 10 : 30));
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
   const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
   return {
     rows,
     meta: {
       wasm: { simd, multithread: threads, clipqModule: 'clipq.wasm (AssemblyScript, SIMD128)' },
+      raw_kernel_gops: rawKernels,
+      simd128_ceiling_gops: 117,
+      load_average: loadavg().map((v) => Math.round(v * 100) / 100),
     },
   };
 }
