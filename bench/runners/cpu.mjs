@@ -41,8 +41,14 @@ const FAKE_QUANT_SHAPE = [1024, 1024];
  * fake-quant reference needs seconds per per-channel forward+backward, and tfjs-cpu f32 about 0.7 s at
  * 128x768x3072, so the default quick sampling would not fit in a minute.
  */
-function sampling(quick) {
-  return quick ? { quick, rounds: 5, runsPerRound: 2, warmup: 1 } : { quick };
+function sampling(quick, warmup = 1) {
+  return quick ? { quick, rounds: 5, runsPerRound: 2, warmup } : { quick };
+}
+
+const started = performance.now();
+/** Progress on stderr (stdout carries the table). */
+function progress(message) {
+  console.error(`[cpu bench ${((performance.now() - started) / 1000).toFixed(1)} s] ${message}`);
 }
 
 /**
@@ -148,8 +154,9 @@ async function fakeQuantRows(quick) {
       forwardMs[side].push(performance.now() - start);
       disposeAll(backward());
     };
+    // Warm-up is the exactness check above for ours; the reference's first run lands in the median.
     const both = await comparePair({
-      ...sampling(quick),
+      ...sampling(quick, 0),
       ours: timed(
         'ours',
         () => tf.engine().runKernel(ClipqFakeQuant, { x, min, max }, attrs),
@@ -175,6 +182,7 @@ async function fakeQuantRows(quick) {
       runs: both.runs,
       exact: forwardExact,
     });
+    progress(`fakeQuant ${shape}: forward+backward ratio ${both.ratio}`);
     rows.push({
       kernel: 'fakeQuant forward+backward',
       shape,
@@ -276,7 +284,8 @@ async function matMulRows(quick) {
     };
     warmUp(ours);
     warmUp(baseline);
-    const timing = await comparePair({ ...sampling(quick), ours, baseline });
+    const timing = await comparePair({ ...sampling(quick, 0), ours, baseline });
+    progress(`matMulInt8 ${M}x${K}x${N}: ratio ${timing.ratio}`);
     rows.push({
       kernel: 'matMulInt8',
       shape: `${M}x${K}x${N}`,
