@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type ConvertedModel } from './convert_model.js';
+import type { ConvertedModel } from './convert_model.js';
 import { discoverModels, outputPath } from './discover.js';
 import { errorMessage } from './errors.js';
 import { DEFAULT_LIMITS } from './model_io/limits.js';
@@ -85,32 +85,37 @@ export async function convert(request: ConvertRequest): Promise<ConvertResult> {
     return { ok: models.every((m) => m.status !== 'failed'), models, summary: summarize(models), report: null, ms: performance.now() - started };
   }
   installCleanupHandlers();
-  const slots = Math.max(1, Math.min(request.jobs, targets.length));
-  const progress = createProgress(targets.length, slots, request.progress);
-  const slotOf = new Map<string, number>();
-  const pool = new ConversionPool(slots, request.options, (slot, file) => {
-    slotOf.set(file, slot);
-    progress.start(slot, file);
+  const precheck = targets.map(({ file, output }): ModelReport | null => {
+    const fail = (message: string): ModelReport => ({ file, output, status: 'failed', error: message, ms: 0 });
+    if (output == null) return fail('no --out directory');
+    if (resolve(output) === resolve(file)) return fail('output would overwrite the input model');
+    if (!request.force && existsSync(output)) return fail(`output '${output}' exists (use --force to overwrite)`);
+    return null;
   });
+  const pending = targets.filter((_, i) => precheck[i] == null);
+  // Workers start only when something is left to convert (each one loads tfjs).
+  const slots = Math.max(1, Math.min(request.jobs, pending.length));
+  const progress = createProgress(pending.length, slots, request.progress && pending.length > 0);
+  const slotOf = new Map<string, number>();
+  const pool =
+    pending.length === 0
+      ? null
+      : new ConversionPool(slots, request.options, (slot, file) => {
+          slotOf.set(file, slot);
+          progress.start(slot, file);
+        });
   try {
     const models = await Promise.all(
-      targets.map(async ({ file, output }): Promise<ModelReport> => {
+      targets.map(async ({ file, output }, i): Promise<ModelReport> => {
+        const early = precheck[i];
+        if (early != null) return early;
         const begin = performance.now();
-        const fail = (message: string, stack?: string): ModelReport => ({
-          file,
-          output,
-          status: 'failed',
-          error: message,
-          ms: performance.now() - begin,
-          ...(stack ? { stack } : {}),
-        });
-        if (output == null) return fail('no --out directory');
-        if (resolve(output) === resolve(file)) return fail(`output would overwrite the input model`);
-        if (!request.force && existsSync(output)) return fail(`output '${output}' exists (use --force to overwrite)`);
-        const reply = await pool.convert(file);
+        const reply = await pool!.convert(file);
         progress.done(slotOf.get(file) ?? 0);
-        if (reply.type === 'failed') return fail(reply.reason ?? reply.message, reply.stack);
-        return await writeConverted(file, output, reply.result, request.force, begin);
+        if (reply.type === 'failed') {
+          return { file, output, status: 'failed', error: reply.reason ?? reply.message, ms: performance.now() - begin, ...(reply.stack ? { stack: reply.stack } : {}) };
+        }
+        return await writeConverted(file, output!, reply.result, request.force, begin);
       }),
     );
     progress.stop();
@@ -118,7 +123,7 @@ export async function convert(request: ConvertRequest): Promise<ConvertResult> {
     return { ok: models.every((m) => m.status === 'converted'), models, summary: summarize(models), report, ms: performance.now() - started };
   } finally {
     progress.stop();
-    await pool.close();
+    await pool?.close();
   }
 }
 

@@ -9,6 +9,7 @@ import { clipqWeightMetadata, dequantizedWeights } from './model_io/dequantize_c
 import { DEFAULT_LIMITS } from './model_io/limits.js';
 import { type LoadedModel, readModel } from './model_io/read_model.js';
 import { extent, sqnrDb } from './stats.js';
+import type { WeightMetadata } from './weight_encoding.js';
 
 export interface WeightInfo {
   name: string;
@@ -46,11 +47,13 @@ function structureOf(model: LoadedModel): Record<string, number> {
   return counts;
 }
 
-function describe(spec: tf.io.WeightsManifestEntry, values: tf.Tensor, meta: Record<string, any> | undefined): Omit<WeightInfo, 'bytes'> {
+function describe(spec: tf.io.WeightsManifestEntry, values: tf.Tensor, meta: WeightMetadata | undefined): Omit<WeightInfo, 'bytes'> {
   const [lo, hi] = extent(values.dataSync());
   const base = { name: spec.name, shape: spec.shape, dtype: spec.dtype, range: [lo, hi] as [number, number] };
-  if (meta?.dtype === 'int8') {
-    return { ...base, storage: 'int8', bits: meta.bits, scheme: `symmetric ${meta.axis == null ? 'per tensor' : `per channel (${meta.scale.length})`}` };
+  if (meta != null) {
+    const symmetric = meta.zeroPoint.every((z: number) => z === 0) ? 'symmetric' : 'asymmetric';
+    const layout = meta.encoding === 'per-channel' ? `per channel (${meta.scale.length}, axis ${meta.axis})` : 'per tensor';
+    return { ...base, storage: `int${meta.bits}`, bits: meta.bits, scheme: `${symmetric} ${layout}` };
   }
   const q = spec.quantization;
   if (q?.dtype === 'uint8' || q?.dtype === 'uint16') {

@@ -8,8 +8,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { CLIPQ_GRAPH_OPS, type GraphDefJson } from './graph/graph_def.js';
 import { registerClipqGraphOps } from './graph/register_ops.js';
+// Registers core's QAT layer classes, so their deploy graphs deserialize.
+import '@clipq/core/layers';
 import { dequantizeLayersArtifacts } from './layers/load_layers.js';
-import { clipqWeightMetadata, dequantizedWeights } from './model_io/dequantize_clipq.js';
+import { clipqMetadata, dequantizedWeights } from './model_io/dequantize_clipq.js';
 import { DEFAULT_LIMITS } from './model_io/limits.js';
 import { type LoadedModel, readModel } from './model_io/read_model.js';
 
@@ -41,23 +43,34 @@ export async function loadQuantized(file: string): Promise<LoadedRunnable> {
     registerClipqGraphOps();
     return { format: model.format, model: await loadGraphModel(tf.io.fromMemory(model.artifacts)), isClipq };
   }
-  const artifacts = isClipq ? clipqArtifacts(model) : model.artifacts;
-  return { format: model.format, model: await tfl.loadLayersModel(tf.io.fromMemory(artifacts)), isClipq };
+  return { format: model.format, model: await loadLayers(model), isClipq };
+}
+
+/**
+ * Layers models: core's own int8 models through core's `loadQuantized` (its deploy graph), CLI
+ * weights-only outputs with dequantized kernels, anything else (portable, float) with stock tfjs.
+ */
+async function loadLayers(model: LoadedModel): Promise<tfl.LayersModel> {
+  const meta = clipqMetadata(model.json);
+  if (meta != null && !meta.portable && meta.producer === '@clipq/core') {
+    const { loadQuantized: loadCoreModel } = await import('@clipq/core/layers');
+    return (await loadCoreModel(tf.io.fromMemory(model.artifacts))).model;
+  }
+  const artifacts = meta != null && !meta.portable ? clipqArtifacts(model) : model.artifacts;
+  return tfl.loadLayersModel(tf.io.fromMemory(artifacts));
 }
 
 /** The float model a clipq graph model came from: original ops, dequantized weights. */
 function floatGraphArtifacts(model: LoadedModel): tf.io.ModelArtifacts {
   const topology = structuredClone(model.json.modelTopology) as unknown as GraphDefJson;
-  const metadata = clipqWeightMetadata(model.json) as Record<string, { dtype: string; node?: string; op?: string }>;
-  const clipqOps = new Set(Object.values(CLIPQ_GRAPH_OPS));
-  for (const [weight, meta] of Object.entries(metadata)) {
-    if (meta.dtype !== 'int8') continue;
-    const node = topology.node.find((n) => n.name === meta.node);
+  const clipqOps = new Set<string>(Object.values(CLIPQ_GRAPH_OPS));
+  for (const meta of clipqMetadata(model.json)?.weights ?? []) {
+    const node = topology.node.find((n) => n.name === meta.layer);
     if (node && clipqOps.has(node.op) && meta.op) {
       node.op = meta.op;
       for (const key of Object.keys(node.attr ?? {})) if (key.startsWith('clipq_')) delete node.attr![key];
     }
-    const constant = topology.node.find((n) => n.name === weight);
+    const constant = topology.node.find((n) => n.name === meta.name);
     if (constant?.attr) {
       constant.attr.dtype = { type: 'DT_FLOAT' };
       if (constant.attr.value?.tensor) constant.attr.value.tensor.dtype = 'DT_FLOAT';

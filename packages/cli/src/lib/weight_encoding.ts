@@ -1,14 +1,31 @@
 /**
- * Encodes one float weight for the output model (BRIEF 3.4):
- * - int8: symmetric codes (per channel or per tensor), stored one byte each as an int32 weight with the
- *   stock `quantization: {dtype: 'uint8', min: -128, scale: 1}` encoding, which is exact;
- * - portable: float32 with tfjs's own per-tensor uint8 encoding, which every stock loader decodes.
+ * Encodes one float weight for the output model, in the clipq format (BRIEF 3.4, the same metadata as
+ * core's `saveQuantized`):
+ * - per channel: the codes, one byte each, as stock `quantization: {dtype: 'uint8', min: -128, scale: 1}`
+ *   (an int32 weight, so graph models receive codes), with scales and zero points in the metadata;
+ * - per tensor: the exact stock affine encoding (min = −(128 + zeroPoint)·scale), which stock decoders
+ *   turn into the real dequantized values;
+ * - portable: float32 with tfjs's own per-tensor uint8 encoding, loadable anywhere.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { TargetKind } from './graph/graph_def.js';
-import { weightView } from './graph/plan.js';
+import { codesLayout } from './graph/plan.js';
 import { sqnrDb } from './stats.js';
 import { encodeStockUint8, quantizeSymmetric } from './weight_quantization.js';
+
+/** The per-weight entry of `userDefinedMetadata.clipq.weights` (core's `ClipqWeightMetadata`, plus `op`). */
+export interface WeightMetadata {
+  name: string;
+  layer: string;
+  op?: string;
+  bits: number;
+  narrowRange: boolean;
+  encoding: 'per-tensor' | 'per-channel';
+  axis: number | null;
+  codesShape: number[];
+  scale: number[];
+  zeroPoint: number[];
+}
 
 export interface EncodedWeight {
   spec: tf.io.WeightsManifestEntry;
@@ -20,9 +37,8 @@ export interface EncodedWeight {
   dequantized: Float32Array;
   rangeMin: number;
   rangeMax: number;
-  /** Scales when int8 (empty for portable). */
-  scale: Float32Array;
-  metadata: Record<string, unknown>;
+  /** Null for portable outputs (stock encoding, nothing clipq-specific). */
+  metadata: WeightMetadata | null;
 }
 
 export interface EncodeOptions {
@@ -33,6 +49,7 @@ export interface EncodeOptions {
 
 export function encodeWeight(
   name: string,
+  layer: string,
   kind: TargetKind,
   weight: tf.Tensor,
   transposeB: boolean,
@@ -50,40 +67,44 @@ export function encodeWeight(
       dequantized: stock.dequantized,
       rangeMin: stock.min,
       rangeMax: stock.min + 255 * stock.scale,
-      scale: new Float32Array(0),
-      metadata: { dtype: 'uint8', scheme: 'stock-affine', min: stock.min, scale: stock.scale },
+      metadata: null,
     };
   }
-  const { view, axis } = weightView(kind, weight.shape, transposeB);
-  const view2d = tf.reshape(weight, view);
-  let quantized: ReturnType<typeof quantizeSymmetric>;
+  const layout = codesLayout(kind, weight.shape, transposeB);
+  const axis = options.perChannel ? layout.axis : null;
+  const view = tf.reshape(weight, layout.codesShape);
+  let q: ReturnType<typeof quantizeSymmetric>;
   try {
-    quantized = quantizeSymmetric(view2d, axis, { bits: options.bits, perChannel: options.perChannel });
+    q = quantizeSymmetric(view, axis, { bits: options.bits });
   } finally {
-    view2d.dispose();
+    view.dispose();
   }
-  const maxScale = Math.max(...quantized.scale);
+  const maxScale = Math.max(...q.scale);
   const qmax = 2 ** (options.bits - 1) - 1;
+  const bytes = Uint8Array.from(q.codes, (c) => c + 128);
+  const perTensor = q.axis == null;
+  const spec: tf.io.WeightsManifestEntry = perTensor
+    ? { name, shape: weight.shape, dtype: 'float32', quantization: { dtype: 'uint8', min: -(128 + q.zeroPoint[0]!) * q.scale[0]!, scale: q.scale[0]! } }
+    : { name, shape: weight.shape, dtype: 'int32', quantization: { dtype: 'uint8', min: -128, scale: 1 } };
   return {
-    spec: { name, shape: weight.shape, dtype: 'int32', quantization: { dtype: 'uint8', min: -128, scale: 1 } },
-    bytes: Uint8Array.from(quantized.codes, (c) => c + 128),
-    scheme: `int${options.bits} symmetric ${quantized.axis == null ? 'per tensor' : 'per channel'}`,
-    weightSqnrDb: sqnrDb(reference, quantized.dequantized),
+    spec,
+    bytes,
+    scheme: `int${options.bits} symmetric ${perTensor ? 'per tensor' : 'per channel'}`,
+    weightSqnrDb: sqnrDb(reference, q.dequantized),
     reference,
-    dequantized: quantized.dequantized,
+    dequantized: q.dequantized,
     rangeMin: -maxScale * qmax,
     rangeMax: maxScale * qmax,
-    scale: quantized.scale,
     metadata: {
-      dtype: 'int8',
+      name,
+      layer,
       bits: options.bits,
-      scheme: 'symmetric',
       narrowRange: true,
-      // The channel axis of the 2-D view [rows, channels] (or [channels, rows]) described by `view`.
-      view,
-      axis: quantized.axis,
-      scale: Array.from(quantized.scale),
-      zeroPoint: Array.from(quantized.zeroPoint),
+      encoding: perTensor ? 'per-tensor' : 'per-channel',
+      axis: q.axis,
+      codesShape: layout.codesShape,
+      scale: Array.from(q.scale),
+      zeroPoint: Array.from(q.zeroPoint),
     },
   };
 }

@@ -1,45 +1,46 @@
 /**
- * Quantizing one float weight: symmetric int8 (narrow range, zero point 0) per output channel or per
- * tensor through core's `quantize`, and the stock per-tensor uint8 encoding used by `--portable`.
+ * Quantizing one float weight: symmetric (narrow range, zero point 0) per output channel or per tensor
+ * through core's `quantize`, and the stock per-tensor uint8 encoding used by `--portable`.
  */
 import { dequantize, quantize } from '@clipq/core';
 import { type Tensor, tidy } from '@tensorflow/tfjs-core';
 
 export interface QuantizedWeight {
-  /** Signed codes in the weight's original shape. */
+  /** Signed codes, in the layout of the tensor that was quantized. */
   codes: Int32Array;
   scale: Float32Array;
   zeroPoint: Int32Array;
-  /** Channel axis of the 2-D view, or null per tensor. */
+  /** Channel axis, or null per tensor. */
   axis: number | null;
   bits: number;
   /** The dequantized values (what the int8 runtime computes with). */
   dequantized: Float32Array;
 }
 
-/** Symmetric quantization of a 2-D view of a weight, per channel along `axis` or per tensor. */
-export function quantizeSymmetric(
-  view: Tensor,
-  axis: number,
-  options: { bits: number; perChannel: boolean },
-): QuantizedWeight {
-  const channels = view.shape[axis]!;
-  const values = view.dataSync() as Float32Array;
-  const rows = view.shape[0]!;
-  const cols = view.shape[1]!;
-  const absMax = new Float32Array(options.perChannel ? channels : 1);
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < cols; c++) {
-      const channel = options.perChannel ? (axis === 1 ? c : r) : 0;
-      absMax[channel] = Math.max(absMax[channel]!, Math.abs(values[r * cols + c]!));
-    }
+/** ±max|w| per channel along `axis` (or over the whole tensor). */
+export function symmetricBounds(values: ArrayLike<number>, shape: number[], axis: number | null): Float32Array {
+  const channels = axis == null ? 1 : shape[axis]!;
+  const inner = axis == null ? values.length : shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const bounds = new Float32Array(channels);
+  for (let i = 0; i < values.length; i++) {
+    const c = axis == null ? 0 : Math.floor(i / inner) % channels;
+    bounds[c] = Math.max(bounds[c]!, Math.abs(values[i]!));
   }
   // A channel of zeros still needs a valid (non-empty) range.
-  const maxs = absMax.map((m) => (m > 0 ? m : 1e-8));
+  return bounds.map((m) => (m > 0 ? m : 1e-8));
+}
+
+export function quantizeSymmetric(
+  weight: Tensor,
+  axis: number | null,
+  options: { bits: number },
+): QuantizedWeight {
+  const maxs = symmetricBounds(weight.dataSync(), weight.shape, axis);
   const mins = maxs.map((m) => -m);
-  const q = options.perChannel
-    ? quantize(view, mins, maxs, { bits: options.bits, symmetric: true, axis })
-    : quantize(view, mins[0]!, maxs[0]!, { bits: options.bits, symmetric: true });
+  const q =
+    axis == null
+      ? quantize(weight, mins[0]!, maxs[0]!, { bits: options.bits, symmetric: true })
+      : quantize(weight, mins, maxs, { bits: options.bits, symmetric: true, axis });
   try {
     const dequantized = tidy(() => dequantize(q).dataSync() as Float32Array);
     return {
@@ -80,7 +81,7 @@ export function encodeStockUint8(values: Float32Array): StockUint8Weight {
   for (let i = 0; i < values.length; i++) {
     const q = Math.min(255, Math.max(0, Math.round((values[i]! - min) / scale)));
     bytes[i] = q;
-    dequantized[i] = q * scale + min;
+    dequantized[i] = Math.fround(q * scale + min);
   }
   return { bytes, min, scale, dequantized };
 }

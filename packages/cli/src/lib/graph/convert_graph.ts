@@ -13,7 +13,7 @@ import type { SerializedModel } from '../model_io/write_model.js';
 import type { ConversionOptions, LayerResult, ModelConversion } from '../options.js';
 import { activationSqnrDb, argmaxAgreement, histogram, sqnrDb } from '../stats.js';
 import { type ActivationSample, calibrateGraph, predictAll } from './calibrate_graph.js';
-import { type GraphDefJson } from './graph_def.js';
+import type { GraphDefJson } from './graph_def.js';
 import { planGraph } from './plan.js';
 import './register_ops.js';
 import type { EncodedWeight } from '../weight_encoding.js';
@@ -123,19 +123,18 @@ export async function convertGraphModel(
           ...(model.json.userDefinedMetadata ?? {}),
           clipq: {
             formatVersion: 1,
+            producer: '@clipq/cli',
             modelFormat: 'graph-model',
             portable: options.portable,
             weightsOnly: !quantizeActivations,
             calibration: set ? { method: options.calibrationMethod, samples: set.count } : null,
-            weights: Object.fromEntries([...rewritten].map(([name, r]) => [name, r.metadata])),
-            activations: Object.fromEntries(
-              plan.targets
-                .filter((t) => ranges.has(t.activationInput))
-                .map((t) => {
-                  const r = ranges.get(t.activationInput)!;
-                  return [t.node.name, { input: t.activationInput, min: r.min, max: r.max, bits: options.bits }];
-                }),
-            ),
+            weights: [...rewritten.values()].flatMap((r) => (r.metadata ? [r.metadata] : [])),
+            activations: plan.targets
+              .filter((t) => ranges.has(t.activationInput))
+              .map((t) => {
+                const r = ranges.get(t.activationInput)!;
+                return { layer: t.node.name, input: t.activationInput, min: r.min, max: r.max, bits: options.bits };
+              }),
           },
         },
       },

@@ -94,19 +94,16 @@ export function planGraph(nodes: GraphNodeDef[]): GraphPlan {
 }
 
 /**
- * The 2-D view [rows, channels] (or [channels, rows] for a transposed matmul) in which output
- * channels lie along one axis, so per-channel quantization is a plain per-column (or per-row) range.
+ * The codes' layout (the clipq format's `codesShape`): output channels along `axis`. Matmul and conv
+ * kernels keep their shape; a depthwise kernel [kh,kw,in,multiplier] becomes [kh,kw,in·multiplier],
+ * one channel per output, as core's QAT layers store it.
  */
-export function weightView(
+export function codesLayout(
   kind: TargetKind,
   shape: number[],
   transposeB: boolean,
-): { view: [number, number]; axis: number } {
-  if (kind === 'matmul') return { view: [shape[0]!, shape[1]!], axis: transposeB ? 0 : 1 };
-  if (kind === 'conv2d') {
-    const out = shape[3]!;
-    return { view: [shape[0]! * shape[1]! * shape[2]!, out], axis: 1 };
-  }
-  const channels = shape[2]! * shape[3]!;
-  return { view: [shape[0]! * shape[1]!, channels], axis: 1 };
+): { codesShape: number[]; axis: number } {
+  if (kind === 'matmul') return { codesShape: shape.slice(), axis: transposeB ? 0 : 1 };
+  if (kind === 'conv2d') return { codesShape: shape.slice(), axis: 3 };
+  return { codesShape: [shape[0]!, shape[1]!, shape[2]! * shape[3]!], axis: 2 };
 }

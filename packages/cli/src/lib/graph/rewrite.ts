@@ -23,13 +23,13 @@ export function rewriteTarget(
   weight: tf.Tensor,
   options: RewriteOptions,
 ): EncodedWeight {
-  const encoded = encodeWeight(target.weight, target.kind, weight, target.transposeB, options);
-  encoded.metadata = { node: target.node.name, op: target.node.op, ...encoded.metadata };
-  if (options.portable) return encoded;
   const node = target.node;
+  const encoded = encodeWeight(target.weight, node.name, target.kind, weight, target.transposeB, options);
+  if (encoded.metadata == null) return encoded;
+  encoded.metadata.op = node.op;
   node.op = CLIPQ_GRAPH_OPS[target.kind];
   node.attr ??= {};
-  node.attr.clipq_weight_scale = { list: { f: Array.from(encoded.scale) } };
+  node.attr.clipq_weight_scale = { list: { f: encoded.metadata.scale } };
   node.attr.clipq_weight_bits = { i: String(options.bits) };
   if (target.kind === 'matmul') node.attr.transpose_b = { b: target.transposeB };
   if (options.activationRange) {
@@ -37,6 +37,7 @@ export function rewriteTarget(
     node.attr.clipq_act_max = { f: options.activationRange.max };
     node.attr.clipq_act_bits = { i: String(options.bits) };
   }
-  setConstDtype(nodes, target.weight, 'DT_INT32');
+  // Per-channel weights arrive at the op as int32 codes; per-tensor ones as their real values.
+  if (encoded.metadata.encoding === 'per-channel') setConstDtype(nodes, target.weight, 'DT_INT32');
   return encoded;
 }

@@ -1,14 +1,23 @@
 /**
- * Executors of clipq's graph custom ops. Weight codes arrive as int32 tensors (stored with one byte
- * each); per-channel scales and activation ranges arrive as node attributes. Matmuls run on the int8
- * kernel (`matMulInt8`, whichever backend registered it); convolutions run the float kernel on the
- * dequantized weights with fake-quantized inputs, which computes the same int8 grid values.
+ * Executors of clipq's graph custom ops. A per-channel weight arrives as int32 codes (one byte each on
+ * disk), a per-tensor one as its dequantized values (exact stock encoding); scales and the input's
+ * activation range are node attributes. With an activation range, the input is quantized per tensor
+ * and the op runs on core's int8 kernels (matMulInt8, conv2dInt8, depthwiseConv2dInt8, whichever backend
+ * registered them); without one (weights only) the float op runs on the dequantized weight.
  */
-import { dequantize, fakeQuant, matMulInt8, QuantizedTensor, quantize } from '@clipq/core';
-import * as tf from '@tensorflow/tfjs-core';
+import {
+  conv2dInt8,
+  depthwiseConv2dInt8,
+  dequantize,
+  matMulInt8,
+  QuantizedTensor,
+  quantize,
+} from '@clipq/core';
 import type { GraphNode } from '@tensorflow/tfjs-converter';
-import { weightView } from './plan.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { codesLayout } from './plan.js';
 
+type Kind = 'matmul' | 'conv2d' | 'depthwise';
 type Activation = 'linear' | 'relu' | 'relu6';
 
 interface CachedWeight {
@@ -16,60 +25,59 @@ interface CachedWeight {
   dequantized: tf.Tensor | null;
 }
 
-/** Per codes tensor (by dataId): its QuantizedTensor view and, lazily, its float copy. */
+/** Per weight tensor (by dataId): its QuantizedTensor and, lazily, its float copy. */
 const weightCache = new WeakMap<object, CachedWeight>();
 
-function numberAttr(node: GraphNode, name: string, fallback: number): number {
-  const v = node.attrs[name];
-  return typeof v === 'number' ? v : fallback;
+function fusedOps(node: GraphNode): string[] {
+  return (node.attrs.fused_ops as string[] | undefined) ?? [];
 }
 
 function activationOf(node: GraphNode): Activation {
-  const fused = (node.attrs.fused_ops as string[] | undefined) ?? [];
-  const last = fused[fused.length - 1];
+  const last = fusedOps(node).at(-1);
   return last === 'relu' ? 'relu' : last === 'relu6' ? 'relu6' : 'linear';
 }
 
-function hasBias(node: GraphNode): boolean {
-  const fused = (node.attrs.fused_ops as string[] | undefined) ?? [];
-  return fused[0] === 'biasadd';
+function biasOf(node: GraphNode): tf.Tensor | undefined {
+  return fusedOps(node)[0] === 'biasadd' ? node.inputs[2] : undefined;
 }
 
-function cachedWeight(node: GraphNode, kind: 'matmul' | 'conv2d' | 'depthwise'): CachedWeight {
-  const codes = node.inputs[1]!;
-  const hit = weightCache.get(codes.dataId);
+function cachedWeight(node: GraphNode, kind: Kind): CachedWeight {
+  const weight = node.inputs[1]!;
+  const hit = weightCache.get(weight.dataId);
   if (hit) return hit;
-  const transposeB = node.attrs.transpose_b === true;
-  const { view, axis } = weightView(kind, codes.shape, transposeB);
+  const { codesShape, axis } = codesLayout(kind, weight.shape, node.attrs.transpose_b === true);
   const scale = Float32Array.from(node.attrs.clipq_weight_scale as number[]);
-  const codes2d = tf.keep(tf.reshape(codes, view));
-  const quantized = new QuantizedTensor(codes2d, {
+  const perTensor = scale.length === 1;
+  // Per-tensor weights decode to code·scale exactly; recover the codes once.
+  const codes = tf.keep(
+    tf.tidy(() =>
+      weight.dtype === 'int32'
+        ? tf.reshape(weight, codesShape)
+        : tf.cast(tf.round(tf.div(tf.reshape(weight, codesShape), scale[0]!)), 'int32'),
+    ),
+  );
+  const quantized = new QuantizedTensor(codes, {
     scale,
     zeroPoint: new Int32Array(scale.length),
-    axis: scale.length === 1 ? null : axis,
-    bits: numberAttr(node, 'clipq_weight_bits', 8),
+    axis: perTensor ? null : axis,
+    bits: Number(node.attrs.clipq_weight_bits ?? 8),
     narrowRange: true,
   });
   const entry: CachedWeight = { quantized, dequantized: null };
-  weightCache.set(codes.dataId, entry);
+  weightCache.set(weight.dataId, entry);
   return entry;
 }
 
-function floatWeight(node: GraphNode, kind: 'matmul' | 'conv2d' | 'depthwise'): tf.Tensor {
+function floatWeight(node: GraphNode, kind: Kind): tf.Tensor {
   const entry = cachedWeight(node, kind);
-  if (entry.dequantized == null) {
-    entry.dequantized = tf.keep(
-      tf.tidy(() => tf.reshape(dequantize(entry.quantized), node.inputs[1]!.shape)),
-    );
-  }
+  entry.dequantized ??= tf.keep(tf.tidy(() => tf.reshape(dequantize(entry.quantized), node.inputs[1]!.shape)));
   return entry.dequantized;
 }
 
 function activationRange(node: GraphNode): { min: number; max: number; bits: number } | null {
-  const min = node.attrs.clipq_act_min;
-  const max = node.attrs.clipq_act_max;
+  const { clipq_act_min: min, clipq_act_max: max } = node.attrs;
   if (typeof min !== 'number' || typeof max !== 'number') return null;
-  return { min, max, bits: numberAttr(node, 'clipq_act_bits', 8) };
+  return { min, max, bits: Number(node.attrs.clipq_act_bits ?? 8) };
 }
 
 function applyActivation(y: tf.Tensor, activation: Activation): tf.Tensor {
@@ -78,53 +86,50 @@ function applyActivation(y: tf.Tensor, activation: Activation): tf.Tensor {
   return y;
 }
 
-export function executeQuantizedMatMul(node: GraphNode): tf.Tensor {
-  const [x] = node.inputs as [tf.Tensor];
-  const bias = hasBias(node) ? node.inputs[2] : undefined;
-  const activation = activationOf(node);
-  const transposeB = node.attrs.transpose_b === true;
-  const range = activationRange(node);
-  if (range == null) {
-    return tf.tidy(() => {
-      let y = tf.matMul(x, floatWeight(node, 'matmul'), false, transposeB);
-      if (bias) y = tf.add(y, bias);
-      return applyActivation(y, activation);
-    });
-  }
-  const { quantized } = cachedWeight(node, 'matmul');
-  const input = quantize(x, range.min, range.max, { bits: range.bits });
-  try {
-    return matMulInt8(input, quantized, bias ? { bias, activation, transposeB } : { activation, transposeB });
-  } finally {
-    input.dispose();
-  }
-}
-
-function convolve(node: GraphNode, kind: 'conv2d' | 'depthwise'): tf.Tensor {
-  const [x] = node.inputs as [tf.Tensor4D];
-  const bias = hasBias(node) ? node.inputs[2] : undefined;
+function convOptions(node: GraphNode) {
   const strides = (node.attrs.strides as number[] | undefined) ?? [1, 1, 1, 1];
   const dilations = (node.attrs.dilations as number[] | undefined) ?? [1, 1, 1, 1];
-  const padding = ((node.attrs.padding as string | undefined) ?? 'valid') as 'same' | 'valid';
-  const range = activationRange(node);
+  return {
+    strides: [strides[1]!, strides[2]!] as [number, number],
+    dilations: [dilations[1]!, dilations[2]!] as [number, number],
+    pad: ((node.attrs.padding as string | undefined) ?? 'valid') as 'same' | 'valid',
+  };
+}
+
+/** The float op on dequantized weights (weights-only models). */
+function floatOp(node: GraphNode, kind: Kind): tf.Tensor {
   return tf.tidy(() => {
-    const input = (range ? fakeQuant(x, range.min, range.max, { bits: range.bits }) : x) as tf.Tensor4D;
-    const filter = floatWeight(node, kind) as tf.Tensor4D;
-    const stride: [number, number] = [strides[1]!, strides[2]!];
-    const dilation: [number, number] = [dilations[1]!, dilations[2]!];
-    let y: tf.Tensor =
-      kind === 'conv2d'
-        ? tf.conv2d(input, filter, stride, padding, 'NHWC', dilation)
-        : tf.depthwiseConv2d(input, filter, stride, padding, 'NHWC', dilation);
+    const x = node.inputs[0]!;
+    const w = floatWeight(node, kind);
+    const { strides, dilations, pad } = convOptions(node);
+    let y =
+      kind === 'matmul'
+        ? tf.matMul(x, w, false, node.attrs.transpose_b === true)
+        : kind === 'conv2d'
+          ? tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, strides, pad, 'NHWC', dilations)
+          : tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, strides, pad, 'NHWC', dilations);
+    const bias = biasOf(node);
     if (bias) y = tf.add(y, bias);
     return applyActivation(y, activationOf(node));
   });
 }
 
-export function executeQuantizedConv2D(node: GraphNode): tf.Tensor {
-  return convolve(node, 'conv2d');
+function int8Op(node: GraphNode, kind: Kind): tf.Tensor {
+  const range = activationRange(node);
+  if (range == null) return floatOp(node, kind);
+  const { quantized } = cachedWeight(node, kind);
+  const bias = biasOf(node);
+  const epilogue = { activation: activationOf(node), ...(bias ? { bias } : {}) };
+  const input = quantize(node.inputs[0]!, range.min, range.max, { bits: range.bits });
+  try {
+    if (kind === 'matmul') return matMulInt8(input, quantized, { ...epilogue, transposeB: node.attrs.transpose_b === true });
+    const options = { ...convOptions(node), ...epilogue };
+    return kind === 'conv2d' ? conv2dInt8(input, quantized, options) : depthwiseConv2dInt8(input, quantized, options);
+  } finally {
+    input.dispose();
+  }
 }
 
-export function executeQuantizedDepthwiseConv2D(node: GraphNode): tf.Tensor {
-  return convolve(node, 'depthwise');
-}
+export const executeQuantizedMatMul = (node: GraphNode): tf.Tensor => int8Op(node, 'matmul');
+export const executeQuantizedConv2D = (node: GraphNode): tf.Tensor => int8Op(node, 'conv2d');
+export const executeQuantizedDepthwiseConv2D = (node: GraphNode): tf.Tensor => int8Op(node, 'depthwise');

@@ -1,156 +1,148 @@
 /**
- * Layers-model PTQ: calibrate the output range of every Dense/Conv2D/DepthwiseConv2D layer, encode its
- * kernel as int8 (or stock uint8 with `portable`), and keep every other weight's original bytes.
- * (The output is read back by `loadQuantized`.)
+ * Layers-model conversion. With calibration data this is core's PTQ (`quantizeModel`: BN folded into
+ * the preceding conv/dense, per-channel weight ranges, calibrated activation ranges; `convertToInt8`;
+ * `saveQuantized`, portable or not). Without calibration, or with `weightsOnly`, kernels are encoded
+ * locally (weights only) and the topology is kept.
  */
+import { convertToInt8, type QuantizedModel, quantizeModel, saveQuantized } from '@clipq/core/layers';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type CalibrationSet, loadCalibration } from '../calibration/load_calibration.js';
 import { ModelError, errorMessage } from '../errors.js';
-import { forEachBatch, makeObserver } from '../graph/calibrate_graph.js';
-import { concatBytes, splitWeightBytes } from '../graph/weight_bytes.js';
 import { assertFiniteWeights, decodeWeights } from '../model_io/decode_weights.js';
+import { clipqMetadata, dequantizedWeights } from '../model_io/dequantize_clipq.js';
 import type { LoadedModel } from '../model_io/read_model.js';
 import type { SerializedModel } from '../model_io/write_model.js';
 import type { ConversionOptions, LayerResult, ModelConversion } from '../options.js';
 import { activationSqnrDb, argmaxAgreement, histogram, sqnrDb } from '../stats.js';
-import { type EncodedWeight, encodeWeight } from '../weight_encoding.js';
-import { dequantizeLayersArtifacts } from './load_layers.js';
-import { findLayerTargets, type LayerTarget } from './targets.js';
+import { observeLayers, predictAll } from './calibrate_layers.js';
+import { convertWeightsOnly } from './weights_only.js';
 
-interface ActivationStats {
-  min: number;
-  max: number;
-  sample: Float32Array;
+
+async function artifactsOf(model: QuantizedModel, portable: boolean): Promise<tf.io.ModelArtifacts> {
+  let saved: tf.io.ModelArtifacts | null = null;
+  await saveQuantized(
+    model,
+    tf.io.withSaveHandler(async (artifacts) => {
+      saved = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+    { portable },
+  );
+  return saved!;
 }
 
-function calibrateLayers(
-  model: tfl.LayersModel,
-  targets: LayerTarget[],
+function toSerialized(artifacts: tf.io.ModelArtifacts, source: LoadedModel): SerializedModel {
+  const { weightSpecs, weightData, weightsManifest: _m, ...rest } = artifacts as tf.io.ModelArtifacts & { weightsManifest?: unknown };
+  const data = weightData instanceof ArrayBuffer ? weightData : tf.io.concatenateArrayBuffers(weightData as ArrayBuffer[]);
+  return {
+    json: {
+      ...rest,
+      format: 'layers-model',
+      userDefinedMetadata: { ...(source.json.userDefinedMetadata ?? {}), ...(artifacts.userDefinedMetadata ?? {}) },
+    },
+    weightSpecs: weightSpecs ?? [],
+    weightData: data,
+  };
+}
+
+/** Per-layer results from the saved metadata: weight SQNR against the (BN-folded) float kernels. */
+function layerResults(
+  serialized: SerializedModel,
+  qat: tfl.LayersModel,
+  float: tfl.LayersModel,
   set: CalibrationSet,
   options: ConversionOptions,
-): Map<string, ActivationStats> {
-  const probe = tfl.model({ inputs: model.inputs, outputs: targets.map((t) => t.layer.output as tfl.SymbolicTensor) });
-  const observers = targets.map(() => makeObserver(options.calibrationMethod, options.bits));
-  const samples = targets.map((): number[] => []);
-  forEachBatch(set, (batch) => {
-    const out = probe.predict(batch) as tf.Tensor | tf.Tensor[];
-    const list = Array.isArray(out) ? out : [out];
-    list.forEach((t, i) => {
-      observers[i]!.update(t);
-      const values = t.dataSync();
-      const stride = Math.max(1, Math.ceil(values.length / 2000));
-      for (let j = 0; j < values.length && samples[i]!.length < 20000; j += stride) samples[i]!.push(values[j]!);
+): LayerResult[] {
+  const meta = clipqMetadata(serialized.json);
+  if (meta == null) return [];
+  const specs = serialized.weightSpecs as tf.io.WeightsManifestEntry[];
+  const values = dequantizedWeights(serialized.json, specs, serialized.weightData);
+  const names = meta.weights.map((w) => w.layer).filter((n) => float.layers.some((l) => l.name === n));
+  const observed = observeLayers(float, names, set, options.calibrationMethod, options.bits);
+  try {
+    return meta.weights.map((w) => {
+      const layer = qat.getLayer(w.layer) as tfl.layers.Layer & { getKernelAndBias?: () => { kernel: tf.Tensor } };
+      const reference = tf.tidy(() => (layer.getKernelAndBias ? layer.getKernelAndBias().kernel.dataSync() : layer.getWeights()[0]!.dataSync())) as Float32Array;
+      const quantized = values[w.name]!.dataSync() as Float32Array;
+      const range = meta.activations.find((a) => a.layer === w.layer) ?? null;
+      const sample = observed.get(w.layer)?.sample ?? null;
+      const spec = specs.find((s) => s.name === w.name)!;
+      const maxScale = Math.max(...w.scale);
+      const qmax = 2 ** (w.bits - 1) - 1;
+      const result: LayerResult = {
+        name: w.layer,
+        op: float.layers.find((l) => l.name === w.layer)?.getClassName() ?? 'layer',
+        weight: w.name,
+        shape: spec.shape,
+        scheme: `int${w.bits} symmetric ${w.encoding}`,
+        bits: w.bits,
+        weightSqnrDb: sqnrDb(reference, quantized),
+        activationSqnrDb: range && sample ? activationSqnrDb(sample, range.min, range.max, range.bits) : null,
+        activationRange: range ? [range.min, range.max] : null,
+        bytesBefore: reference.length * 4,
+        bytesAfter: reference.length * (w.bits <= 8 ? 1 : 2),
+      };
+      if (options.collectReport) {
+        result.weightHistogram = histogram(reference, -maxScale * qmax, maxScale * qmax);
+        if (range && sample) result.activationHistogram = histogram(sample, range.min, range.max);
+      }
+      return result;
     });
-    tf.dispose(list);
-  });
-  const result = new Map<string, ActivationStats>();
-  targets.forEach((t, i) => {
-    const r = observers[i]!.result();
-    result.set(t.layer.name, { min: r.min[0]!, max: r.max[0]!, sample: Float32Array.from(samples[i]!) });
-  });
-  return result;
-}
-
-function predictAll(model: tfl.LayersModel, set: CalibrationSet): Float32Array {
-  const parts: number[] = [];
-  forEachBatch(set, (batch) => {
-    const out = model.predict(batch) as tf.Tensor;
-    parts.push(...(out.dataSync() as Float32Array));
-    out.dispose();
-  });
-  return Float32Array.from(parts);
+  } finally {
+    tf.dispose(Object.values(values));
+  }
 }
 
 export async function convertLayersModel(model: LoadedModel, options: ConversionOptions): Promise<ModelConversion> {
   const weights = decodeWeights(model);
-  let floatModel: tfl.LayersModel | null = null;
+  let float: tfl.LayersModel | null = null;
+  let qat: tfl.LayersModel | null = null;
+  let int8: QuantizedModel | null = null;
   try {
     assertFiniteWeights(model.file, weights);
-    floatModel = await tfl.loadLayersModel(tf.io.fromMemory(model.artifacts));
-    const { targets, notes } = findLayerTargets(floatModel);
-    if (floatModel.layers.some((l) => l.getClassName() === 'BatchNormalization')) {
-      notes.push('BatchNormalization layers are kept as float layers (not folded)');
-    }
+    float = await tfl.loadLayersModel(tf.io.fromMemory(model.artifacts));
     let set: CalibrationSet | null = options.calibrationSet ?? null;
     if (set == null && options.calibration != null) {
       try {
-        set = await loadCalibration(options.calibration, floatModel.inputs[0]!.shape);
+        set = await loadCalibration(options.calibration, float.inputs[0]!.shape);
       } catch (error) {
         throw new ModelError(model.file, `calibration: ${errorMessage(error)}`);
       }
     }
-    if (set == null && !options.weightsOnly) notes.push('no --calibration given: no activation ranges were recorded');
-    const ranges = set != null && !options.weightsOnly ? calibrateLayers(floatModel, targets, set, options) : new Map<string, ActivationStats>();
-    const specs = model.artifacts.weightSpecs ?? [];
-    const original = splitWeightBytes(specs, model.artifacts.weightData as ArrayBuffer);
-    const encoded = new Map<string, EncodedWeight>();
-    const layers: LayerResult[] = [];
-    for (const target of targets) {
-      const weight = weights[target.weight];
-      if (weight == null) throw new ModelError(model.file, `kernel '${target.weight}' of layer '${target.layer.name}' is not in the manifest`);
-      const result = encodeWeight(target.weight, target.kind, weight, false, options);
-      result.metadata = { layer: target.layer.name, className: target.layer.getClassName(), ...result.metadata };
-      encoded.set(target.weight, result);
-      const range = ranges.get(target.layer.name);
-      const layer: LayerResult = {
-        name: target.layer.name,
-        op: target.layer.getClassName(),
-        weight: target.weight,
-        shape: weight.shape,
-        scheme: result.scheme,
-        bits: options.bits,
-        weightSqnrDb: result.weightSqnrDb,
-        activationSqnrDb: range ? activationSqnrDb(range.sample, range.min, range.max, options.bits) : null,
-        activationRange: range ? [range.min, range.max] : null,
-        bytesBefore: original.get(target.weight)!.length,
-        bytesAfter: result.bytes.length,
-      };
-      if (options.collectReport) {
-        layer.weightHistogram = histogram(result.reference, result.rangeMin, result.rangeMax);
-        if (range) layer.activationHistogram = histogram(range.sample, range.min, range.max);
-      }
-      layers.push(layer);
+    if (set == null || options.weightsOnly) return await convertWeightsOnly(model, float, weights, set, options);
+    const inputs = tf.tensor(set.data, [set.count, ...set.sampleShape]);
+    try {
+      qat = quantizeModel(float, inputs, {
+        weightBits: options.bits,
+        activationBits: options.bits,
+        perChannel: options.perChannel,
+        method: options.calibrationMethod,
+        batchSize: 32,
+      });
+    } catch (error) {
+      throw new ModelError(model.file, `quantization: ${errorMessage(error)}`);
+    } finally {
+      inputs.dispose();
     }
-    const { weightsManifest: _manifest, ...rest } = model.json;
-    const serialized: SerializedModel = {
-      json: {
-        ...rest,
-        format: 'layers-model',
-        convertedBy: 'clipq 0.1.0',
-        userDefinedMetadata: {
-          ...(model.json.userDefinedMetadata ?? {}),
-          clipq: {
-            formatVersion: 1,
-            modelFormat: 'layers-model',
-            portable: options.portable,
-            weightsOnly: ranges.size === 0,
-            calibration: set ? { method: options.calibrationMethod, samples: set.count } : null,
-            weights: Object.fromEntries([...encoded].map(([name, e]) => [name, e.metadata])),
-            activations: Object.fromEntries(
-              [...ranges].map(([name, r]) => [name, { min: r.min, max: r.max, bits: options.bits, perTensor: true }]),
-            ),
-          },
-        },
-      },
-      weightSpecs: specs.map((s) => encoded.get(s.name)?.spec ?? s),
-      weightData: concatBytes(specs.map((s) => encoded.get(s.name)?.bytes ?? original.get(s.name)!)),
+    int8 = convertToInt8(qat);
+    const serialized = toSerialized(await artifactsOf(int8, options.portable), model);
+    const reference = predictAll(float, set);
+    const actual = predictAll(int8, set);
+    const layers = layerResults(serialized, qat, float, set, options);
+    const notes = options.portable ? ['portable: kernels are dequantized float32 (stock-loadable)'] : [];
+    return {
+      format: 'layers-model',
+      layers,
+      notes,
+      outputSqnrDb: sqnrDb(reference, actual),
+      argmaxAgreement: argmaxAgreement(reference, actual, set.count),
+      serialized,
     };
-    let outputSqnrDb: number | null = null;
-    let agreement: number | null = null;
-    if (set != null) {
-      const converted = await tfl.loadLayersModel(
-        tf.io.fromMemory(dequantizeLayersArtifacts(serialized.json, serialized.weightSpecs as tf.io.WeightsManifestEntry[], serialized.weightData)),
-      );
-      const reference = predictAll(floatModel, set);
-      const actual = predictAll(converted, set);
-      converted.dispose();
-      outputSqnrDb = sqnrDb(reference, actual);
-      agreement = argmaxAgreement(reference, actual, set.count);
-    }
-    return { format: 'layers-model', layers, notes, outputSqnrDb, argmaxAgreement: agreement, serialized };
   } finally {
-    floatModel?.dispose();
+    int8?.dispose();
+    qat?.dispose();
+    float?.dispose();
     tf.dispose(Object.values(weights));
   }
 }

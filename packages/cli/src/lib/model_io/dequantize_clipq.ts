@@ -1,28 +1,40 @@
 /**
- * Float values of a clipq model's weights: int8 codes (int32 weights, one byte each on disk) times their
- * per-channel scales from `userDefinedMetadata.clipq.weights`; every other weight decodes as stored.
+ * Float values of a clipq model's weights (the format of core's `saveQuantized`, which the CLI's graph
+ * models share): 'per-channel' weights are stored as codes, value = (code − zeroPoint[c])·scale[c] along
+ * `axis` of `codesShape`; 'per-tensor' weights and everything else decode to real values as stored.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { WeightMetadata } from '../weight_encoding.js';
 
-export interface Int8WeightMetadata {
-  dtype: string;
-  view: [number, number];
-  axis: number | null;
-  scale: number[];
+export interface ClipqModelMetadata {
+  formatVersion: number;
+  portable?: boolean;
+  producer?: string;
+  modelFormat?: string;
+  weightsOnly?: boolean;
+  weights: WeightMetadata[];
+  activations: { layer: string; min: number; max: number; bits: number; input?: string }[];
 }
 
-export function clipqWeightMetadata(json: Record<string, unknown>): Record<string, Int8WeightMetadata> {
-  const meta = json.userDefinedMetadata as { clipq?: { weights?: Record<string, Int8WeightMetadata> } } | undefined;
-  return meta?.clipq?.weights ?? {};
+export function clipqMetadata(json: Record<string, unknown>): ClipqModelMetadata | null {
+  const meta = (json.userDefinedMetadata as { clipq?: ClipqModelMetadata } | undefined)?.clipq;
+  if (meta == null) return null;
+  return { ...meta, weights: Array.isArray(meta.weights) ? meta.weights : [], activations: Array.isArray(meta.activations) ? meta.activations : [] };
 }
 
-/** Dequantizes one int8 weight: value = code · scale[channel] (zero point 0, symmetric). */
-export function dequantizeCodes(codes: ArrayLike<number>, meta: Int8WeightMetadata): Float32Array {
-  const cols = meta.view[1];
+export function clipqWeightMetadata(json: Record<string, unknown>): Record<string, WeightMetadata> {
+  return Object.fromEntries((clipqMetadata(json)?.weights ?? []).map((w) => [w.name, w]));
+}
+
+/** Dequantizes stored codes: (code − zeroPoint[c])·scale[c], channel c along `axis` of `codesShape`. */
+export function dequantizeCodes(codes: ArrayLike<number>, meta: WeightMetadata): Float32Array {
+  const axis = meta.axis;
+  const channels = axis == null ? 1 : meta.codesShape[axis]!;
+  const inner = axis == null ? codes.length : meta.codesShape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const out = new Float32Array(codes.length);
   for (let i = 0; i < codes.length; i++) {
-    const channel = meta.axis == null ? 0 : meta.axis === 1 ? i % cols : Math.floor(i / cols);
-    out[i] = Math.fround(codes[i]! * meta.scale[channel]!);
+    const c = axis == null ? 0 : Math.floor(i / inner) % channels;
+    out[i] = Math.fround((codes[i]! - meta.zeroPoint[c]!) * meta.scale[c]!);
   }
   return out;
 }
@@ -37,7 +49,14 @@ export function dequantizedWeights(
   const decoded = tf.io.decodeWeights(data, specs);
   for (const spec of specs) {
     const meta = metadata[spec.name];
-    if (meta?.dtype !== 'int8') continue;
+    if (meta?.encoding !== 'per-channel') {
+      if (meta != null && decoded[spec.name]!.dtype !== 'float32') {
+        const t = decoded[spec.name]!;
+        decoded[spec.name] = tf.cast(t, 'float32');
+        t.dispose();
+      }
+      continue;
+    }
     const codes = decoded[spec.name]!;
     decoded[spec.name] = tf.tensor(dequantizeCodes(codes.dataSync(), meta), codes.shape, 'float32');
     codes.dispose();
