@@ -21,6 +21,13 @@ import { comparePair } from '../../../../bench/lib.mjs';
 import { ownTextureStats, webglPackedWeightCache } from '../../src/base.js';
 import { initBackends, publish, tf } from './setup.js';
 
+/**
+ * comparePair with one run per task per round: ours and the baseline alternate run by run (the order flips every round), so the slow load swings of a shared 2-core machine hit both sides alike.
+ */
+function compare(quick: boolean, ours: () => Promise<void>, baseline: () => Promise<void>) {
+  return comparePair({ ours, baseline, quick, rounds: quick ? 10 : 20, runsPerRound: 1 });
+}
+
 interface Row {
   kernel: string;
   shape: string;
@@ -99,11 +106,11 @@ async function matMulRow(M: number, K: number, N: number, quick: boolean): Promi
     bias: null,
     activation: 'linear',
   });
-  const timing = await comparePair({
-    ours: () => settle(matMulInt8(a, b)),
-    baseline: () => settle(tf.matMul(af, bf)),
+  const timing = await compare(
     quick,
-  });
+    () => settle(matMulInt8(a, b)),
+    () => settle(tf.matMul(af, bf)),
+  );
   a.dispose();
   b.dispose();
   af.dispose();
@@ -189,16 +196,16 @@ async function fakeQuantRows(
   );
   y.dispose();
   const label = `${rows}x${columns}${perChannel ? ` per-channel(${channels})` : ''}`;
-  const fwd = await comparePair({
-    ours: () => settleOnGpu(forward()),
-    baseline: () => settleOnGpu(refForward()),
+  const fwd = await compare(
     quick,
-  });
-  const both = await comparePair({
-    ours: () => settleOnGpu([forward(), ...grad()]),
-    baseline: () => settleOnGpu([refForward(), ...refGrad()]),
+    () => settleOnGpu(forward()),
+    () => settleOnGpu(refForward()),
+  );
+  const both = await compare(
     quick,
-  });
+    () => settleOnGpu([forward(), ...grad()]),
+    () => settleOnGpu([refForward(), ...refGrad()]),
+  );
   for (const t of [x, dy, oursMin, oursMax, refMin, refMax]) t!.dispose();
   const row = (kernel: string, timing: typeof fwd): Row => ({
     kernel,
@@ -213,8 +220,7 @@ async function fakeQuantRows(
 }
 
 publish(async () => {
-  await initBackends();
-  await tf.setBackend('webgl');
+  await initBackends(['webgl']);
   const gl = (tf.backend() as unknown as { gpgpu: { gl: WebGL2RenderingContext } }).gpgpu.gl;
   return {
     meta: {
@@ -231,8 +237,8 @@ publish(async () => {
       ] as const) {
         rows.push(await matMulRow(M, K, N, quick));
       }
-      rows.push(...(await fakeQuantRows({ shape: [512, 1024], perChannel: false }, quick)));
-      rows.push(...(await fakeQuantRows({ shape: [512, 1024], perChannel: true }, quick)));
+      rows.push(...(await fakeQuantRows({ shape: [256, 1024], perChannel: false }, quick)));
+      rows.push(...(await fakeQuantRows({ shape: [256, 1024], perChannel: true }, quick)));
       return { rows, leftoverClipqTextures: ownTextureStats().textures };
     },
   };

@@ -25,10 +25,10 @@ export function forceGpuPath(): void {
   tf.env().set('CPU_HANDOFF_SIZE_THRESHOLD', 0);
 }
 
-export async function initBackends(): Promise<void> {
+export async function initBackends(names = ['wasm', 'cpu', 'webgl']): Promise<void> {
   setWasmPaths('/wasm/');
   forceGpuPath();
-  for (const name of ['wasm', 'cpu', 'webgl']) {
+  for (const name of names) {
     if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to initialize`);
   }
   forceGpuPath();
