@@ -55,28 +55,103 @@ export function boundsMax(): i32 {
 }
 
 /**
- * Packs A [M,K] int32 codes as i16 pairs of (a − zeroPoint) into [Mp, Kp] i32 (Mp = M rounded up to 4),
- * and writes each row's Σ_k (a − zeroPoint) to `rowSums` (Mp i32). The caller has checked that every
- * a − zeroPoint fits in int16.
+ * Packs A [M,K] int32 codes as i16 pairs of (a − zeroPoint), rows interleaved by blocks of 4
+ * ([Mp/4][Kp][4] i32, Mp = M rounded up to 4, padding rows and k zero), and writes each row's
+ * Σ_k (a − zeroPoint) to `rowSums` (Mp i32). Returns the smallest raw code (`boundsMax()` the largest):
+ * the host checks them and falls back to the Impl when a − zeroPoint would not fit in int16.
+ *
+ * 8 k-values of 4 rows per step: subtract, narrow to i16 (the pairs come out in order), then a 4×4
+ * transpose of i32 lanes so that each k-pair's 4 rows are one 16-byte store.
  */
-export function packA(a: usize, M: i32, K: i32, zeroPoint: i32, Kp: i32, out: usize, rowSums: usize): void {
-  const Mp = (M + 3) & ~3;
-  for (let m = 0; m < Mp; m++) {
-    let sum: i32 = 0;
-    const row = a + (<usize>(m * K) << 2);
-    const dst = out + (<usize>((m >> 2) * Kp) << 4) + (<usize>(m & 3) << 2);
-    for (let kp = 0; kp < Kp; kp++) {
-      const k = kp * 2;
-      let lo: i32 = 0;
-      let hi: i32 = 0;
-      if (m < M) {
-        if (k < K) lo = load<i32>(row + (<usize>k << 2)) - zeroPoint;
-        if (k + 1 < K) hi = load<i32>(row + (<usize>(k + 1) << 2)) - zeroPoint;
+export function packA(a: usize, M: i32, K: i32, zeroPoint: i32, Kp: i32, out: usize, rowSums: usize): i32 {
+  const zero = i32x4.splat(zeroPoint);
+  let lo = i32x4.splat(i32.MAX_VALUE);
+  let hi = i32x4.splat(i32.MIN_VALUE);
+  const K8 = K & ~7;
+  for (let m = 0; m < M; m += 4) {
+    const block = out + <usize>(m >> 2) * (<usize>Kp << 4);
+    const rows = min(4, M - m);
+    let s0 = i32x4.splat(0), s1 = i32x4.splat(0), s2 = i32x4.splat(0), s3 = i32x4.splat(0);
+    for (let k = 0; k < K8; k += 8) {
+      const src = a + (<usize>(m * K + k) << 2);
+      const stride = <usize>K << 2;
+      let n0 = i32x4.splat(0), n1 = i32x4.splat(0), n2 = i32x4.splat(0), n3 = i32x4.splat(0);
+      let v = v128.load(src);
+      let w = v128.load(src, 16);
+      lo = i32x4.min_s(lo, i32x4.min_s(v, w));
+      hi = i32x4.max_s(hi, i32x4.max_s(v, w));
+      v = i32x4.sub(v, zero);
+      w = i32x4.sub(w, zero);
+      s0 = i32x4.add(s0, i32x4.add(v, w));
+      n0 = i16x8.narrow_i32x4_s(v, w);
+      if (rows > 1) {
+        v = v128.load(src + stride);
+        w = v128.load(src + stride, 16);
+        lo = i32x4.min_s(lo, i32x4.min_s(v, w));
+        hi = i32x4.max_s(hi, i32x4.max_s(v, w));
+        v = i32x4.sub(v, zero);
+        w = i32x4.sub(w, zero);
+        s1 = i32x4.add(s1, i32x4.add(v, w));
+        n1 = i16x8.narrow_i32x4_s(v, w);
       }
-      sum += lo + hi;
-      store<i32>(dst + (<usize>kp << 4), (lo & 0xffff) | (hi << 16));
+      if (rows > 2) {
+        v = v128.load(src + stride * 2);
+        w = v128.load(src + stride * 2, 16);
+        lo = i32x4.min_s(lo, i32x4.min_s(v, w));
+        hi = i32x4.max_s(hi, i32x4.max_s(v, w));
+        v = i32x4.sub(v, zero);
+        w = i32x4.sub(w, zero);
+        s2 = i32x4.add(s2, i32x4.add(v, w));
+        n2 = i16x8.narrow_i32x4_s(v, w);
+      }
+      if (rows > 3) {
+        v = v128.load(src + stride * 3);
+        w = v128.load(src + stride * 3, 16);
+        lo = i32x4.min_s(lo, i32x4.min_s(v, w));
+        hi = i32x4.max_s(hi, i32x4.max_s(v, w));
+        v = i32x4.sub(v, zero);
+        w = i32x4.sub(w, zero);
+        s3 = i32x4.add(s3, i32x4.add(v, w));
+        n3 = i16x8.narrow_i32x4_s(v, w);
+      }
+      const t0 = i32x4.shuffle(n0, n1, 0, 4, 1, 5);
+      const t1 = i32x4.shuffle(n2, n3, 0, 4, 1, 5);
+      const t2 = i32x4.shuffle(n0, n1, 2, 6, 3, 7);
+      const t3 = i32x4.shuffle(n2, n3, 2, 6, 3, 7);
+      const dst = block + (<usize>(k >> 1) << 4);
+      v128.store(dst, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+      v128.store(dst, i32x4.shuffle(t0, t1, 2, 3, 6, 7), 16);
+      v128.store(dst, i32x4.shuffle(t2, t3, 0, 1, 4, 5), 32);
+      v128.store(dst, i32x4.shuffle(t2, t3, 2, 3, 6, 7), 48);
     }
-    store<i32>(rowSums + (<usize>m << 2), sum);
+    for (let r = 0; r < 4; r++) {
+      const vs = r == 0 ? s0 : r == 1 ? s1 : r == 2 ? s2 : s3;
+      let sum = i32x4.extract_lane(vs, 0) + i32x4.extract_lane(vs, 1) + i32x4.extract_lane(vs, 2) + i32x4.extract_lane(vs, 3);
+      const row = a + (<usize>((m + r) * K) << 2);
+      for (let kp = K8 >> 1; kp < Kp; kp++) {
+        const k = kp * 2;
+        let first: i32 = 0;
+        let second: i32 = 0;
+        if (r < rows) {
+          if (k < K) {
+            const code = load<i32>(row + (<usize>k << 2));
+            lo = i32x4.min_s(lo, i32x4.splat(code));
+            hi = i32x4.max_s(hi, i32x4.splat(code));
+            first = code - zeroPoint;
+          }
+          if (k + 1 < K) {
+            const code = load<i32>(row + (<usize>(k + 1) << 2));
+            lo = i32x4.min_s(lo, i32x4.splat(code));
+            hi = i32x4.max_s(hi, i32x4.splat(code));
+            second = code - zeroPoint;
+          }
+        }
+        sum += first + second;
+        store<i32>(block + (<usize>kp << 4) + (<usize>r << 2), (first & 0xffff) | (second << 16));
+      }
+      store<i32>(rowSums + (<usize>(m + r) << 2), r < rows ? sum : 0);
+    }
   }
+  lastMax = max(max(i32x4.extract_lane(hi, 0), i32x4.extract_lane(hi, 1)), max(i32x4.extract_lane(hi, 2), i32x4.extract_lane(hi, 3)));
+  return min(min(i32x4.extract_lane(lo, 0), i32x4.extract_lane(lo, 1)), min(i32x4.extract_lane(lo, 2), i32x4.extract_lane(lo, 3)));
 }
-

@@ -58,45 +58,66 @@ function columnValues(heap: Heap, info: TensorInfo, dtype: 'float32' | 'int32'):
   return dtype === 'int32' ? heap.i32(ptr, size) : heap.f32(ptr, size);
 }
 
+/** Offsets inside the per-call scratch block. */
+function scratchLayout(M: number, N: number, Kp: number) {
+  const Mp = Math.ceil(M / 4) * 4;
+  const rowSums = Mp * Kp * 4; // packed A comes first
+  const epilogue = rowSums + Mp * 4;
+  const scratch = epilogue + epilogueBytes(N); // partial panels, then the widened panel (GEMM)
+  return { rowSums, epilogue, scratch, bytes: scratch + 64 + (M > 4 ? Kp * 32 : 0) };
+}
+
+/**
+ * Packs A (which also scans its codes), checks that the int32 path is exact, then runs the SIMD
+ * kernel. Returns null when the Impl must run instead. Allocation may grow (and detach) the memory,
+ * so views are made only after the output is allocated.
+ */
 function runSimd(
   heap: Heap,
   call: HeapCall,
-  aPtr: number,
   packed: PackedB,
   inputs: ClipqMatMulInt8Inputs,
   p: Problem,
-): TensorInfo {
+): TensorInfo | null {
   const { M, K, N, attrs } = p;
   const { Kp } = packed;
-  const Mp = Math.ceil(M / 4) * 4;
-  // One scratch block: packed A, row sums, epilogue arrays, then the widened panel (GEMM only).
-  // Allocate everything first: tfjs's _malloc may grow (and detach) the memory.
-  const aBytes = Mp * Kp * 4;
-  const rowSums = aBytes;
-  const epilogue = rowSums + Mp * 4;
-  const scratch = epilogue + epilogueBytes(N);
-  const block = call.alloc(scratch + 64 + (M > 4 ? Kp * 32 : 0));
+  const wasm = heap.exports;
+  const aPtr = call.input(inputs.a);
+  const zeroPointPtr = call.input(inputs.bZeroPoint);
+  const layout = scratchLayout(M, N, Kp);
+  const block = call.alloc(layout.bytes);
+  const aMin = wasm.packA(aPtr, M, K, attrs.aZeroPoint, Kp, block, block + layout.rowSums);
+  const aBounds = K > 0 ? { min: aMin, max: wasm.boundsMax() } : { min: 0, max: 0 };
+  const bBounds = { min: packed.codeMin, max: packed.codeMax };
+  const zeroPoints = codeBoundsOf(
+    wasm,
+    zeroPointPtr,
+    inputs.bZeroPoint.shape.reduce((x, y) => x * y, 1),
+  );
+  if (!int8PathIsExact(K, aBounds, attrs.aZeroPoint, bBounds, zeroPoints)) return null;
+  countCall(ClipqMatMulInt8, 'simd');
   const out = call.output([M, N], 'float32');
   const hasBias = attrs.hasBias && inputs.bias != null;
-  writeEpilogue(heap, block + epilogue, N, {
+  writeEpilogue(heap, block + layout.epilogue, N, {
     aScale: attrs.aScale,
     bScale: columnValues(heap, inputs.bScale, 'float32'),
     bZeroPoint: columnValues(heap, inputs.bZeroPoint, 'int32'),
     bias: hasBias ? columnValues(heap, inputs.bias!, 'float32') : null,
   });
   const padded = Math.ceil(N / 8) * 8 * 4;
-  const wasm = heap.exports;
-  wasm.packA(aPtr, M, K, attrs.aZeroPoint, Kp, block, block + rowSums);
+  const epilogue = block + layout.epilogue;
+  const activation = ACTIVATION_CODES[attrs.activation];
   wasm.setEpilogue(
-    block + epilogue,
-    block + epilogue + padded,
-    hasBias ? block + epilogue + 2 * padded : 0,
-    ACTIVATION_CODES[attrs.activation],
-    block + scratch,
+    epilogue,
+    epilogue + padded,
+    hasBias ? epilogue + 2 * padded : 0,
+    activation,
+    block + layout.scratch,
   );
-  if (M === 1) wasm.gemv(block, heap.i32(block + rowSums, 1)[0]!, Kp, packed.ptr, N, out);
-  else if (M <= 4) wasm.gemvRows(block, block + rowSums, M, Kp, packed.ptr, N, out);
-  else wasm.gemm(block, block + rowSums, M, Kp, packed.ptr, N, out);
+  const rowSums = block + layout.rowSums;
+  if (M === 1) wasm.gemv(block, heap.i32(rowSums, 1)[0]!, Kp, packed.ptr, N, out);
+  else if (M <= 4) wasm.gemvRows(block, rowSums, M, Kp, packed.ptr, N, out);
+  else wasm.gemm(block, rowSums, M, Kp, packed.ptr, N, out);
   return call.result(out);
 }
 
@@ -117,19 +138,7 @@ export function clipqMatMulInt8(args: {
   if (!packed.ptr) return implFallback(backend, inputs, problem);
   const call = new HeapCall(heap);
   try {
-    const aPtr = call.input(inputs.a);
-    const aBounds = codeBoundsOf(heap.exports, aPtr, M * K);
-    const bBounds = { min: packed.codeMin, max: packed.codeMax };
-    const zeroPoints = codeBoundsOf(
-      heap.exports,
-      call.input(inputs.bZeroPoint),
-      inputs.bZeroPoint.shape.reduce((x, y) => x * y, 1),
-    );
-    if (!int8PathIsExact(K, aBounds, attrs.aZeroPoint, bBounds, zeroPoints)) {
-      return implFallback(backend, inputs, problem);
-    }
-    countCall(ClipqMatMulInt8, 'simd');
-    return runSimd(heap, call, aPtr, packed, inputs, problem);
+    return runSimd(heap, call, packed, inputs, problem) ?? implFallback(backend, inputs, problem);
   } finally {
     call.end();
   }

@@ -52,6 +52,7 @@ export interface ClipqExports {
   codeBounds(ptr: number, count: number): number;
   boundsMax(): number;
   packB(b: number, K: number, N: number, transposed: number, Kp: number, out: number): void;
+  /** Packs A; returns its smallest code, and `boundsMax()` then returns the largest. */
   packA(
     a: number,
     M: number,
@@ -60,7 +61,7 @@ export interface ClipqExports {
     Kp: number,
     out: number,
     rowSums: number,
-  ): void;
+  ): number;
   setEpilogue(
     zeroPoints: number,
     multipliers: number,
