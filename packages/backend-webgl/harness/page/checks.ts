@@ -3,6 +3,7 @@
  * every clipq kernel, texture leaks, and int8 results identical across webgl (both paths) and cpu.
  */
 
+import { cpuKernelConfigs } from '@clipq/backend-cpu/base';
 import { isKernelRegistered, matMulInt8, quantize } from '@clipq/core';
 import {
   assertExact,
@@ -99,6 +100,15 @@ export function webglChecks(): PageCase[] {
           if (!registeredAtImport.get(config.kernelName))
             throw new Error(`${config.kernelName} not registered`);
         }
+      },
+    },
+    {
+      suite,
+      name: "the page's 'cpu' backend runs @clipq/backend-cpu's kernels (the int8 comparisons use them)",
+      run() {
+        const missing = cpuKernelConfigs.filter((config) => !isKernelRegistered(config));
+        if (missing.length)
+          throw new Error(`not registered: ${missing.map((c) => c.kernelName).join(', ')}`);
       },
     },
     {

@@ -1,6 +1,6 @@
 /**
- * Shared page setup: tfjs with the webgl, wasm and cpu backends, clipq's core and this package's
- * kernels (bundled from source), and the flags that keep every webgl op on the GPU.
+ * Shared page setup: tfjs with the webgl, wasm and cpu backends, clipq's core, @clipq/backend-cpu
+ * (so 'cpu' runs clipq's optimized cpu kernels), this package's kernels (bundled from source), and the flags that keep every webgl op on the GPU.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import '@clipq/core';
+import '@clipq/backend-cpu';
 import '../../src/index.js';
 
 export { tf };
