@@ -1,4 +1,5 @@
 /** Worker thread entry: sets up the backend once, then converts the models it is sent. */
+import './lib/quiet.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { setupBackend } from './lib/backend.js';
 import { convertModelFile } from './lib/convert_model.js';

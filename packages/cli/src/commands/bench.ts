@@ -1,4 +1,5 @@
 /** `clipq bench <model.json>`: float against int8 latency, as ratios, on the installed backends. */
+import '../lib/quiet.js';
 import { type ArgsDef, defineCommand } from 'citty';
 import { benchModel, type BenchResult } from '../lib/bench.js';
 import { UsageError } from '../lib/errors.js';

@@ -1,4 +1,5 @@
 /** `clipq convert <inputs…>`: argument definitions, validation, and printing; the work is lib/convert. */
+import '../lib/quiet.js';
 import { existsSync } from 'node:fs';
 import { type ArgsDef, defineCommand } from 'citty';
 import { convert, type ConvertResult } from '../lib/convert.js';

@@ -1,4 +1,5 @@
 /** `clipq inspect <model.json>`: prints lib/inspect's result as text or JSON. */
+import '../lib/quiet.js';
 import { type ArgsDef, defineCommand } from 'citty';
 import { setupBackend } from '../lib/backend.js';
 import { inspect, type InspectResult } from '../lib/inspect.js';
