@@ -34,6 +34,11 @@ for (const backend of backends) {
   const started = Date.now();
   const { run } = await import(`./runners/${backend}.mjs`);
   const { rows, meta = {} } = await run({ quick: values.quick });
+  if (backend === 'cpu' || backend === 'wasm') {
+    // End-to-end int8 runtime rows, measured on the backend the runner left active.
+    const { e2eRows } = await import('./e2e.mjs');
+    rows.push(...(await e2eRows({ quick: values.quick, backendLabel: backend, progress: (m) => console.error(`[${backend}] ${m}`) })));
+  }
   const tfjs = JSON.parse(
     await import('node:fs').then((fs) =>
       fs.readFileSync(

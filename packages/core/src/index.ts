@@ -90,6 +90,11 @@ export { clipqFakeQuantReferenceConfig } from './kernels/ClipqFakeQuant.js';
 export { clipqFakeQuantGradReferenceConfig } from './kernels/ClipqFakeQuantGrad.js';
 export { clipqMatMulInt8ReferenceConfig } from './kernels/ClipqMatMulInt8.js';
 export { clipqQuantizeReferenceConfig } from './kernels/ClipqQuantize.js';
+export {
+  conv2dInt8ViaMatMul,
+  depthwiseConv2dInt8Direct,
+  im2colInt8,
+} from './kernels/conv_via_gemm.js';
 export { int8Epilogue } from './kernels/int8_epilogue.js';
 export type { NudgedRange } from './kernels/reference_math.js';
 export {

@@ -6,7 +6,7 @@
 import { type Tensor, tidy } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { QuantizedLayerWeights } from '../model/quantized_model.js';
-import { type LayerRun, runLayer } from './layer_runners.js';
+import { type CompiledLayer, compileLayer, type LayerRun } from './layer_runners.js';
 import { asFloat, disposeValue, floatValue, type Value } from './values.js';
 
 export interface LayerPlan {
@@ -18,7 +18,7 @@ export interface LayerPlan {
 interface Step {
   layer: tfl.layers.Layer;
   inputs: string[];
-  outputShape: number[];
+  compiled: CompiledLayer;
 }
 
 type LayerNode = {
@@ -31,10 +31,7 @@ export class Int8Runtime {
   private readonly outputNames: string[];
   private lastPlan: LayerPlan[] | null = null;
 
-  constructor(
-    model: tfl.LayersModel,
-    private readonly weights: Map<string, QuantizedLayerWeights>,
-  ) {
+  constructor(model: tfl.LayersModel, weights: Map<string, QuantizedLayerWeights>) {
     this.inputNames = model.inputLayers.map((l) => l.name);
     this.outputNames = model.outputLayers.map((l) => l.name);
     for (const layer of model.layers) {
@@ -45,11 +42,12 @@ export class Int8Runtime {
           `Int8Runtime: layer '${layer.name}' is used ${nodes.length} times; shared layers are not supported`,
         );
       }
-      const shape = layer.outputShape as number[];
+      const shape = (layer.outputShape as number[]).map((d) => d ?? -1);
+      const inputs = nodes[0]!.inboundLayers.map((l) => l.name);
       this.steps.push({
         layer,
-        inputs: nodes[0]!.inboundLayers.map((l) => l.name),
-        outputShape: shape.map((d) => d ?? -1),
+        inputs,
+        compiled: compileLayer(layer, weights, shape, inputs.length),
       });
     }
   }
@@ -91,7 +89,7 @@ export class Int8Runtime {
             );
           return value;
         });
-        const run: LayerRun = runLayer(step.layer, inputs, this.weights, step.outputShape);
+        const run: LayerRun = step.compiled.run(inputs);
         values.set(step.layer.name, run.value);
         plan.push({ layer: step.layer.name, className: step.layer.getClassName(), path: run.path });
         for (const name of step.inputs) release(name);
@@ -111,6 +109,11 @@ export class Int8Runtime {
     } finally {
       for (const [name, value] of values) if (!this.inputNames.includes(name)) disposeValue(value);
     }
+  }
+
+  /** Frees the prepared operands (the model's weights stay with the model). */
+  dispose(): void {
+    for (const step of this.steps) step.compiled.dispose();
   }
 
   /** What each layer ran in the last `predict` (run one first). */

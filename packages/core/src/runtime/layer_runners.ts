@@ -1,30 +1,42 @@
 /**
- * How the int8 runtime runs each kind of layer. Dense, Conv2D and DepthwiseConv2D (QAT layers) run on
- * the int8 kernels and requantize their output to the next layer's codes with their learned output
- * range (exact float32 rescaling: the kernel's float epilogue, then `quantize`, half-up). Reshapes,
- * dropout, zero padding and max pooling work on codes directly. Everything else runs in float on
- * dequantized values.
+ * How the int8 runtime runs each kind of layer, prepared once per model ("compiled"):
+ * - Dense, Conv2D and DepthwiseConv2D (QAT layers) run on the int8 kernels (ClipqMatMulInt8,
+ *   ClipqConv2DInt8, ClipqDepthwiseConv2DInt8) with bias and relu/relu6 fused, then requantize their
+ *   output to the next layer's codes with their learned output range. Requantization is exact float32
+ *   rescaling: the kernel's float epilogue act(f32(f32(acc)·f32(sx·sw)) + bias), then ClipqQuantize's
+ *   TF rounding floor((v − nudgedMin)/scale + 0.5); so the codes equal what the fake-quant model computes
+ *   from the same (exact) accumulator.
+ * - Flatten/Reshape, Dropout, ZeroPadding2D (with the zero-point code) and MaxPooling2D (dequantization
+ *   is monotonic) work on the codes directly.
+ * - Everything else runs in float on dequantized values.
  */
-import { cast, maxPool, pad, reshape, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import {
+  cast,
+  engine,
+  keep,
+  maxPool,
+  type NamedAttrMap,
+  type NamedTensorMap,
+  pad,
+  reshape,
+  type Tensor,
+  tensor1d,
+  tidy,
+} from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { QuantizedTensor } from '../int8/quantized_tensor.js';
-import type { FusedActivation } from '../kernel_names.js';
+import {
+  ClipqConv2DInt8,
+  ClipqDepthwiseConv2DInt8,
+  ClipqMatMulInt8,
+  type FusedActivation,
+} from '../kernel_names.js';
 import { FakeQuantize } from '../layers/fake_quantize_layer.js';
 import { QatLayer } from '../layers/qat_layer.js';
 import type { QuantizedLayerWeights } from '../model/quantized_model.js';
-import { conv2dInt8 } from '../ops/conv2d_int8.js';
-import { depthwiseConv2dInt8 } from '../ops/depthwise_conv2d_int8.js';
-import { matMulInt8 } from '../ops/mat_mul_int8.js';
 import { applyActivation } from '../qat/activation.js';
-import {
-  asCodes,
-  asFloat,
-  floatOf,
-  floatValue,
-  quantizeWith,
-  type RangeSpec,
-  type Value,
-} from './values.js';
+import { Quantizer } from './quantizer.js';
+import { asCodes, asFloat, floatOf, floatValue, type Value } from './values.js';
 
 export interface LayerRun {
   value: Value;
@@ -32,178 +44,234 @@ export interface LayerRun {
   path: string;
 }
 
-const FUSABLE: readonly string[] = ['linear', 'relu', 'relu6'];
-
-function withCodes(
-  codes: QuantizedTensor,
-  shape: number[],
-  range: RangeSpec,
-  map?: (c: Tensor) => Tensor,
-): Value {
-  const next = new QuantizedTensor(
-    tidy(() => (map ? map(codes.codes) : reshape(codes.codes, shape))),
-    {
-      scale: codes.scale,
-      zeroPoint: codes.zeroPoint,
-      axis: null,
-      bits: codes.bits,
-      narrowRange: codes.narrowRange,
-    },
-  );
-  return { kind: 'codes', codes: next, range };
+export interface CompiledLayer {
+  run(inputs: Value[]): LayerRun;
+  dispose(): void;
 }
 
-function runQat(
-  layer: QatLayer,
-  input: Value,
-  weights: QuantizedLayerWeights | undefined,
-): LayerRun | null {
-  const codes = weights ? asCodes(input) : null;
-  if (!codes || !weights) return null;
-  const className = layer.getClassName();
-  const fused = FUSABLE.includes(layer.activation)
-    ? (layer.activation as FusedActivation)
-    : 'linear';
-  const options = { activation: fused, ...(weights.bias ? { bias: weights.bias } : {}) };
-  let kernel: string;
-  let out: Tensor;
-  try {
-    if (className === 'ClipqQatDense' && codes.shape.length === 2) {
-      kernel = 'ClipqMatMulInt8';
-      out = matMulInt8(codes, weights.kernel, options);
-    } else if (className === 'ClipqQatConv2D') {
-      const conv = layer as unknown as {
-        strides: [number, number];
-        padding: 'same' | 'valid';
-        dilationRate: [number, number];
-      };
-      kernel = 'ClipqConv2DInt8';
-      out = conv2dInt8(codes, weights.kernel, {
-        ...options,
-        strides: conv.strides,
-        pad: conv.padding,
-        dilations: conv.dilationRate,
-      });
-    } else if (className === 'ClipqQatDepthwiseConv2D') {
-      const conv = layer as unknown as {
-        strides: [number, number];
-        padding: 'same' | 'valid';
-        dilationRate: [number, number];
-      };
-      kernel = 'ClipqDepthwiseConv2DInt8';
-      out = depthwiseConv2dInt8(codes, weights.kernel, {
-        ...options,
-        strides: conv.strides,
-        pad: conv.padding,
-        dilations: conv.dilationRate,
-      });
-    } else {
-      return null;
-    }
-  } finally {
-    if (input.kind === 'float') codes.dispose();
-  }
-  if (fused !== layer.activation) {
-    const linear = out;
-    out = tidy(() => applyActivation(layer.activation, linear));
-    linear.dispose();
-  }
-  const outputRange = layer.getOutputRange();
-  if (!outputRange || layer.activationBits > 8) {
-    return { value: floatValue(out, null), path: `${kernel} → float` };
-  }
-  const range = { min: outputRange.min[0]!, max: outputRange.max[0]!, bits: layer.activationBits };
-  const next = quantizeWith(out, range);
-  out.dispose();
+const FUSABLE: readonly string[] = ['linear', 'relu', 'relu6'];
+/** Layers whose output stays inside their input's range, so a later layer can requantize with it. */
+const KEEPS_RANGE = [
+  'Flatten',
+  'Reshape',
+  'Dropout',
+  'AveragePooling2D',
+  'GlobalAveragePooling2D',
+  'MaxPooling2D',
+];
+
+function codesLike(codes: QuantizedTensor, data: Tensor): QuantizedTensor {
+  return new QuantizedTensor(data, {
+    scale: codes.scale,
+    zeroPoint: codes.zeroPoint,
+    axis: null,
+    bits: codes.bits,
+    narrowRange: codes.narrowRange,
+  });
+}
+
+/** A layer that runs in float on dequantized inputs. */
+function floatLayer(layer: tfl.layers.Layer): CompiledLayer {
+  const keepsRange = KEEPS_RANGE.includes(layer.getClassName());
   return {
-    value: { kind: 'codes', codes: next, range },
-    path: `${kernel} → int${range.bits} codes`,
+    run(inputs) {
+      const tensor = floatOf(
+        inputs,
+        (floats) => layer.apply(floats.length === 1 ? floats[0]! : floats) as Tensor,
+      );
+      const quantizer = keepsRange && inputs.length === 1 ? inputs[0]!.quantizer : null;
+      return { value: floatValue(tensor, quantizer), path: 'float (dequantized)' };
+    },
+    dispose() {},
   };
 }
 
-function runCodePassThrough(
-  layer: tfl.layers.Layer,
-  input: Value,
-  outputShape: number[],
-): LayerRun | null {
-  if (input.kind !== 'codes') return null;
-  const { codes, range } = input;
-  const shape = outputShape.map((d, i) => (i === 0 ? codes.shape[0]! : d));
-  switch (layer.getClassName()) {
-    case 'Flatten':
-    case 'Reshape':
-      return { value: withCodes(codes, shape, range), path: 'reshape codes' };
-    case 'Dropout':
-      return { value: withCodes(codes, codes.shape, range), path: 'identity on codes' };
-    case 'ZeroPadding2D': {
-      const padding = (layer.getConfig().padding as [[number, number], [number, number]]) ?? [
-        [1, 1],
-        [1, 1],
-      ];
-      const zero = codes.zeroPoint[0]!;
-      const map = (c: Tensor) => pad(c, [[0, 0], padding[0], padding[1], [0, 0]], zero);
-      return { value: withCodes(codes, shape, range, map), path: 'zero-point padding on codes' };
-    }
-    case 'MaxPooling2D': {
-      // Dequantization is monotonic, so max pooling commutes with it: pool the codes (exact in float).
-      const config = layer.getConfig() as {
-        poolSize: [number, number];
-        strides: [number, number];
-        padding: 'same' | 'valid';
+function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLayer | null {
+  const className = layer.getClassName();
+  const kernelName =
+    className === 'ClipqQatDense'
+      ? ClipqMatMulInt8
+      : className === 'ClipqQatConv2D'
+        ? ClipqConv2DInt8
+        : className === 'ClipqQatDepthwiseConv2D'
+          ? ClipqDepthwiseConv2DInt8
+          : null;
+  if (!kernelName || weights.kernel.bits > 8) return null;
+  const fused = FUSABLE.includes(layer.activation)
+    ? (layer.activation as FusedActivation)
+    : 'linear';
+  const kernel = weights.kernel;
+  const depthwise = kernelName === ClipqDepthwiseConv2DInt8;
+  // Kernel operands prepared once: filter layout, per-output-channel scales and zero points, bias.
+  const filter = depthwise ? keep(reshape(kernel.codes, weights.kernelShape)) : kernel.codes;
+  const channels = depthwise
+    ? weights.kernelShape[2]! * weights.kernelShape[3]!
+    : kernel.shape[kernel.shape.length - 1]!;
+  const perChannel = kernel.axis !== null;
+  const scale = keep(tensor1d(perChannel ? kernel.scale : kernel.scale.slice(0, 1), 'float32'));
+  const zeroPoint = keep(
+    tensor1d(perChannel ? kernel.zeroPoint : kernel.zeroPoint.slice(0, 1), 'int32'),
+  );
+  if (perChannel && kernel.scale.length !== channels) return null;
+  const conv = layer as unknown as {
+    strides: [number, number];
+    padding: 'same' | 'valid';
+    dilationRate: [number, number];
+  };
+  const outputRange = layer.getOutputRange();
+  const quantizer =
+    outputRange && layer.activationBits <= 8
+      ? new Quantizer({
+          min: outputRange.min[0]!,
+          max: outputRange.max[0]!,
+          bits: layer.activationBits,
+        })
+      : null;
+  const path = `${kernelName} → ${quantizer ? `int${quantizer.range.bits} codes` : 'float'}`;
+  return {
+    run(inputs) {
+      const input = inputs[0]!;
+      const codes = asCodes(input);
+      if (!codes || (kernelName === ClipqMatMulInt8 && codes.shape.length !== 2)) {
+        if (codes && input.kind === 'float') codes.dispose();
+        return floatLayer(layer).run(inputs);
+      }
+      const common = {
+        activation: fused,
+        hasBias: weights.bias != null,
       };
-      const map = (c: Tensor) =>
-        cast(
-          maxPool(cast(c, 'float32') as never, config.poolSize, config.strides, config.padding),
-          'int32',
-        );
-      return { value: withCodes(codes, shape, range, map), path: 'max pool on codes' };
-    }
-    default:
-      return null;
-  }
+      const attrs =
+        kernelName === ClipqMatMulInt8
+          ? {
+              ...common,
+              aScale: codes.scale[0]!,
+              aZeroPoint: codes.zeroPoint[0]!,
+              transposeB: false,
+            }
+          : {
+              ...common,
+              xScale: codes.scale[0]!,
+              xZeroPoint: codes.zeroPoint[0]!,
+              strides: conv.strides,
+              pad: conv.padding,
+              dilations: conv.dilationRate,
+            };
+      const operands =
+        kernelName === ClipqMatMulInt8
+          ? { a: codes.codes, b: filter, bScale: scale, bZeroPoint: zeroPoint }
+          : { x: codes.codes, filter, wScale: scale, wZeroPoint: zeroPoint };
+      const out = tidy(() => {
+        const inputsMap = { ...operands, ...(weights.bias ? { bias: weights.bias } : {}) };
+        const y = engine().runKernel(
+          kernelName,
+          inputsMap as unknown as NamedTensorMap,
+          attrs as unknown as NamedAttrMap,
+        ) as Tensor;
+        return fused === layer.activation ? y : applyActivation(layer.activation, y);
+      });
+      if (input.kind === 'float') codes.dispose();
+      if (!quantizer) return { value: floatValue(out, null), path };
+      const next = quantizer.apply(out);
+      out.dispose();
+      return { value: { kind: 'codes', codes: next, quantizer }, path };
+    },
+    dispose() {
+      if (depthwise) filter.dispose();
+      scale.dispose();
+      zeroPoint.dispose();
+      quantizer?.dispose();
+    },
+  };
 }
 
-function runFakeQuantize(layer: FakeQuantize, input: Value): LayerRun | null {
+function fakeQuantizeLayer(layer: FakeQuantize): CompiledLayer | null {
   if (layer.axis !== null || layer.bits > 8) return null;
   const { min, max } = layer.getRange();
-  const range = { min: min[0]!, max: max[0]!, bits: layer.bits };
-  const x = asFloat(input);
-  const codes = quantizeWith(x, range);
-  if (input.kind === 'codes') x.dispose();
-  return { value: { kind: 'codes', codes, range }, path: `quantize → int${range.bits} codes` };
+  const quantizer = new Quantizer({ min: min[0]!, max: max[0]!, bits: layer.bits });
+  return {
+    run(inputs) {
+      const input = inputs[0]!;
+      const x = asFloat(input);
+      const codes = quantizer.apply(x);
+      if (input.kind === 'codes') x.dispose();
+      return {
+        value: { kind: 'codes', codes, quantizer },
+        path: `quantize → int${layer.bits} codes`,
+      };
+    },
+    dispose() {
+      quantizer.dispose();
+    },
+  };
 }
 
-/** Runs one layer on its input values. */
-export function runLayer(
+/** Layers that transform codes without dequantizing them (falls back to float on a float input). */
+function codesLayer(layer: tfl.layers.Layer, outputShape: number[]): CompiledLayer | null {
+  const className = layer.getClassName();
+  const config = layer.getConfig() as Record<string, unknown>;
+  let transform: ((codes: QuantizedTensor) => Tensor) | null = null;
+  let path = '';
+  if (className === 'Flatten' || className === 'Reshape') {
+    transform = (c) => reshape(c.codes, [c.shape[0]!, ...outputShape.slice(1)]);
+    path = 'reshape codes';
+  } else if (className === 'Dropout') {
+    transform = (c) => c.codes.clone();
+    path = 'identity on codes';
+  } else if (className === 'ZeroPadding2D') {
+    const [[top, bottom], [left, right]] = config.padding as [[number, number], [number, number]];
+    transform = (c) =>
+      pad(
+        c.codes,
+        [
+          [0, 0],
+          [top, bottom],
+          [left, right],
+          [0, 0],
+        ],
+        c.zeroPoint[0]!,
+      );
+    path = 'zero-point padding on codes';
+  } else if (className === 'MaxPooling2D') {
+    const { poolSize, strides, padding } = config as {
+      poolSize: [number, number];
+      strides: [number, number];
+      padding: 'same' | 'valid';
+    };
+    transform = (c) =>
+      cast(maxPool(cast(c.codes, 'float32') as never, poolSize, strides, padding), 'int32');
+    path = 'max pool on codes';
+  }
+  if (!transform) return null;
+  const fallback = floatLayer(layer);
+  return {
+    run(inputs) {
+      const input = inputs[0]!;
+      if (input.kind !== 'codes') return fallback.run(inputs);
+      const data = tidy(() => transform(input.codes));
+      return {
+        value: { kind: 'codes', codes: codesLike(input.codes, data), quantizer: input.quantizer },
+        path,
+      };
+    },
+    dispose() {},
+  };
+}
+
+export function compileLayer(
   layer: tfl.layers.Layer,
-  inputs: Value[],
   weights: Map<string, QuantizedLayerWeights>,
   outputShape: number[],
-): LayerRun {
-  if (inputs.length === 1) {
-    const input = inputs[0]!;
-    const special =
-      layer instanceof QatLayer
-        ? runQat(layer, input, weights.get(layer.name))
+  inputCount: number,
+): CompiledLayer {
+  if (inputCount === 1) {
+    const quantized = weights.get(layer.name);
+    const compiled =
+      layer instanceof QatLayer && quantized
+        ? qatLayer(layer, quantized)
         : layer instanceof FakeQuantize
-          ? runFakeQuantize(layer, input)
-          : runCodePassThrough(layer, input, outputShape);
-    if (special) return special;
+          ? fakeQuantizeLayer(layer)
+          : codesLayer(layer, outputShape);
+    if (compiled) return compiled;
   }
-  const tensor = floatOf(
-    inputs,
-    (floats) => layer.apply(floats.length === 1 ? floats[0]! : floats) as Tensor,
-  );
-  const single = inputs.length === 1 ? inputs[0]!.range : null;
-  // Shape-only layers keep their input's range, so a following quantized layer can requantize.
-  const keepsRange = [
-    'Flatten',
-    'Reshape',
-    'Dropout',
-    'AveragePooling2D',
-    'GlobalAveragePooling2D',
-    'MaxPooling2D',
-  ];
-  const range = keepsRange.includes(layer.getClassName()) ? single : null;
-  return { value: floatValue(tensor, range), path: 'float (dequantized)' };
+  return floatLayer(layer);
 }

@@ -6,17 +6,13 @@
 import { type Tensor, tidy } from '@tensorflow/tfjs-core';
 import type { QuantizedTensor } from '../int8/quantized_tensor.js';
 import { dequantize } from '../ops/dequantize.js';
-import { quantize } from '../ops/quantize.js';
+import type { Quantizer, RangeSpec } from './quantizer.js';
 
-export interface RangeSpec {
-  min: number;
-  max: number;
-  bits: number;
-}
+export type { RangeSpec };
 
 export type Value =
-  | { kind: 'codes'; codes: QuantizedTensor; range: RangeSpec }
-  | { kind: 'float'; tensor: Tensor; range: RangeSpec | null };
+  | { kind: 'codes'; codes: QuantizedTensor; quantizer: Quantizer }
+  | { kind: 'float'; tensor: Tensor; quantizer: Quantizer | null };
 
 export function asFloat(value: Value): Tensor {
   return value.kind === 'float' ? value.tensor : dequantize(value.codes);
@@ -25,12 +21,8 @@ export function asFloat(value: Value): Tensor {
 /** Codes for an int8 consumer: the value's own, or the float requantized with its remembered range. */
 export function asCodes(value: Value): QuantizedTensor | null {
   if (value.kind === 'codes') return value.codes;
-  if (!value.range || value.range.bits > 8) return null;
-  return quantizeWith(value.tensor, value.range);
-}
-
-export function quantizeWith(x: Tensor, range: RangeSpec): QuantizedTensor {
-  return quantize(x, range.min, range.max, { bits: range.bits });
+  if (!value.quantizer || value.quantizer.range.bits > 8) return null;
+  return value.quantizer.apply(value.tensor);
 }
 
 export function disposeValue(value: Value): void {
@@ -38,9 +30,9 @@ export function disposeValue(value: Value): void {
   else value.tensor.dispose();
 }
 
-/** Runs `body` on float input(s) and wraps the result, keeping the given range. */
-export function floatValue(tensor: Tensor, range: RangeSpec | null): Value {
-  return { kind: 'float', tensor, range };
+/** A float value, remembering the quantizer of the codes it came from (if any). */
+export function floatValue(tensor: Tensor, quantizer: Quantizer | null): Value {
+  return { kind: 'float', tensor, quantizer };
 }
 
 export function floatOf(values: Value[], body: (inputs: Tensor[]) => Tensor): Tensor {

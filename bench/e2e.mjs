@@ -1,0 +1,94 @@
+/**
+ * End-to-end rows (issue 7): a converted model on the int8 runtime against the same float model, on the
+ * active backend, interleaved. Models: the demo CNN (28×28×1) and a MobileNet-v1-style network (width 0.5,
+ * 128×128×3), with seeded random weights and ranges calibrated on random data; batch 1 and 16.
+ * Row kernel names are `e2e:<model>:b<batch>`; `weight_bytes` is the resident packed-weight bytes of the
+ * backend's cache after the int8 run.
+ */
+import { packedWeightBytes } from '@clipq/core';
+import { calibrate, convertToInt8, prepareQat } from '@clipq/core/layers';
+import { Int8Runtime } from '../packages/core/dist/runtime/int8_runtime.js';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { comparePair } from './lib.mjs';
+
+let seed = 1;
+const init = () => tfl.initializers.glorotUniform({ seed: seed++ });
+
+export function demoCnn() {
+  const model = tfl.sequential({ name: 'demo_cnn' });
+  model.add(tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init() }));
+  model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(tfl.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init() }));
+  model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
+  model.add(tfl.layers.flatten());
+  model.add(tfl.layers.dense({ units: 10, kernelInitializer: init() }));
+  return model;
+}
+
+/** MobileNet v1 (width multiplier `alpha`): a strided 3×3 conv, 13 depthwise-separable blocks, pooling, dense. */
+export function mobileNetV1(alpha = 0.5, size = 128, classes = 1000) {
+  const channels = (c) => Math.max(8, Math.round(c * alpha));
+  const input = tfl.input({ shape: [size, size, 3] });
+  let x = tfl.layers.conv2d({ filters: channels(32), kernelSize: 3, strides: 2, padding: 'same', activation: 'relu6', kernelInitializer: init() }).apply(input);
+  const blocks = [[64, 1], [128, 2], [128, 1], [256, 2], [256, 1], [512, 2], [512, 1], [512, 1], [512, 1], [512, 1], [512, 1], [1024, 2], [1024, 1]];
+  for (const [filters, stride] of blocks) {
+    x = tfl.layers.depthwiseConv2d({ kernelSize: 3, strides: stride, padding: 'same', activation: 'relu6', depthwiseInitializer: init() }).apply(x);
+    x = tfl.layers.conv2d({ filters: channels(filters), kernelSize: 1, padding: 'same', activation: 'relu6', kernelInitializer: init() }).apply(x);
+  }
+  x = tfl.layers.globalAveragePooling2d({}).apply(x);
+  const output = tfl.layers.dense({ units: classes, kernelInitializer: init() }).apply(x);
+  return tfl.model({ inputs: input, outputs: output, name: 'mobilenet_v1_0.5_128' });
+}
+
+async function prepared(name, build, inputShape) {
+  seed = 1;
+  const float = build();
+  const calibration = tf.randomUniform([8, ...inputShape], 0, 1, 'float32', 3);
+  const qat = prepareQat(float);
+  await calibrate(qat, calibration, { method: 'minmax', batchSize: 8 });
+  const converted = convertToInt8(qat);
+  calibration.dispose();
+  qat.dispose();
+  return { name, float, converted, runtime: new Int8Runtime(converted.model, converted.layers), inputShape };
+}
+
+/** e2e rows on the active backend (`backendLabel` names it in the baseline column). */
+export async function e2eRows({ quick, backendLabel, batches = [1, 16], progress = () => {} }) {
+  const rows = [];
+  const models = [
+    await prepared('demo_cnn', demoCnn, [28, 28, 1]),
+    await prepared('mobilenet_v1_0.5_128', () => mobileNetV1(0.5, 128), [128, 128, 3]),
+  ];
+  for (const m of models) {
+    for (const batch of batches) {
+      progress(`e2e ${m.name} batch ${batch}`);
+      const x = tf.randomUniform([batch, ...m.inputShape], 0, 1, 'float32', 5);
+      const runFloat = async () => {
+        const y = m.float.predict(x);
+        await y.data();
+        y.dispose();
+      };
+      const runInt8 = async () => {
+        const y = m.runtime.predict(x);
+        await y.data();
+        y.dispose();
+      };
+      const timing = await comparePair({ ours: runInt8, baseline: runFloat, quick, ...(quick ? { rounds: 2, runsPerRound: 5, warmup: 1 } : {}) });
+      const paths = m.runtime.plan().map((p) => p.path);
+      rows.push({
+        kernel: `e2e:${m.name}:b${batch}`,
+        shape: `${batch}x${m.inputShape.join('x')}`,
+        ...timing,
+        baseline: `tfjs-${backendLabel} float LayersModel.predict`,
+        weight_bytes: Object.values(packedWeightBytes()).reduce((a, b) => a + b, 0),
+        parameters: m.float.countParams(),
+        int8_layers: paths.filter((p) => p.startsWith('Clipq')).length,
+      });
+      x.dispose();
+    }
+    m.converted.dispose();
+    m.float.dispose();
+  }
+  return rows;
+}
