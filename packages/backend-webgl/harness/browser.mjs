@@ -93,10 +93,11 @@ async function serve(appSource) {
 }
 
 /**
- * Opens `harness/page/<name>.ts` in a fresh headless Chromium and waits for `window.__clipq`.
+ * Opens `harness/page/<name>.ts` (with an optional `?query`) in a fresh headless Chromium and waits
+ * for `window.__clipq`.
  * @returns {Promise<{page: import('playwright-core').Page, close(): Promise<void>, console: string[]}>}
  */
-export async function openPage(name, { timeoutMs = 90_000 } = {}) {
+export async function openPage(name, { timeoutMs = 90_000, query = '' } = {}) {
   const appSource = await bundle(join(here, 'page', `${name}.ts`));
   const server = await serve(appSource);
   const userDataDir = await mkdtemp(join(tmpdir(), 'clipq-chromium-'));
@@ -117,7 +118,7 @@ export async function openPage(name, { timeoutMs = 90_000 } = {}) {
     page.on('console', (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
     page.on('pageerror', (error) => consoleLines.push(`pageerror: ${error.message}`));
     const { port } = server.address();
-    await page.goto(`http://127.0.0.1:${port}/`);
+    await page.goto(`http://127.0.0.1:${port}/${query}`);
     await page.waitForFunction(
       () => globalThis.__clipq?.ready === true || globalThis.__clipq?.error,
       null,

@@ -26,10 +26,32 @@ function programPaths(): PageCase[] {
   }));
 }
 
-publish(async () => {
-  await initBackends();
-  instrumentKernels();
-  const cases: PageCase[] = [
+/** `?webgl=1` runs the webgl suites on a real WebGL1 context, where only the program paths exist. */
+const webgl1 = new URLSearchParams(location.search).get('webgl') === '1';
+
+function webgl1Cases(): PageCase[] {
+  return [
+    {
+      suite: 'WebGL1 context',
+      name: 'tfjs runs on a WebGL1 context and clipq uses its program paths there',
+      run() {
+        const gl = (tf.findBackend('webgl') as unknown as { gpgpu: { gl: WebGLRenderingContext } })
+          .gpgpu.gl;
+        if (tf.env().getNumber('WEBGL_VERSION') !== 1 || gl instanceof WebGL2RenderingContext) {
+          throw new Error('expected a WebGL1 context');
+        }
+        if (tf.env().getBool('CLIPQ_WEBGL_RAW_PASSES'))
+          throw new Error('raw WebGL2 passes enabled on WebGL1');
+      },
+    },
+    ...suite('WebGL1 fakeQuant conformance', fakeQuantConformanceCases('webgl')),
+    ...suite('WebGL1 int8 conformance', int8ConformanceCases('webgl')),
+    kernelsRanCheck(),
+  ];
+}
+
+function webgl2Cases(): PageCase[] {
+  return [
     ...webglChecks().slice(0, 1),
     ...suite('webgl fakeQuant conformance', fakeQuantConformanceCases('webgl')),
     ...suite('webgl int8 conformance', int8ConformanceCases('webgl')),
@@ -39,6 +61,13 @@ publish(async () => {
     ...suite('wasm int8 conformance', int8ConformanceCases('wasm')),
     kernelsRanCheck(),
   ];
+}
+
+publish(async () => {
+  if (webgl1) tf.env().set('WEBGL_VERSION', 1);
+  await initBackends(webgl1 ? ['cpu', 'webgl'] : undefined);
+  instrumentKernels();
+  const cases = webgl1 ? webgl1Cases() : webgl2Cases();
   return {
     cases: cases.map((c) => ({ suite: c.suite, name: c.name })),
     async run(index: number) {
