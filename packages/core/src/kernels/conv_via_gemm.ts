@@ -33,28 +33,35 @@ function geometryOf(x: TensorInfo, filter: TensorInfo, attrs: ClipqConv2DInt8Att
   return convGeometry(x.shape, kh, kw, attrs.strides, attrs.dilations, attrs.pad);
 }
 
-/** [B·Ho·Wo, kh·kw·Cin] patches; out-of-image taps hold the zero point. */
-export function im2colInt8(
-  x: Int32Array | Float32Array | Uint8Array,
-  g: ConvGeometry,
-  zeroPoint: number,
-): Int32Array {
-  const K = g.kernelHeight * g.kernelWidth * g.inChannels;
-  const patches = new Int32Array(g.batch * g.outHeight * g.outWidth * K).fill(zeroPoint);
+/**
+ * [B·Ho·Wo, kh·kw·Cin] patches; out-of-image taps hold the zero point. Rows of a kernel tap that are in
+ * the image are copied as one `set` of Cin codes (a memcpy); only out-of-image taps are filled.
+ */
+export function im2colInt8(x: Int32Array, g: ConvGeometry, zeroPoint: number): Int32Array {
   const C = g.inChannels;
+  const K = g.kernelHeight * g.kernelWidth * C;
+  const patches = new Int32Array(g.batch * g.outHeight * g.outWidth * K);
   let row = 0;
   for (let b = 0; b < g.batch; b++) {
+    const image = b * g.inHeight;
     for (let oy = 0; oy < g.outHeight; oy++) {
+      const y0 = oy * g.strideHeight - g.padTop;
       for (let ox = 0; ox < g.outWidth; ox++, row += K) {
+        const x0 = ox * g.strideWidth - g.padLeft;
+        let dst = row;
         for (let ky = 0; ky < g.kernelHeight; ky++) {
-          const iy = oy * g.strideHeight + ky * g.dilationHeight - g.padTop;
-          if (iy < 0 || iy >= g.inHeight) continue;
-          for (let kx = 0; kx < g.kernelWidth; kx++) {
-            const ix = ox * g.strideWidth + kx * g.dilationWidth - g.padLeft;
-            if (ix < 0 || ix >= g.inWidth) continue;
-            const src = ((b * g.inHeight + iy) * g.inWidth + ix) * C;
-            const dst = row + (ky * g.kernelWidth + kx) * C;
-            for (let c = 0; c < C; c++) patches[dst + c] = x[src + c]!;
+          const iy = y0 + ky * g.dilationHeight;
+          const rowInside = iy >= 0 && iy < g.inHeight;
+          const rowBase = (image + iy) * g.inWidth;
+          for (let kx = 0; kx < g.kernelWidth; kx++, dst += C) {
+            const ix = x0 + kx * g.dilationWidth;
+            if (rowInside && ix >= 0 && ix < g.inWidth) {
+              const src = (rowBase + ix) * C;
+              if (C === 1) patches[dst] = x[src]!;
+              else patches.set(x.subarray(src, src + C), dst);
+            } else if (zeroPoint !== 0) {
+              patches.fill(zeroPoint, dst, dst + C);
+            }
           }
         }
       }
@@ -82,7 +89,7 @@ export function conv2dInt8ViaMatMul(args: ConvArgs): Tensor {
     const a: TensorInfo = pointwise
       ? { dataId: x.dataId, shape: [M, K], dtype: 'int32' }
       : tensor(
-          im2colInt8(args.backend.readSync(x.dataId) as Int32Array, g, attrs.xZeroPoint),
+          im2colInt8(Int32Array.from(args.backend.readSync(x.dataId) as Int32Array), g, attrs.xZeroPoint),
           [M, K],
           'int32',
         );
