@@ -28,6 +28,7 @@ import {
   loadQuantized,
   meanRangeWidth,
   meanRangeWidthChange,
+  qatOptimizer,
   quantizeModel,
   saveQuantized,
 } from '@clipq/core/layers';
@@ -42,6 +43,11 @@ const { values: options } = parseArgs({
     backend: { type: 'string', default: 'wasm' },
     quick: { type: 'boolean', default: false },
     out: { type: 'string' },
+    // Reuse a float model saved by an earlier run (demo-output/float) instead of training one.
+    'float-model': { type: 'string' },
+    'qat-epochs': { type: 'string' },
+    'range-lr': { type: 'string' },
+    'range-penalty': { type: 'string' },
   },
 });
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -52,11 +58,14 @@ const settings = {
   test: 2000,
   calibration: 1000,
   batchSize: 64,
-  floatEpochs: quick ? 1 : 2,
+  // Float: Adam at 2e-3, then a last epoch at 5e-4.
+  floatEpochs: quick ? 1 : 4,
   floatLearningRate: 2e-3,
-  qatEpochs: 1,
-  qatLearningRate: 2e-4,
-  rangePenalty: 2e-3,
+  floatFinalLearningRate: 5e-4,
+  qatEpochs: Number(options['qat-epochs'] ?? 1),
+  qatLearningRate: 1e-4,
+  qatRangeLearningRate: Number(options['range-lr'] ?? 2e-3),
+  rangePenalty: Number(options['range-penalty'] ?? 2e-3),
 };
 const log = (line) => process.stderr.write(`${line}\n`);
 const started = performance.now();
@@ -79,10 +88,10 @@ const steps = (epochs) => epochs * Math.ceil(settings.train / settings.batchSize
 
 const softmaxCrossEntropy = (labels, logits) => tf.losses.softmaxCrossEntropy(labels, logits);
 
-async function fit(model, { epochs, learningRate, label, qat }) {
+async function fit(model, { epochs, optimizer, label, qat }) {
   // The model outputs logits (a softmax before the output fake-quant would waste its grid), and tfjs's
   // 'categoricalCrossentropy' expects probabilities: use softmax cross-entropy on logits.
-  model.compile({ optimizer: tf.train.adam(learningRate), loss: softmaxCrossEntropy });
+  model.compile({ optimizer, loss: softmaxCrossEntropy });
   const callbacks = [new Progress(label, steps(epochs))];
   if (qat) callbacks.unshift(enforceRangeConstraints());
   await model.fit(data.train.x, data.train.y, { epochs, batchSize: settings.batchSize, shuffle: false, verbose: 0, callbacks });
@@ -105,8 +114,17 @@ function evaluate(model) {
 }
 
 // 1. Float.
-const float = buildCnn();
-await timed('float training', () => fit(float, { epochs: settings.floatEpochs, learningRate: settings.floatLearningRate, label: 'float' }));
+let float;
+if (options['float-model']) {
+  float = await tfl.loadLayersModel(fileSystemHandler(resolve(options['float-model'])));
+} else {
+  float = buildCnn();
+  await timed('float training', async () => {
+    const { floatEpochs: epochs, floatLearningRate, floatFinalLearningRate } = settings;
+    await fit(float, { epochs: Math.max(1, epochs - 1), optimizer: tf.train.adam(floatLearningRate), label: 'float' });
+    if (epochs > 1) await fit(float, { epochs: 1, optimizer: tf.train.adam(floatFinalLearningRate), label: 'float (last epoch)' });
+  });
+}
 await rm(outputDir, { recursive: true, force: true });
 await mkdir(outputDir, { recursive: true });
 await float.save(fileSystemHandler(join(outputDir, 'float')));
@@ -125,7 +143,8 @@ async function variant(name, config, { train, penalty = 0 }) {
     const model = quantizeModel(float, calibration, { ...config, rangePenalty: penalty, batchSize: 250 });
     const before = learnedRanges(model);
     if (train) {
-      await fit(model, { epochs: settings.qatEpochs, learningRate: settings.qatLearningRate, label: name, qat: true });
+      const optimizer = qatOptimizer({ learningRate: settings.qatLearningRate, rangeLearningRate: settings.qatRangeLearningRate });
+      await fit(model, { epochs: settings.qatEpochs, optimizer, label: name, qat: true });
     }
     const after = learnedRanges(model);
     const int8 = convertToInt8(model);
@@ -206,4 +225,3 @@ await writeFile(resultsPath, `${JSON.stringify(report, null, 2)}\n`);
 printTable(report);
 log(`\nwrote ${resultsPath}; int8 model in ${check.int8Folder}`);
 if (!Object.values(acceptance).every(Boolean)) process.exitCode = 1;
-void tfl;

@@ -12,6 +12,7 @@ import {
   meanRangeWidth,
   meanRangeWidthChange,
   prepareQat,
+  qatOptimizer,
   quantizeModel,
 } from '../src/layers/index.js';
 import { argmax, images, smallCnn } from './qat_helpers.js';
@@ -160,5 +161,27 @@ describe('QAT training', () => {
     const history = await loaded.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0 });
     expect(Number.isFinite(history.history.loss![1] as number)).toBe(true);
     expect(argmax(loaded.predict(x) as tf.Tensor).length).toBe(32);
+  });
+});
+
+describe('qatOptimizer', () => {
+  it('steps range weights with rangeLearningRate and every other weight with learningRate (Adam: first step ≈ lr)', async () => {
+    const x = images(16, 9);
+    const y = tf.oneHot(tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 3), 'int32'), 3);
+    const qat = quantizeModel(smallCnn(6), x);
+    const layer = qatLayer(qat, 'logits');
+    const kernelBefore = layer.getKernelAndBias().kernel.dataSync().slice();
+    const rangeBefore = layer.getOutputRange()!;
+    qat.compile({ optimizer: qatOptimizer({ learningRate: 1e-5, rangeLearningRate: 1e-2 }), loss: 'meanSquaredError' });
+    await qat.fit(x, y, { epochs: 1, batchSize: 16, shuffle: false, verbose: 0 });
+    const kernelAfter = layer.getKernelAndBias().kernel.dataSync();
+    const kernelStep = Math.max(...Array.from(kernelAfter, (v, i) => Math.abs(v - kernelBefore[i]!)));
+    const rangeAfter = layer.getOutputRange()!;
+    const rangeStep = Math.max(Math.abs(rangeAfter.min[0]! - rangeBefore.min[0]!), Math.abs(rangeAfter.max[0]! - rangeBefore.max[0]!));
+    expect(kernelStep).toBeGreaterThan(0);
+    expect(kernelStep).toBeLessThan(1.1e-5);
+    expect(rangeStep).toBeGreaterThan(0.9e-2);
+    expect(rangeStep).toBeLessThan(1.1e-2);
+    expect(() => qatOptimizer({ rangeLearningRate: -1 })).toThrow(/rangeLearningRate must be a positive number/);
   });
 });

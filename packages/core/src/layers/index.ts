@@ -33,3 +33,5 @@ export type { SaveQuantizedOptions } from '../model/save_load.js';
 export { fileSystemHandler } from '../model/fs_io.js';
 export { FORMAT_VERSION } from '../model/format.js';
 export type { ClipqMetadata, ClipqWeightMetadata } from '../model/format.js';
+export { QatOptimizer, qatOptimizer } from '../qat/optimizer.js';
+export type { QatOptimizerOptions } from '../qat/optimizer.js';
