@@ -249,7 +249,7 @@ async function fakeQuantBackwardRow(shape, r, quick) {
  * sides runs here first, with pauses that let the background compiles finish.
  */
 async function warmUp(r) {
-  for (let pass = 0; pass < 3; pass++) {
+  for (let pass = 0; pass < 2; pass++) {
     for (const M of [1, 3, 32]) {
       const { a, b } = operands(M, 256, 256, r);
       const af = tf.randomUniform([M, 256]);
@@ -268,7 +268,7 @@ async function warmUp(r) {
       tf.dispose(tf.engine().runKernel(ClipqFakeQuantGrad, { dy, x, min, max }, FQ_ATTRS));
     }
     tf.dispose([x, dy, min, max]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
@@ -316,13 +316,23 @@ function rawKernelGops(M, K, N, r, runs) {
   };
 }
 
+const started = performance.now();
+/** Progress on stderr (stdout carries the table). */
+function progress(message) {
+  console.error(`[wasm bench ${((performance.now() - started) / 1000).toFixed(1)} s] ${message}`);
+}
+
 export async function run({ quick = false } = {}) {
   await tf.setBackend('wasm');
   await tf.ready();
   const r = lcg(7);
   await warmUp(r);
   const rows = [];
-  for (const [M, K, N] of MATMUL_SHAPES) rows.push(await matMulRow(M, K, N, r, quick));
+  progress('warmed up');
+  for (const [M, K, N] of MATMUL_SHAPES) {
+    rows.push(await matMulRow(M, K, N, r, quick));
+    progress(`matMulInt8 ${M}x${K}x${N}: ratio ${rows.at(-1).ratio}`);
+  }
   rows.push(await matMulRow(64, 1024, 1024, r, quick, true));
   const fqShape = quick ? [256, 1024] : [1024, 1024];
   rows.push(await fakeQuantForwardRow(fqShape, r, quick));
