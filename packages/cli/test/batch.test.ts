@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkReportInChromium } from './chromium.js';
 import { type Fixtures, listFiles, makeFixtures, removeDir, runCli } from './helpers.js';
 
 let fx: Fixtures;
@@ -16,7 +17,7 @@ afterAll(() => removeDir(fx.root));
 describe('clipq convert on a folder with 3 good and 4 bad models', () => {
   it('converts the good ones, reports each bad one with its reason, exits 1, leaves no partial files', async () => {
     const out = join(fx.root, 'out-batch');
-    const run = await runCli(['convert', fx.batch, '--out', out, '--calibration', fx.calibration, '--json']);
+    const run = await runCli(['convert', fx.batch, '--out', out, '--calibration', fx.calibration, '--json', '--report', join(fx.root, 'report.html')]);
     expect(run.code).toBe(1);
     const doc = JSON.parse(run.stdout);
     expect(doc.summary).toMatchObject({ total: 7, converted: 3, failed: 4 });
@@ -46,12 +47,12 @@ describe('clipq convert on a folder with 3 good and 4 bad models', () => {
   });
 
   it('does not overwrite existing outputs without --force, and does with it', async () => {
-    const out = join(fx.root, 'out-force');
-    const first = await runCli(['convert', join(fx.batch, 'good'), '--out', out]);
-    expect(first.code).toBe(0);
+    // The first test wrote these outputs (out-batch/good/...).
+    const out = join(fx.root, 'out-batch', 'good');
     const again = await runCli(['convert', join(fx.batch, 'good'), '--out', out]);
     expect(again.code).toBe(1);
     expect(again.stdout).toMatch(/exists \(use --force to overwrite\)/);
+    expect(again.stdout).toMatch(/0 converted, 3 failed/);
     const forced = await runCli(['convert', join(fx.batch, 'good'), '--out', out, '--force', '--jobs', '2']);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toMatch(/3 converted, 0 failed/);
@@ -64,5 +65,24 @@ describe('clipq convert on a folder with 3 good and 4 bad models', () => {
     const doc = JSON.parse(run.stdout);
     expect(doc.summary).toMatchObject({ planned: 3, failed: 4 });
     expect(listFiles(out)).toEqual([]);
+  });
+});
+
+describe('--report', () => {
+  it('is one self-contained HTML file with a histogram per layer that renders in headless Chromium without errors', async () => {
+    const file = join(fx.root, 'report.html');
+    const html = readFileSync(file, 'utf8');
+    expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);
+    expect(html).not.toMatch(/<script/i);
+    for (const name of ['fc1', 'conv/kernel', 'dense_Dense']) expect(html).toContain(name);
+    expect(html).toMatch(/truncated-shard[\s\S]*failed/);
+    const svgs = html.match(/<svg /g)?.length ?? 0;
+    expect(svgs).toBeGreaterThanOrEqual(10);
+    const result = await checkReportInChromium(file, join(fx.root, 'report.png'));
+    if (result.skipped) return;
+    expect(result.consoleErrors).toEqual([]);
+    expect(result.externalRequests).toEqual([]);
+    expect(result.svgCount).toBe(svgs);
+    expect(result.screenshotBytes).toBeGreaterThan(10_000);
   });
 });

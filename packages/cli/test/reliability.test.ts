@@ -30,7 +30,8 @@ describe('refused models', () => {
   });
 });
 
-describe('usage errors exit 2 with one clear line', () => {
+// Each case is a quick subprocess that stops before any model work; they run concurrently.
+describe.concurrent('usage errors exit 2 with one clear line', () => {
   const cases: [string, string[], RegExp][] = [
     ['an unknown option', ['convert', 'x', '--frobnicate'], /unknown option '--frobnicate' for 'convert'/],
     ['bits out of range', ['convert', 'x', '--out', 'o', '--bits', '9'], /--bits must be an integer in 2\.\.8, got '9'/],
@@ -42,7 +43,7 @@ describe('usage errors exit 2 with one clear line', () => {
     ['per-channel with per-tensor', ['convert', 'x', '--out', 'o', '--per-channel', '--per-tensor'], /exclude each other/],
   ];
   for (const [name, args, message] of cases) {
-    it(name, async () => {
+    it(name, async ({ expect }) => {
       const run = await runCli(args);
       expect(run.code).toBe(2);
       expect(run.stderr).toMatch(message);
@@ -51,7 +52,7 @@ describe('usage errors exit 2 with one clear line', () => {
     });
   }
 
-  it('--verbose adds the stack trace', async () => {
+  it('--verbose adds the stack trace', async ({ expect }) => {
     const run = await runCli(['convert', 'x', '--out', 'o', '--bits', '1', '--verbose']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/\n\s+at /);

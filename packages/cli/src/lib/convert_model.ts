@@ -1,6 +1,4 @@
 /** One model, read and converted (no file is written here; the main thread writes atomically). */
-import { convertGraphModel } from './graph/convert_graph.js';
-import { convertLayersModel } from './layers/convert_layers.js';
 import { DEFAULT_LIMITS } from './model_io/limits.js';
 import { readModel } from './model_io/read_model.js';
 import type { ConversionOptions, ModelConversion } from './options.js';
@@ -11,7 +9,10 @@ export interface ConvertedModel extends ModelConversion {
 
 export async function convertModelFile(file: string, options: ConversionOptions): Promise<ConvertedModel> {
   const model = await readModel(file, { ...DEFAULT_LIMITS, maxWeightBytes: options.maxWeightBytes });
+  // Each format loads only its own tfjs package (converter or layers): workers start faster.
   const conversion =
-    model.format === 'graph-model' ? await convertGraphModel(model, options) : await convertLayersModel(model, options);
+    model.format === 'graph-model'
+      ? await (await import('./graph/convert_graph.js')).convertGraphModel(model, options)
+      : await (await import('./layers/convert_layers.js')).convertLayersModel(model, options);
   return { ...conversion, inputBytes: model.jsonBytes + model.weightBytes };
 }

@@ -82,6 +82,7 @@ export async function convertGraphModel(
     const rewritten = new Map<string, EncodedWeight>();
     const layers: LayerResult[] = [];
     for (const target of plan.targets) {
+      const originalOp = target.node.op;
       const range = ranges.get(target.activationInput) ?? null;
       const result = rewriteTarget(topology.node, target, weights[target.weight]!, {
         ...options,
@@ -91,7 +92,7 @@ export async function convertGraphModel(
       const before = original.get(target.weight)!.length;
       const layer: LayerResult = {
         name: target.node.name,
-        op: target.node.op,
+        op: originalOp,
         weight: target.weight,
         shape: weights[target.weight]!.shape,
         scheme: result.scheme,

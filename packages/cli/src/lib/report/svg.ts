@@ -22,17 +22,18 @@ export function histogramSvg(h: Histogram, title: string, width = 360, height = 
       return `<rect x="${(pad + i * barW).toFixed(1)}" y="${(pad + plotH - bh).toFixed(1)}" width="${Math.max(0.5, barW - 0.5).toFixed(1)}" height="${bh.toFixed(1)}" fill="#5b8def"/>`;
     })
     .join('');
-  const marker = (v: number, label: string) =>
+  // Labels sit inside the plot: the min label starts at its line, the max label ends at its line.
+  const marker = (v: number, label: string, anchor: 'start' | 'end') =>
     `<line x1="${x(v).toFixed(1)}" x2="${x(v).toFixed(1)}" y1="${pad - 4}" y2="${pad + plotH}" stroke="#d33" stroke-width="1.5"/>` +
-    `<text x="${x(v).toFixed(1)}" y="${height - 4}" font-size="9" text-anchor="middle" fill="#d33">${label} ${fmt(v)}</text>`;
+    `<text x="${Math.min(width - 2, Math.max(2, x(v))).toFixed(1)}" y="${height - 4}" font-size="9" text-anchor="${anchor}" fill="#d33">${label} ${fmt(v)}</text>`;
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" role="img" aria-label="${escapeHtml(title)}">` +
     `<title>${escapeHtml(title)}</title>` +
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#fafafa"/>` +
     `<text x="${pad}" y="11" font-size="10" fill="#333">${escapeHtml(title)} (log counts)</text>` +
     bars +
-    marker(h.rangeMin, 'min') +
-    marker(h.rangeMax, 'max') +
+    marker(h.rangeMin, 'min', 'start') +
+    marker(h.rangeMax, 'max', 'end') +
     `</svg>`
   );
 }
