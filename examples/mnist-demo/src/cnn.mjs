@@ -23,7 +23,13 @@ export function buildCnn({ filters = [8, 16], seed = 7 } = {}) {
     model.add(tfl.layers.maxPooling2d({ name: `pool${n}`, poolSize: 2 }));
   });
   model.add(tfl.layers.flatten({ name: 'flatten' }));
-  model.add(tfl.layers.dense({ name: 'logits', units: 10, kernelInitializer: tfl.initializers.glorotUniform({ seed }) }));
+  model.add(
+    tfl.layers.dense({
+      name: 'logits',
+      units: 10,
+      kernelInitializer: tfl.initializers.glorotUniform({ seed }),
+    }),
+  );
   return model;
 }
 

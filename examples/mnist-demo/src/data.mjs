@@ -14,7 +14,8 @@ export function loadMnist({ train = 8000, test = 2000 } = {}) {
   const counts = digits.map((d) => d.length);
   const order = [];
   for (let i = 0; order.length < train + test; i++) {
-    if (counts.every((c) => i >= c)) throw new Error(`mnist: only ${order.length} images, asked for ${train + test}`);
+    if (counts.every((c) => i >= c))
+      throw new Error(`mnist: only ${order.length} images, asked for ${train + test}`);
     for (let d = 0; d < 10; d++) if (i < counts[d]) order.push([d, i]);
   }
   const take = (pairs) => {
@@ -24,7 +25,11 @@ export function loadMnist({ train = 8000, test = 2000 } = {}) {
       x.set(digits[d].raw.slice(i * SIZE, (i + 1) * SIZE), k * SIZE);
       y[k] = d;
     });
-    return { x: tf.tensor4d(x, [pairs.length, 28, 28, 1]), labels: y, y: tf.oneHot(tf.tensor1d(y, 'int32'), 10) };
+    return {
+      x: tf.tensor4d(x, [pairs.length, 28, 28, 1]),
+      labels: y,
+      y: tf.oneHot(tf.tensor1d(y, 'int32'), 10),
+    };
   };
   return { train: take(order.slice(0, train)), test: take(order.slice(train, train + test)) };
 }

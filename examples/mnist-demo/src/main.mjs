@@ -18,8 +18,6 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 // clipq's SIMD fake-quant kernels for tfjs-wasm: QAT steps run about 3x faster than on the reference kernels.
 import '@clipq/backend-wasm';
-import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
 import {
   convertToInt8,
   enforceRangeConstraints,
@@ -32,6 +30,8 @@ import {
   quantizeModel,
   saveQuantized,
 } from '@clipq/core/layers';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { accuracy, agreement, buildCnn, predictClasses } from './cnn.mjs';
 import { loadMnist } from './data.mjs';
 import { Progress } from './progress.mjs';
@@ -79,8 +79,11 @@ async function timed(name, work) {
 
 tf.env().set('PROD', true);
 if (options.backend === 'wasm') registerWasmTrainingKernels();
-if (!(await tf.setBackend(options.backend))) throw new Error(`backend ${options.backend} failed to initialize`);
-log(`clipq MNIST demo on tfjs-${tf.getBackend()} (${settings.train} train / ${settings.test} test images)`);
+if (!(await tf.setBackend(options.backend)))
+  throw new Error(`backend ${options.backend} failed to initialize`);
+log(
+  `clipq MNIST demo on tfjs-${tf.getBackend()} (${settings.train} train / ${settings.test} test images)`,
+);
 
 const data = await timed('load', () => loadMnist(settings));
 const calibration = tf.slice(data.train.x, [0], [settings.calibration]);
@@ -94,7 +97,13 @@ async function fit(model, { epochs, optimizer, label, qat }) {
   model.compile({ optimizer, loss: softmaxCrossEntropy });
   const callbacks = [new Progress(label, steps(epochs))];
   if (qat) callbacks.unshift(enforceRangeConstraints());
-  await model.fit(data.train.x, data.train.y, { epochs, batchSize: settings.batchSize, shuffle: false, verbose: 0, callbacks });
+  await model.fit(data.train.x, data.train.y, {
+    epochs,
+    batchSize: settings.batchSize,
+    shuffle: false,
+    verbose: 0,
+    callbacks,
+  });
 }
 
 async function folderBytes(dir) {
@@ -121,8 +130,17 @@ if (options['float-model']) {
   float = buildCnn();
   await timed('float training', async () => {
     const { floatEpochs: epochs, floatLearningRate, floatFinalLearningRate } = settings;
-    await fit(float, { epochs: Math.max(1, epochs - 1), optimizer: tf.train.adam(floatLearningRate), label: 'float' });
-    if (epochs > 1) await fit(float, { epochs: 1, optimizer: tf.train.adam(floatFinalLearningRate), label: 'float (last epoch)' });
+    await fit(float, {
+      epochs: Math.max(1, epochs - 1),
+      optimizer: tf.train.adam(floatLearningRate),
+      label: 'float',
+    });
+    if (epochs > 1)
+      await fit(float, {
+        epochs: 1,
+        optimizer: tf.train.adam(floatFinalLearningRate),
+        label: 'float (last epoch)',
+      });
   });
 }
 await rm(outputDir, { recursive: true, force: true });
@@ -140,10 +158,17 @@ results.push({
 // 2. PTQ and QAT variants.
 async function variant(name, config, { train, penalty = 0 }) {
   return timed(name, async () => {
-    const model = quantizeModel(float, calibration, { ...config, rangePenalty: penalty, batchSize: 250 });
+    const model = quantizeModel(float, calibration, {
+      ...config,
+      rangePenalty: penalty,
+      batchSize: 250,
+    });
     const before = learnedRanges(model);
     if (train) {
-      const optimizer = qatOptimizer({ learningRate: settings.qatLearningRate, rangeLearningRate: settings.qatRangeLearningRate });
+      const optimizer = qatOptimizer({
+        learningRate: settings.qatLearningRate,
+        rangeLearningRate: settings.qatRangeLearningRate,
+      });
       await fit(model, { epochs: settings.qatEpochs, optimizer, label: name, qat: true });
     }
     const after = learnedRanges(model);
@@ -167,7 +192,10 @@ const int8Config = { weightBits: 8, activationBits: 8, method: 'minmax' };
 const w4a4Config = { weightBits: 4, activationBits: 4, method: 'mse' };
 await variant('PTQ int8', int8Config, { train: false });
 const qat8 = await variant('QAT int8 (λ=0)', int8Config, { train: true });
-const qat8Penalty = await variant(`QAT int8 (λ=${settings.rangePenalty})`, int8Config, { train: true, penalty: settings.rangePenalty });
+const qat8Penalty = await variant(`QAT int8 (λ=${settings.rangePenalty})`, int8Config, {
+  train: true,
+  penalty: settings.rangePenalty,
+});
 await variant('PTQ W4A4', w4a4Config, { train: false });
 await variant('QAT W4A4', w4a4Config, { train: true });
 
@@ -200,7 +228,8 @@ const acceptance = {
   qatInt8WithinPoint3OfFloat: floatRow.accuracy - qat8Row.accuracy <= 0.3,
   qatW4A4WithinOnePoint5OfFloat: floatRow.accuracy - byName('QAT W4A4').accuracy <= 1.5,
   qatW4A4NotBelowPtqW4A4: byName('QAT W4A4').accuracy >= byName('PTQ W4A4').accuracy,
-  rangesMoved: qat8Row.meanRangeWidthChange.activation > 0 && qat8Row.meanRangeWidthChange.weight > 0,
+  rangesMoved:
+    qat8Row.meanRangeWidthChange.activation > 0 && qat8Row.meanRangeWidthChange.weight > 0,
   penaltyNarrowsRanges:
     penaltyRow.meanRangeWidth.activation < qat8Row.meanRangeWidth.activation &&
     penaltyRow.meanRangeWidth.weight < qat8Row.meanRangeWidth.weight,
@@ -219,6 +248,9 @@ const report = {
   int8: { ...check, weightBytesRatioToFloat: qat8Row.bytes.weights / floatRow.bytes.weights },
   acceptance,
   timingsSeconds: { ...timings, total: Number(((performance.now() - started) / 1000).toFixed(1)) },
+  // Wall time depends on what else runs on the machine; this process's CPU time (tfjs-wasm uses one
+  // thread) is what the demo costs on an idle machine.
+  cpuSeconds: Number((((process.cpuUsage().user + process.cpuUsage().system) / 1e6)).toFixed(1)),
 };
 const resultsPath = options.out ?? join(root, 'demo-results.json');
 await writeFile(resultsPath, `${JSON.stringify(report, null, 2)}\n`);

@@ -16,7 +16,11 @@ export class Progress extends tfl.Callback {
   async onTrainBegin() {
     if (this.stream.isTTY) {
       this.bar = new cliProgress.SingleBar(
-        { format: `${this.label.padEnd(22)} {bar} {percentage}% | step {value}/{total} | loss {loss}`, stream: this.stream, hideCursor: true },
+        {
+          format: `${this.label.padEnd(22)} {bar} {percentage}% | step {value}/{total} | loss {loss}`,
+          stream: this.stream,
+          hideCursor: true,
+        },
         cliProgress.Presets.shades_classic,
       );
       this.bar.start(this.totalSteps, 0, { loss: '-' });
@@ -33,6 +37,9 @@ export class Progress extends tfl.Callback {
 
   async onTrainEnd() {
     if (this.bar) this.bar.stop();
-    else this.stream.write(`${this.label}: ${this.step} steps, last loss ${Number(this.loss).toFixed(4)}\n`);
+    else
+      this.stream.write(
+        `${this.label}: ${this.step} steps, last loss ${Number(this.loss).toFixed(4)}\n`,
+      );
   }
 }

@@ -7,15 +7,26 @@ export function printTable(report) {
   const rows = report.results.map((r) => [
     r.variant,
     pct(r.accuracy),
-    r === float ? '' : `${(r.accuracy - float.accuracy >= 0 ? '+' : '')}${(r.accuracy - float.accuracy).toFixed(2)}`,
+    r === float
+      ? ''
+      : `${r.accuracy - float.accuracy >= 0 ? '+' : ''}${(r.accuracy - float.accuracy).toFixed(2)}`,
     String(r.bytes.weights),
     String(r.bytes.total),
     width(r.meanRangeWidth),
     width(r.meanRangeWidthChange),
   ]);
-  const header = ['variant', 'test acc', 'Δ float', 'weight bytes', 'bytes on disk', 'mean range width (act / w)', 'mean |Δwidth| in QAT'];
+  const header = [
+    'variant',
+    'test acc',
+    'Δ float',
+    'weight bytes',
+    'bytes on disk',
+    'mean range width (act / w)',
+    'mean |Δwidth| in QAT',
+  ];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const line = (cells) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log(`\n${line(header)}`);
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows) console.log(line(r));
@@ -24,6 +35,14 @@ export function printTable(report) {
     `\nint8 (QAT λ=0, converted): accuracy ${pct(i.int8Accuracy)}, argmax agreement with the fake-quant model ${pct(i.argmaxAgreementPercent)}, ` +
       `save→load bit-identical: ${i.saveLoadBitIdentical}, weight bytes ${(100 * i.weightBytesRatioToFloat).toFixed(1)}% of float`,
   );
-  console.log(`acceptance: ${Object.entries(report.acceptance).map(([k, v]) => `${v ? 'ok' : 'FAIL'} ${k}`).join(', ')}`);
-  console.log(`time: ${Object.entries(report.timingsSeconds).map(([k, v]) => `${k} ${v}s`).join(', ')}`);
+  console.log(
+    `acceptance: ${Object.entries(report.acceptance)
+      .map(([k, v]) => `${v ? 'ok' : 'FAIL'} ${k}`)
+      .join(', ')}`,
+  );
+  console.log(
+    `time: ${Object.entries(report.timingsSeconds)
+      .map(([k, v]) => `${k} ${v}s`)
+      .join(', ')} (wall); process CPU time ${report.cpuSeconds}s`,
+  );
 }

@@ -8,8 +8,9 @@
  * - dx (stride 1, 'same' padding, odd kernels, no dilation) = conv2d(dy, w rotated 180° with in/out
  *   swapped), an XNNPACK convolution. Other shapes keep tfjs's own kernel.
  */
-import * as tf from '@tensorflow/tfjs-core';
+
 import { asTensor, registerKernelOverride } from '@clipq/core';
+import * as tf from '@tensorflow/tfjs-core';
 
 const pair = (v) => (Array.isArray(v) ? v : [v, v]);
 /** A kernel input as a Tensor with its own reference (disposing it never frees the caller's data). */
@@ -22,8 +23,14 @@ function samePadding(inSize, outSize, kernel, stride) {
 
 function conv2dBackpropFilter({ inputs, attrs }) {
   const { strides, pad, dataFormat, dilations, filterShape } = attrs;
-  if (dataFormat !== 'NHWC' || (dilations && pair(dilations).some((d) => d !== 1)) || typeof pad !== 'string') {
-    throw new Error(`Conv2DBackpropFilter (clipq demo, wasm): unsupported attrs ${JSON.stringify({ pad, dataFormat, dilations })}`);
+  if (
+    dataFormat !== 'NHWC' ||
+    (dilations && pair(dilations).some((d) => d !== 1)) ||
+    typeof pad !== 'string'
+  ) {
+    throw new Error(
+      `Conv2DBackpropFilter (clipq demo, wasm): unsupported attrs ${JSON.stringify({ pad, dataFormat, dilations })}`,
+    );
   }
   return tf.tidy(() => {
     const x = wrap(inputs.x);
@@ -49,7 +56,12 @@ function conv2dBackpropFilter({ inputs, attrs }) {
         columns.push(
           sh === 1 && sw === 1
             ? tf.slice(padded, [0, i, j, 0], [n, oh, ow, cin])
-            : tf.stridedSlice(padded, [0, i, j, 0], [n, i + (oh - 1) * sh + 1, j + (ow - 1) * sw + 1, cin], [1, sh, sw, 1]),
+            : tf.stridedSlice(
+                padded,
+                [0, i, j, 0],
+                [n, i + (oh - 1) * sh + 1, j + (ow - 1) * sw + 1, cin],
+                [1, sh, sw, 1],
+              ),
         );
       }
     }
@@ -60,7 +72,11 @@ function conv2dBackpropFilter({ inputs, attrs }) {
 }
 
 export function registerWasmTrainingKernels() {
-  tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter });
+  tf.registerKernel({
+    kernelName: 'Conv2DBackpropFilter',
+    backendName: 'wasm',
+    kernelFunc: conv2dBackpropFilter,
+  });
   const stock = tf.getKernel('Conv2DBackpropInput', 'wasm');
   registerKernelOverride({
     kernelName: 'Conv2DBackpropInput',
@@ -72,8 +88,12 @@ export function registerWasmTrainingKernels() {
       const filter = args.inputs.filter;
       const [kh, kw] = filter.shape;
       const simple =
-        pad === 'same' && dataFormat === 'NHWC' && kh % 2 === 1 && kw % 2 === 1 &&
-        pair(strides).every((s) => s === 1) && (!dilations || pair(dilations).every((d) => d === 1));
+        pad === 'same' &&
+        dataFormat === 'NHWC' &&
+        kh % 2 === 1 &&
+        kw % 2 === 1 &&
+        pair(strides).every((s) => s === 1) &&
+        (!dilations || pair(dilations).every((d) => d === 1));
       if (!simple) return stock.kernelFunc(args);
       return tf.tidy(() => {
         const flipped = tf.transpose(tf.reverse(wrap(filter), [0, 1]), [0, 1, 3, 2]);

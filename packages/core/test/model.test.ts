@@ -5,10 +5,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  QatLayer,
-  QuantizedModel,
   convertToInt8,
   loadQuantized,
+  type QatLayer,
+  QuantizedModel,
   quantizeModel,
   saveQuantized,
 } from '../src/layers/index.js';
@@ -22,14 +22,30 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
-const same = (a: tf.Tensor, b: tf.Tensor) => expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+const same = (a: tf.Tensor, b: tf.Tensor) =>
+  expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
 
 function depthwiseModel(): tfl.LayersModel {
   const model = tfl.sequential();
-  model.add(tfl.layers.depthwiseConv2d({ name: 'dw', inputShape: [6, 6, 2], kernelSize: 3, depthMultiplier: 2, padding: 'same', depthwiseInitializer: tfl.initializers.glorotUniform({ seed: 4 }) }));
+  model.add(
+    tfl.layers.depthwiseConv2d({
+      name: 'dw',
+      inputShape: [6, 6, 2],
+      kernelSize: 3,
+      depthMultiplier: 2,
+      padding: 'same',
+      depthwiseInitializer: tfl.initializers.glorotUniform({ seed: 4 }),
+    }),
+  );
   model.add(tfl.layers.activation({ name: 'act', activation: 'relu' }));
   model.add(tfl.layers.globalAveragePooling2d({ name: 'gap' }));
-  model.add(tfl.layers.dense({ name: 'out', units: 2, kernelInitializer: tfl.initializers.glorotUniform({ seed: 5 }) }));
+  model.add(
+    tfl.layers.dense({
+      name: 'out',
+      units: 2,
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: 5 }),
+    }),
+  );
   return model;
 }
 
@@ -46,7 +62,12 @@ describe('convertToInt8', () => {
     expect(Math.max(...codes)).toBeLessThanOrEqual(127);
     expect(Math.min(...codes)).toBeGreaterThanOrEqual(-127);
     same(int8.predict(x), qat.predict(x) as tf.Tensor);
-    expect(int8.activationRanges.map((r) => r.layer)).toEqual([qat.layers[1]!.name, 'conv1', 'conv2', 'logits']);
+    expect(int8.activationRanges.map((r) => r.layer)).toEqual([
+      qat.layers[1]!.name,
+      'conv1',
+      'conv2',
+      'logits',
+    ]);
     const learned = (qat.getLayer('conv1') as QatLayer).getOutputRange()!;
     expect(int8.activationRanges[1]!.max).toBe(learned.max[0]);
   });
@@ -54,7 +75,11 @@ describe('convertToInt8', () => {
   it('converts depthwise convolutions and per-tensor weight ranges exactly too', () => {
     const x = tf.randomUniform([8, 6, 6, 2], -1, 1, 'float32', 9);
     for (const perChannel of [true, false]) {
-      const qat = quantizeModel(depthwiseModel(), x, { perChannel, weightBits: 6, activationBits: 7 });
+      const qat = quantizeModel(depthwiseModel(), x, {
+        perChannel,
+        weightBits: 6,
+        activationBits: 7,
+      });
       const int8 = convertToInt8(qat);
       expect(int8.layers.get('dw')!.kernel.shape).toEqual([3, 3, 4]);
       same(int8.predict(x), qat.predict(x) as tf.Tensor);
@@ -71,8 +96,14 @@ describe('saveQuantized / loadQuantized', () => {
     const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
     const clipq = json.userDefinedMetadata.clipq;
     expect(clipq.formatVersion).toBe(1);
-    expect(clipq.weights.map((w: { layer: string }) => w.layer)).toEqual(['conv1', 'conv2', 'logits']);
-    const kernelSpec = json.weightsManifest[0].weights.find((w: { name: string }) => w.name === 'conv2/kernel');
+    expect(clipq.weights.map((w: { layer: string }) => w.layer)).toEqual([
+      'conv1',
+      'conv2',
+      'logits',
+    ]);
+    const kernelSpec = json.weightsManifest[0].weights.find(
+      (w: { name: string }) => w.name === 'conv2/kernel',
+    );
     expect(kernelSpec.quantization).toEqual({ dtype: 'uint8', min: -128, scale: 1 });
     const loaded = await loadQuantized(dir);
     expect(loaded).toBeInstanceOf(QuantizedModel);
@@ -88,7 +119,10 @@ describe('saveQuantized / loadQuantized', () => {
     const json = JSON.parse(await readFile(join(dir, 'model.json'), 'utf8'));
     const bytes = await readFile(join(dir, json.weightsManifest[0].paths[0]));
     const specs = json.weightsManifest[0].weights as tf.io.WeightsManifestEntry[];
-    const decoded = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs);
+    const decoded = tf.io.decodeWeights(
+      bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+      specs,
+    );
     const dequantized = int8.model.getLayer('dw').getWeights()[0]!;
     const stock = decoded['dw/depthwise_kernel'] ?? decoded['dw/kernel'];
     const diff = tf.max(tf.abs(tf.sub(stock!, dequantized))).dataSync()[0]!;
@@ -120,20 +154,30 @@ describe('saveQuantized / loadQuantized', () => {
     const shard = join(dir, json.weightsManifest[0].paths[0]);
     const size = (await readFile(shard)).byteLength;
     await truncate(shard, size - 3);
-    await expect(loadQuantized(dir)).rejects.toThrow(/hold \d+ bytes, but the manifest's weights need \d+ \(a short or truncated shard\)/);
+    await expect(loadQuantized(dir)).rejects.toThrow(
+      /hold \d+ bytes, but the manifest's weights need \d+ \(a short or truncated shard\)/,
+    );
     await unlink(shard);
-    await expect(loadQuantized(dir)).rejects.toThrow(/shard 'group1-shard1of1\.bin' listed in .*model\.json is missing/);
+    await expect(loadQuantized(dir)).rejects.toThrow(
+      /shard 'group1-shard1of1\.bin' listed in .*model\.json is missing/,
+    );
     json.weightsManifest[0].paths = ['../outside.bin'];
     await writeFile(join(dir, 'model.json'), JSON.stringify(json));
-    await expect(loadQuantized(dir)).rejects.toThrow(/shard path '\.\.\/outside\.bin' .* points outside the model folder/);
+    await expect(loadQuantized(dir)).rejects.toThrow(
+      /shard path '\.\.\/outside\.bin' .* points outside the model folder/,
+    );
     delete json.userDefinedMetadata;
     json.weightsManifest[0].paths = [];
     json.weightsManifest[0].weights = [];
     await writeFile(join(dir, 'model.json'), JSON.stringify(json));
-    await expect(loadQuantized(dir)).rejects.toThrow(/no userDefinedMetadata\.clipq; it is not a clipq model/);
+    await expect(loadQuantized(dir)).rejects.toThrow(
+      /no userDefinedMetadata\.clipq; it is not a clipq model/,
+    );
     await expect(loadQuantized(join(root, 'nope'))).rejects.toThrow(/cannot read .*model\.json/);
     const portableDir = join(root, 'portable-check');
     await saveQuantized(int8, portableDir, { portable: true });
-    await expect(loadQuantized(portableDir)).rejects.toThrow(/portable \(float\) export; load it with tf\.loadLayersModel/);
+    await expect(loadQuantized(portableDir)).rejects.toThrow(
+      /portable \(float\) export; load it with tf\.loadLayersModel/,
+    );
   });
 });

@@ -41,14 +41,20 @@ writeFileSync(${JSON.stringify(join(out, 'expected.json'))}, JSON.stringify({ x:
 
 beforeAll(async () => {
   if (!existsSync(builtLayers)) {
-    throw new Error(`${builtLayers} is missing: build @clipq/core first (pnpm build), this test runs the built package`);
+    throw new Error(
+      `${builtLayers} is missing: build @clipq/core first (pnpm build), this test runs the built package`,
+    );
   }
   await tf.setBackend('cpu');
   folder = await mkdtemp(join(tmpdir(), 'clipq-portable-'));
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', writer(pathToFileURL(builtLayers).href, folder)], {
-    cwd: packageRoot,
-    encoding: 'utf8',
-  });
+  const child = spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', writer(pathToFileURL(builtLayers).href, folder)],
+    {
+      cwd: packageRoot,
+      encoding: 'utf8',
+    },
+  );
   if (child.status !== 0) throw new Error(`the writer process failed:\n${child.stderr}`);
 });
 afterAll(() => rm(folder, { recursive: true, force: true }));
@@ -64,7 +70,10 @@ it('a portable folder loads with stock tf.loadLayersModel (no clipq import) and 
       weightData: shard.buffer.slice(shard.byteOffset, shard.byteOffset + shard.byteLength),
     }),
   );
-  const expected = JSON.parse(await readFile(join(folder, 'expected.json'), 'utf8')) as { x: number[]; argmax: number[] };
+  const expected = JSON.parse(await readFile(join(folder, 'expected.json'), 'utf8')) as {
+    x: number[];
+    argmax: number[];
+  };
   const x = tf.tensor4d(expected.x, [expected.argmax.length, 8, 8, 1]);
   const argmax = tf.argMax(model.predict(x) as tf.Tensor, -1).dataSync();
   const agree = expected.argmax.filter((c, i) => c === argmax[i]).length / expected.argmax.length;

@@ -2,16 +2,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  FakeQuantize,
-  QatConv2D,
-  QatDense,
-  QatLayer,
   calibrate,
   enforceRangeConstraints,
+  FakeQuantize,
   learnedRanges,
   meanRangeWidth,
   meanRangeWidthChange,
   prepareQat,
+  QatConv2D,
+  QatDense,
+  type QatLayer,
   qatOptimizer,
   quantizeModel,
 } from '../src/layers/index.js';
@@ -26,7 +26,14 @@ describe('prepareQat', () => {
   it('wraps conv/dense, folds BatchNormalization, fuses ReLU/ReLU6 and copies weightless layers', () => {
     const qat = prepareQat(smallCnn());
     expect(qat.layers.map((l) => l.getClassName())).toEqual([
-      'InputLayer', 'ClipqFakeQuantize', 'ClipqQatConv2D', 'MaxPooling2D', 'ClipqQatConv2D', 'Flatten', 'Dropout', 'ClipqQatDense',
+      'InputLayer',
+      'ClipqFakeQuantize',
+      'ClipqQatConv2D',
+      'MaxPooling2D',
+      'ClipqQatConv2D',
+      'Flatten',
+      'Dropout',
+      'ClipqQatDense',
     ]);
     expect(qatLayer(qat, 'conv1').activation).toBe('relu');
     expect(qatLayer(qat, 'conv2').activation).toBe('relu6');
@@ -43,7 +50,8 @@ describe('prepareQat', () => {
     const expected = (model.predict(x) as tf.Tensor).dataSync();
     const actual = (qat.predict(x) as tf.Tensor).dataSync();
     const scale = Math.max(...Array.from(expected, Math.abs));
-    for (let i = 0; i < expected.length; i++) expect(Math.abs(actual[i]! - expected[i]!)).toBeLessThan(2e-3 * scale);
+    for (let i = 0; i < expected.length; i++)
+      expect(Math.abs(actual[i]! - expected[i]!)).toBeLessThan(2e-3 * scale);
   });
 
   it('weights are fake-quantized symmetric per channel: 3 bits give at most 7 values per output channel, ±m included', () => {
@@ -64,11 +72,15 @@ describe('prepareQat', () => {
 
   it('an unsupported layer with weights is a clear Error naming it, unless it is skipped', () => {
     const input = tfl.input({ shape: [4] });
-    const hidden = tfl.layers.dense({ name: 'hidden', units: 4 }).apply(input) as tfl.SymbolicTensor;
+    const hidden = tfl.layers
+      .dense({ name: 'hidden', units: 4 })
+      .apply(input) as tfl.SymbolicTensor;
     const prelu = tfl.layers.prelu({ name: 'my_prelu' }).apply(hidden) as tfl.SymbolicTensor;
     const out = tfl.layers.dense({ name: 'out', units: 2 }).apply(prelu) as tfl.SymbolicTensor;
     const model = tfl.model({ inputs: input, outputs: out });
-    expect(() => prepareQat(model)).toThrow(/layer 'my_prelu' \(PReLU\) has weights .* stay float only if you list it in config\.skip/);
+    expect(() => prepareQat(model)).toThrow(
+      /layer 'my_prelu' \(PReLU\) has weights .* stay float only if you list it in config\.skip/,
+    );
     const qat = prepareQat(model, { skip: ['my_prelu'] });
     expect(qat.getLayer('my_prelu').getClassName()).toBe('PReLU');
     expect(Array.from(qat.getLayer('my_prelu').getWeights()[0]!.dataSync())).toEqual(
@@ -79,7 +91,9 @@ describe('prepareQat', () => {
 
   it('handles functional models with Add and keeps a skipped Dense in float', () => {
     const input = tfl.input({ shape: [6], name: 'features' });
-    const a = tfl.layers.dense({ name: 'a', units: 6, activation: 'relu' }).apply(input) as tfl.SymbolicTensor;
+    const a = tfl.layers
+      .dense({ name: 'a', units: 6, activation: 'relu' })
+      .apply(input) as tfl.SymbolicTensor;
     const b = tfl.layers.dense({ name: 'b', units: 6 }).apply(a) as tfl.SymbolicTensor;
     const sum = tfl.layers.add({ name: 'sum' }).apply([input, b]) as tfl.SymbolicTensor;
     const out = tfl.layers.dense({ name: 'out', units: 2 }).apply(sum) as tfl.SymbolicTensor;
@@ -90,7 +104,9 @@ describe('prepareQat', () => {
     expect(qat.getLayer('sum').getClassName()).toBe('Add');
     const x = tf.randomUniform([5, 6], -1, 1, 'float32', 3);
     calibrate(qat, x);
-    const diff = tf.max(tf.abs(tf.sub(qat.predict(x) as tf.Tensor, model.predict(x) as tf.Tensor))).dataSync()[0]!;
+    const diff = tf
+      .max(tf.abs(tf.sub(qat.predict(x) as tf.Tensor, model.predict(x) as tf.Tensor)))
+      .dataSync()[0]!;
     expect(diff).toBeLessThan(0.1);
   });
 });
@@ -99,12 +115,16 @@ describe('calibrate', () => {
   it('gives clear Errors naming the input layer for an empty dataset or a wrong input shape', () => {
     const qat = prepareQat(smallCnn());
     const input = qat.inputs[0]!.sourceLayer.name;
-    expect(() => calibrate(qat, [])).toThrow(new RegExp(`dataset is empty; input layer '${input}'`));
+    expect(() => calibrate(qat, [])).toThrow(
+      new RegExp(`dataset is empty; input layer '${input}'`),
+    );
     expect(() => calibrate(qat, tf.zeros([0, 8, 8, 1]))).toThrow(/dataset is empty/);
     expect(() => calibrate(qat, tf.zeros([2, 8, 9, 1]))).toThrow(
       new RegExp(`input layer '${input}' expects shape \\[batch,8,8,1\\], got \\[2,8,9,1\\]`),
     );
-    expect(() => calibrate(qat, images(2, 1), { method: 'median' as never })).toThrow(/method must be one of/);
+    expect(() => calibrate(qat, images(2, 1), { method: 'median' as never })).toThrow(
+      /method must be one of/,
+    );
   });
 
   for (const method of ['minmax', 'ema', 'percentile', 'mse'] as const) {
@@ -137,26 +157,43 @@ describe('QAT training', () => {
   it('fit learns ranges (constraint holds) and the model saves, loads and keeps training', async () => {
     const model = smallCnn(3);
     const x = images(32, 6);
-    const y = tf.oneHot(tf.tensor1d(Array.from({ length: 32 }, (_, i) => i % 3), 'int32'), 3);
+    const y = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: 32 }, (_, i) => i % 3),
+        'int32',
+      ),
+      3,
+    );
     const qat = quantizeModel(model, x, { rangePenalty: 1e-4 });
     const before = learnedRanges(qat);
     qat.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
-    await qat.fit(x, y, { epochs: 3, batchSize: 8, shuffle: false, verbose: 0, callbacks: [enforceRangeConstraints()] });
+    await qat.fit(x, y, {
+      epochs: 3,
+      batchSize: 8,
+      shuffle: false,
+      verbose: 0,
+      callbacks: [enforceRangeConstraints()],
+    });
     const after = learnedRanges(qat);
     const change = meanRangeWidthChange(before, after);
     expect(change.activation).toBeGreaterThan(0);
     expect(change.weight).toBeGreaterThan(0);
-    for (const r of after) for (let c = 0; c < r.min.length; c++) expect(r.min[c]!).toBeLessThanOrEqual(0);
+    for (const r of after)
+      for (let c = 0; c < r.min.length; c++) expect(r.min[c]!).toBeLessThanOrEqual(0);
     expect(meanRangeWidth(after).activation).toBeGreaterThan(0);
 
     let artifacts: tf.io.ModelArtifacts | null = null;
-    await qat.save(tf.io.withSaveHandler(async (a) => {
-      artifacts = a;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }));
+    await qat.save(
+      tf.io.withSaveHandler(async (a) => {
+        artifacts = a;
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
     const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
     expect(loaded.getLayer('conv1')).toBeInstanceOf(QatConv2D);
-    expect(Array.from((loaded.predict(x) as tf.Tensor).dataSync())).toEqual(Array.from((qat.predict(x) as tf.Tensor).dataSync()));
+    expect(Array.from((loaded.predict(x) as tf.Tensor).dataSync())).toEqual(
+      Array.from((qat.predict(x) as tf.Tensor).dataSync()),
+    );
     loaded.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
     const history = await loaded.fit(x, y, { epochs: 2, batchSize: 8, shuffle: false, verbose: 0 });
     expect(Number.isFinite(history.history.loss![1] as number)).toBe(true);
@@ -167,21 +204,37 @@ describe('QAT training', () => {
 describe('qatOptimizer', () => {
   it('steps range weights with rangeLearningRate and every other weight with learningRate (Adam: first step ≈ lr)', async () => {
     const x = images(16, 9);
-    const y = tf.oneHot(tf.tensor1d(Array.from({ length: 16 }, (_, i) => i % 3), 'int32'), 3);
+    const y = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: 16 }, (_, i) => i % 3),
+        'int32',
+      ),
+      3,
+    );
     const qat = quantizeModel(smallCnn(6), x);
     const layer = qatLayer(qat, 'logits');
     const kernelBefore = layer.getKernelAndBias().kernel.dataSync().slice();
     const rangeBefore = layer.getOutputRange()!;
-    qat.compile({ optimizer: qatOptimizer({ learningRate: 1e-5, rangeLearningRate: 1e-2 }), loss: 'meanSquaredError' });
+    qat.compile({
+      optimizer: qatOptimizer({ learningRate: 1e-5, rangeLearningRate: 1e-2 }),
+      loss: 'meanSquaredError',
+    });
     await qat.fit(x, y, { epochs: 1, batchSize: 16, shuffle: false, verbose: 0 });
     const kernelAfter = layer.getKernelAndBias().kernel.dataSync();
-    const kernelStep = Math.max(...Array.from(kernelAfter, (v, i) => Math.abs(v - kernelBefore[i]!)));
+    const kernelStep = Math.max(
+      ...Array.from(kernelAfter, (v, i) => Math.abs(v - kernelBefore[i]!)),
+    );
     const rangeAfter = layer.getOutputRange()!;
-    const rangeStep = Math.max(Math.abs(rangeAfter.min[0]! - rangeBefore.min[0]!), Math.abs(rangeAfter.max[0]! - rangeBefore.max[0]!));
+    const rangeStep = Math.max(
+      Math.abs(rangeAfter.min[0]! - rangeBefore.min[0]!),
+      Math.abs(rangeAfter.max[0]! - rangeBefore.max[0]!),
+    );
     expect(kernelStep).toBeGreaterThan(0);
     expect(kernelStep).toBeLessThan(1.1e-5);
     expect(rangeStep).toBeGreaterThan(0.9e-2);
     expect(rangeStep).toBeLessThan(1.1e-2);
-    expect(() => qatOptimizer({ rangeLearningRate: -1 })).toThrow(/rangeLearningRate must be a positive number/);
+    expect(() => qatOptimizer({ rangeLearningRate: -1 })).toThrow(
+      /rangeLearningRate must be a positive number/,
+    );
   });
 });

@@ -14,10 +14,16 @@ export function convOutputLength(
   return Math.floor((out + stride - 1) / stride);
 }
 
-export function pair(value: number | [number, number] | number[], name: string, layerName: string): [number, number] {
+export function pair(
+  value: number | [number, number] | number[],
+  name: string,
+  layerName: string,
+): [number, number] {
   const values = typeof value === 'number' ? [value, value] : value;
   if (values.length !== 2 || !values.every((v) => Number.isInteger(v) && v > 0)) {
-    throw new Error(`layer '${layerName}': ${name} must be a positive integer or a pair of them, got ${JSON.stringify(value)}`);
+    throw new Error(
+      `layer '${layerName}': ${name} must be a positive integer or a pair of them, got ${JSON.stringify(value)}`,
+    );
   }
   return [values[0]!, values[1]!];
 }

@@ -2,9 +2,16 @@
  * QatConv2D and QatDepthwiseConv2D: 2-D convolutions (channels last) with learned-range fake-quant on
  * their kernel (per output channel) and output (see QatLayer).
  */
-import { type Tensor, type Tensor4D, conv2d, depthwiseConv2d, reshape, serialization } from '@tensorflow/tfjs-core';
+import {
+  conv2d,
+  depthwiseConv2d,
+  reshape,
+  serialization,
+  type Tensor,
+  type Tensor4D,
+} from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { type Padding, convOutputLength, pair } from './conv_shape.js';
+import { convOutputLength, type Padding, pair } from './conv_shape.js';
 import { QatLayer, type QatLayerArgs } from './qat_layer.js';
 
 interface QatConvArgs extends QatLayerArgs {
@@ -27,16 +34,21 @@ abstract class QatConvBase extends QatLayer {
     this.dilationRate = pair(args.dilationRate ?? 1, 'dilationRate', this.name);
     this.padding = args.padding ?? 'valid';
     if (this.padding !== 'same' && this.padding !== 'valid') {
-      throw new Error(`layer '${this.name}': padding must be 'same' or 'valid', got ${String(this.padding)}`);
+      throw new Error(
+        `layer '${this.name}': padding must be 'same' or 'valid', got ${String(this.padding)}`,
+      );
     }
   }
 
   protected inputChannels(inputShape: tfl.Shape): number {
     if (inputShape.length !== 4) {
-      throw new Error(`${this.getClassName()} '${this.name}': expects rank-4 NHWC input, got shape [${inputShape}]`);
+      throw new Error(
+        `${this.getClassName()} '${this.name}': expects rank-4 NHWC input, got shape [${inputShape}]`,
+      );
     }
     const channels = inputShape[3];
-    if (channels == null) throw new Error(`${this.getClassName()} '${this.name}': the channel dimension must be known`);
+    if (channels == null)
+      throw new Error(`${this.getClassName()} '${this.name}': the channel dimension must be known`);
     return channels;
   }
 
@@ -90,7 +102,14 @@ export class QatConv2D extends QatConvBase {
   }
 
   protected linear(x: Tensor, kernel: Tensor): Tensor {
-    return conv2d(x as Tensor4D, kernel as Tensor4D, this.strides, this.padding, 'NHWC', this.dilationRate);
+    return conv2d(
+      x as Tensor4D,
+      kernel as Tensor4D,
+      this.strides,
+      this.padding,
+      'NHWC',
+      this.dilationRate,
+    );
   }
 
   override getConfig(): serialization.ConfigDict {
@@ -136,7 +155,14 @@ export class QatDepthwiseConv2D extends QatConvBase {
   }
 
   protected linear(x: Tensor, kernel: Tensor): Tensor {
-    return depthwiseConv2d(x as Tensor4D, kernel as Tensor4D, this.strides, this.padding, 'NHWC', this.dilationRate);
+    return depthwiseConv2d(
+      x as Tensor4D,
+      kernel as Tensor4D,
+      this.strides,
+      this.padding,
+      'NHWC',
+      this.dilationRate,
+    );
   }
 
   override getConfig(): serialization.ConfigDict {

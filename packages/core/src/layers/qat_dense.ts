@@ -1,5 +1,5 @@
 /** QatDense: a Dense layer with learned-range fake-quant on its kernel and its output (see QatLayer). */
-import { type Tensor, matMul, reshape, serialization } from '@tensorflow/tfjs-core';
+import { matMul, reshape, serialization, type Tensor } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { QatLayer, type QatLayerArgs } from './qat_layer.js';
 
@@ -18,7 +18,8 @@ export class QatDense extends QatLayer {
 
   protected kernelShape(inputShape: tfl.Shape): number[] {
     const inputDim = inputShape[inputShape.length - 1];
-    if (inputDim == null) throw new Error(`QatDense '${this.name}': the last input dimension must be known`);
+    if (inputDim == null)
+      throw new Error(`QatDense '${this.name}': the last input dimension must be known`);
     return [inputDim, this.units];
   }
 

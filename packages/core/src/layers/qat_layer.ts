@@ -10,16 +10,28 @@
  * model uses the same classes with `quantizeWeights: false`: its kernel already holds the dequantized
  * int8 values, which equal the fake-quantized kernel bit for bit, so it computes what the QAT model did.
  */
-import { type Tensor, abs, add, max, maximum, neg, reshape, serialization, tensor, tidy, zeros } from '@tensorflow/tfjs-core';
+import {
+  abs,
+  add,
+  max,
+  maximum,
+  neg,
+  reshape,
+  type serialization,
+  type Tensor,
+  tensor,
+  tidy,
+  zeros,
+} from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { RangeGradient, Rounding } from '../kernel_names.js';
 import { type FakeQuantOptions, fakeQuant } from '../ops/fake_quant.js';
 import { assertBits } from '../ops/validate.js';
+import { applyActivation, assertActivation, type QatActivation } from '../qat/activation.js';
 import type { RangeObserver } from '../range/observers.js';
 import { RangeConstraint } from '../range/range_constraint.js';
 import { RangePenalty } from '../range/range_penalty.js';
 import { splitRange } from '../range/range_weight.js';
-import { type QatActivation, applyActivation, assertActivation } from '../qat/activation.js';
 import { RangeInitializer } from './range_initializer.js';
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
@@ -116,7 +128,10 @@ export abstract class QatLayer extends tfl.layers.Layer {
     const zeros = tfl.initializers.zeros();
     this.kernel = this.addWeight('kernel', kernelShape, 'float32', zeros);
     if (this.useBias) this.bias = this.addWeight('bias', [channels], 'float32', zeros);
-    const penalty = this.rangePenaltyLambda > 0 ? new RangePenalty({ lambda: this.rangePenaltyLambda }) : undefined;
+    const penalty =
+      this.rangePenaltyLambda > 0
+        ? new RangePenalty({ lambda: this.rangePenaltyLambda })
+        : undefined;
     const constraint = new RangeConstraint({ epsilon: this.epsilon });
     if (this.quantizeWeights) {
       this.weightRange = this.addWeight(
@@ -192,7 +207,8 @@ export abstract class QatLayer extends tfl.layers.Layer {
   }
 
   private assertBuilt(): void {
-    if (!this.built) throw new Error(`${this.getClassName()} '${this.name}': the layer is not built yet`);
+    if (!this.built)
+      throw new Error(`${this.getClassName()} '${this.name}': the layer is not built yet`);
   }
 
   /** The learned weight range (per channel when `perChannel`), or null when weights are not quantized. */
@@ -203,7 +219,8 @@ export abstract class QatLayer extends tfl.layers.Layer {
 
   setWeightRange(min: ArrayLike<number>, max: ArrayLike<number>): void {
     this.assertBuilt();
-    if (!this.weightRange) throw new Error(`${this.getClassName()} '${this.name}': weights are not quantized`);
+    if (!this.weightRange)
+      throw new Error(`${this.getClassName()} '${this.name}': weights are not quantized`);
     writeRange(this.weightRange, min, max, this.name);
   }
 
@@ -215,7 +232,8 @@ export abstract class QatLayer extends tfl.layers.Layer {
 
   setOutputRange(min: number, max: number): void {
     this.assertBuilt();
-    if (!this.outputRange) throw new Error(`${this.getClassName()} '${this.name}': the output is not quantized`);
+    if (!this.outputRange)
+      throw new Error(`${this.getClassName()} '${this.name}': the output is not quantized`);
     writeRange(this.outputRange, [min], [max], this.name);
   }
 
@@ -231,7 +249,9 @@ export abstract class QatLayer extends tfl.layers.Layer {
     this.kernel!.write(kernel);
     if (this.bias) this.bias.write(bias ?? zeros(this.bias.shape as number[]));
     else if (bias && tidy(() => max(abs(bias)).dataSync()[0]!) > 0) {
-      throw new Error(`${this.getClassName()} '${this.name}': the layer has no bias, but a non-zero bias was given`);
+      throw new Error(
+        `${this.getClassName()} '${this.name}': the layer has no bias, but a non-zero bias was given`,
+      );
     }
   }
 
@@ -243,7 +263,10 @@ export abstract class QatLayer extends tfl.layers.Layer {
       return (this.perChannel ? max(flat, 0) : reshape(max(flat), [1])).dataSync() as Float32Array;
     });
     const m = Float32Array.from(extremes, (v) => Math.max(v, this.epsilon));
-    this.setWeightRange(m.map((v) => -v), m);
+    this.setWeightRange(
+      m.map((v) => -v),
+      m,
+    );
   }
 
   override getConfig(): serialization.ConfigDict {
@@ -271,7 +294,12 @@ function readRange(variable: tfl.LayerVariable): LearnedRange {
   return { min: values.slice(0, half), max: values.slice(half) };
 }
 
-function writeRange(variable: tfl.LayerVariable, min: ArrayLike<number>, max: ArrayLike<number>, name: string): void {
+function writeRange(
+  variable: tfl.LayerVariable,
+  min: ArrayLike<number>,
+  max: ArrayLike<number>,
+  name: string,
+): void {
   const shape = variable.shape as number[];
   const values = Float32Array.from([...Array.from(min), ...Array.from(max)]);
   if (values.length !== shape.reduce((a, b) => a * b, 1)) {

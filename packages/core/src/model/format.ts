@@ -8,10 +8,10 @@
  * (min = −128, scale = 1) and its per-channel scales and zero points in the clipq metadata. Codes of 9 to
  * 16 bits use uint16 the same way. Everything else is float32.
  */
-import { type Tensor, io, tensor } from '@tensorflow/tfjs-core';
+import { io, type Tensor, tensor } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { QuantizedTensor } from '../int8/quantized_tensor.js';
 import { codeOffset } from '../impl/quantize_impl.js';
+import { QuantizedTensor } from '../int8/quantized_tensor.js';
 import type { ActivationRange, QuantizedLayerWeights, QuantizedModel } from './quantized_model.js';
 
 export const FORMAT_VERSION = 1;
@@ -57,7 +57,12 @@ function encodeKernel(name: string, layer: string, weights: QuantizedLayerWeight
   const perChannel = q.axis !== null;
   const scale = perChannel ? 1 : q.scale[0]!;
   const min = perChannel ? -offset : -(offset + q.zeroPoint[0]!) * q.scale[0]!;
-  const spec: WeightSpec = { name, shape: weights.kernelShape, dtype: 'float32', quantization: { dtype, min, scale } };
+  const spec: WeightSpec = {
+    name,
+    shape: weights.kernelShape,
+    dtype: 'float32',
+    quantization: { dtype, min, scale },
+  };
   const metadata: ClipqWeightMetadata = {
     name,
     layer,
@@ -88,8 +93,16 @@ export function toArtifacts(model: QuantizedModel): io.ModelArtifacts {
         return;
       }
       const values = variable.read().dataSync() as Float32Array;
-      specs.push({ name: variable.originalName, shape: variable.shape as number[], dtype: 'float32' });
-      chunks.push(new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength)));
+      specs.push({
+        name: variable.originalName,
+        shape: variable.shape as number[],
+        dtype: 'float32',
+      });
+      chunks.push(
+        new Uint8Array(
+          values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength),
+        ),
+      );
     });
   }
   const metadata: ClipqMetadata = {
@@ -123,9 +136,14 @@ export function concat(chunks: Uint8Array[]): ArrayBuffer {
 /** Reads the clipq metadata of loaded artifacts, checking the format version. */
 export function readMetadata(artifacts: io.ModelArtifacts, where: string): ClipqMetadata {
   const metadata = (artifacts.userDefinedMetadata as { clipq?: ClipqMetadata } | undefined)?.clipq;
-  if (!metadata) throw new Error(`loadQuantized: ${where} has no userDefinedMetadata.clipq; it is not a clipq model`);
+  if (!metadata)
+    throw new Error(
+      `loadQuantized: ${where} has no userDefinedMetadata.clipq; it is not a clipq model`,
+    );
   if (metadata.formatVersion !== FORMAT_VERSION) {
-    throw new Error(`loadQuantized: ${where} has clipq formatVersion ${metadata.formatVersion}; this clipq reads version ${FORMAT_VERSION}`);
+    throw new Error(
+      `loadQuantized: ${where} has clipq formatVersion ${metadata.formatVersion}; this clipq reads version ${FORMAT_VERSION}`,
+    );
   }
   return metadata;
 }
@@ -134,7 +152,11 @@ export function readMetadata(artifacts: io.ModelArtifacts, where: string): Clipq
 export function decodeWeights(artifacts: io.ModelArtifacts, metadata: ClipqMetadata) {
   const int8 = new Map(metadata.weights.map((w) => [w.name, w]));
   const data = io.concatenateArrayBuffers(
-    artifacts.weightData == null ? [] : Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData],
+    artifacts.weightData == null
+      ? []
+      : Array.isArray(artifacts.weightData)
+        ? artifacts.weightData
+        : [artifacts.weightData],
   );
   const kernels = new Map<string, { codes: QuantizedTensor; shape: number[] }>();
   const floats = new Map<string, Tensor>();
@@ -146,9 +168,14 @@ export function decodeWeights(artifacts: io.ModelArtifacts, metadata: ClipqMetad
     offset += bytes;
     const meta = int8.get(spec.name);
     if (meta) {
-      const stored = storageType(meta.bits) === 'uint8' ? new Uint8Array(chunk) : new Uint16Array(chunk);
+      const stored =
+        storageType(meta.bits) === 'uint8' ? new Uint8Array(chunk) : new Uint16Array(chunk);
       const shift = codeOffset(meta.bits);
-      const codes = tensor(Int32Array.from(stored, (u) => u - shift), meta.codesShape, 'int32');
+      const codes = tensor(
+        Int32Array.from(stored, (u) => u - shift),
+        meta.codesShape,
+        'int32',
+      );
       const spec8 = {
         scale: Float32Array.from(meta.scale),
         zeroPoint: Int32Array.from(meta.zeroPoint),
@@ -156,7 +183,10 @@ export function decodeWeights(artifacts: io.ModelArtifacts, metadata: ClipqMetad
         bits: meta.bits,
         narrowRange: meta.narrowRange,
       };
-      kernels.set(meta.layer, { codes: QuantizedTensor.fromCodes(codes, spec8), shape: spec.shape });
+      kernels.set(meta.layer, {
+        codes: QuantizedTensor.fromCodes(codes, spec8),
+        shape: spec.shape,
+      });
     } else {
       floats.set(spec.name, io.decodeWeights(chunk, [spec])[spec.name]!);
     }

@@ -16,16 +16,24 @@ export function fileSystemHandler(directory: string): io.IOHandler {
       const fs = await import('node:fs/promises');
       const path = await import('node:path');
       await fs.mkdir(directory, { recursive: true });
-      const data = artifacts.weightData == null ? new ArrayBuffer(0) : concat(
-        (Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData]).map((b) => new Uint8Array(b)),
-      );
+      const data =
+        artifacts.weightData == null
+          ? new ArrayBuffer(0)
+          : concat(
+              (Array.isArray(artifacts.weightData)
+                ? artifacts.weightData
+                : [artifacts.weightData]
+              ).map((b) => new Uint8Array(b)),
+            );
       const modelJson = {
         format: artifacts.format,
         generatedBy: artifacts.generatedBy,
         convertedBy: artifacts.convertedBy,
         modelTopology: artifacts.modelTopology,
         weightsManifest: [{ paths: [SHARD], weights: artifacts.weightSpecs ?? [] }],
-        ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
+        ...(artifacts.userDefinedMetadata
+          ? { userDefinedMetadata: artifacts.userDefinedMetadata }
+          : {}),
       };
       const text = JSON.stringify(modelJson);
       const writeAtomically = async (name: string, content: Uint8Array | string) => {
@@ -66,7 +74,9 @@ export function fileSystemHandler(directory: string): io.IOHandler {
           const shardPath = path.resolve(root, shard);
           const relative = path.relative(root, shardPath);
           if (path.isAbsolute(shard) || relative.startsWith('..') || path.isAbsolute(relative)) {
-            throw new Error(`loadQuantized: shard path '${shard}' in ${jsonPath} points outside the model folder`);
+            throw new Error(
+              `loadQuantized: shard path '${shard}' in ${jsonPath} points outside the model folder`,
+            );
           }
           try {
             parts.push(new Uint8Array(await fs.readFile(shardPath)));
@@ -74,7 +84,10 @@ export function fileSystemHandler(directory: string): io.IOHandler {
             throw new Error(`loadQuantized: shard '${shard}' listed in ${jsonPath} is missing`);
           }
         }
-        const expected = group.weights.reduce((n, w) => n + w.shape.reduce((a, b) => a * b, 1) * byteWidth(w), 0);
+        const expected = group.weights.reduce(
+          (n, w) => n + w.shape.reduce((a, b) => a * b, 1) * byteWidth(w),
+          0,
+        );
         const actual = parts.reduce((n, p) => n + p.byteLength, 0);
         if (actual < expected) {
           throw new Error(

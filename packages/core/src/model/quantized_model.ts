@@ -6,7 +6,7 @@
  * hold the dequantized codes. Dequantized codes equal the fake-quantized kernel bit for bit, so the
  * converted model computes what the QAT model did (exact int8 kernels are the backends' business).
  */
-import { type Tensor, reshape, tidy } from '@tensorflow/tfjs-core';
+import { reshape, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { QuantizedTensor } from '../int8/quantized_tensor.js';
 import { FakeQuantize } from '../layers/fake_quantize_layer.js';
@@ -48,7 +48,13 @@ export class QuantizedModel {
         ranges.push({ layer: layer.name, min: min[0]!, max: max[0]!, bits: layer.bits });
       } else if (layer instanceof QatLayer) {
         const range = layer.getOutputRange();
-        if (range) ranges.push({ layer: layer.name, min: range.min[0]!, max: range.max[0]!, bits: layer.activationBits });
+        if (range)
+          ranges.push({
+            layer: layer.name,
+            min: range.min[0]!,
+            max: range.max[0]!,
+            bits: layer.activationBits,
+          });
       }
     }
     return ranges;
@@ -73,7 +79,9 @@ export function deployGraph(model: tfl.LayersModel): tfl.LayersModel {
   return rebuildModel(model, model.name, 'convertToInt8', (node) => {
     const layer = node.layer;
     if (layer instanceof QatLayer) {
-      const cls = layer.constructor as unknown as { fromConfig(cls: unknown, config: object): tfl.layers.Layer };
+      const cls = layer.constructor as unknown as {
+        fromConfig(cls: unknown, config: object): tfl.layers.Layer;
+      };
       return cls.fromConfig(cls, { ...layer.getConfig(), quantizeWeights: false });
     }
     return cloneLayer(layer);
@@ -91,7 +99,10 @@ export function installWeights(
     const quantized = layers.get(layer.name);
     if (layer instanceof QatLayer && quantized) {
       tidy(() => {
-        const kernel = reshape(layer.unchannelKernel(dequantize(quantized.kernel)), quantized.kernelShape);
+        const kernel = reshape(
+          layer.unchannelKernel(dequantize(quantized.kernel)),
+          quantized.kernelShape,
+        );
         const rest = otherWeights(layer.name);
         layer.setWeights([kernel, ...(quantized.bias ? [quantized.bias] : []), ...rest]);
       });
@@ -110,9 +121,16 @@ export function convertToInt8(qatModel: tfl.LayersModel): QuantizedModel {
     const { kernel, bias } = layer.getKernelAndBias();
     const quantizeOptions = { bits: layer.weightBits, narrowRange: true, symmetric: true } as const;
     const codes = layer.perChannel
-      ? quantize(layer.channelKernel(kernel), range.min, range.max, { ...quantizeOptions, axis: -1 })
+      ? quantize(layer.channelKernel(kernel), range.min, range.max, {
+          ...quantizeOptions,
+          axis: -1,
+        })
       : quantize(layer.channelKernel(kernel), range.min[0]!, range.max[0]!, quantizeOptions);
-    layers.set(layer.name, { kernel: codes, kernelShape: kernel.shape.slice(), bias: bias ? bias.clone() : null });
+    layers.set(layer.name, {
+      kernel: codes,
+      kernelShape: kernel.shape.slice(),
+      bias: bias ? bias.clone() : null,
+    });
   }
   const deploy = deployGraph(qatModel);
   installWeights(deploy, layers, (name) => {
@@ -126,4 +144,3 @@ export function convertToInt8(qatModel: tfl.LayersModel): QuantizedModel {
   });
   return new QuantizedModel(deploy, layers);
 }
-

@@ -3,16 +3,22 @@
  * folder in Node, or an http(s) URL (fetch) in browsers and Node. `portable: true` writes plain tfjs
  * layers with dequantized float32 weights, which stock `tf.loadLayersModel` loads without clipq.
  */
-import { type Tensor, io } from '@tensorflow/tfjs-core';
+import { io, type Tensor } from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { FakeQuantize } from '../layers/fake_quantize_layer.js';
-import { QatConv2D, QatDepthwiseConv2D } from '../layers/qat_conv2d.js';
+import { QatConv2D, type QatDepthwiseConv2D } from '../layers/qat_conv2d.js';
 import { QatDense } from '../layers/qat_dense.js';
 import { QatLayer } from '../layers/qat_layer.js';
 import { cloneLayer, rebuildModel } from '../qat/graph.js';
-import { type ClipqMetadata, FORMAT_VERSION, decodeWeights, readMetadata, toArtifacts } from './format.js';
+import {
+  type ClipqMetadata,
+  decodeWeights,
+  FORMAT_VERSION,
+  readMetadata,
+  toArtifacts,
+} from './format.js';
 import { fileSystemHandler } from './fs_io.js';
-import { type QuantizedLayerWeights, QuantizedModel, installWeights } from './quantized_model.js';
+import { installWeights, type QuantizedLayerWeights, QuantizedModel } from './quantized_model.js';
 
 export interface SaveQuantizedOptions {
   /** Plain tfjs layers with dequantized weights (stock-loadable, float32 bytes). Default false. */
@@ -30,7 +36,9 @@ function resolveHandler(target: string | io.IOHandler, forSave: boolean): io.IOH
     return handlers[0]!;
   }
   if (typeof process === 'undefined' || !process.versions?.node) {
-    throw new Error(`clipq: '${target}' is a local path, which only Node can use; pass a URL or an IOHandler`);
+    throw new Error(
+      `clipq: '${target}' is a local path, which only Node can use; pass a URL or an IOHandler`,
+    );
   }
   return fileSystemHandler(target);
 }
@@ -53,10 +61,14 @@ export async function loadQuantized(source: string | io.IOHandler): Promise<Quan
   const artifacts = await handler.load();
   const metadata = readMetadata(artifacts, where);
   if (metadata.portable) {
-    throw new Error(`loadQuantized: ${where} is a portable (float) export; load it with tf.loadLayersModel`);
+    throw new Error(
+      `loadQuantized: ${where} is a portable (float) export; load it with tf.loadLayersModel`,
+    );
   }
   const { kernels, floats } = decodeWeights(artifacts, metadata);
-  const deploy = (await tfl.models.modelFromJSON({ modelTopology: artifacts.modelTopology } as never)) as tfl.LayersModel;
+  const deploy = (await tfl.models.modelFromJSON({
+    modelTopology: artifacts.modelTopology,
+  } as never)) as tfl.LayersModel;
   const layers = new Map<string, QuantizedLayerWeights>();
   const take = (name: string): Tensor => {
     const value = floats.get(name);
@@ -65,7 +77,8 @@ export async function loadQuantized(source: string | io.IOHandler): Promise<Quan
   };
   for (const [layerName, { codes, shape }] of kernels) {
     const layer = deploy.getLayer(layerName);
-    const bias = layer instanceof QatLayer && layer.useBias ? take(layer.weights[1]!.originalName) : null;
+    const bias =
+      layer instanceof QatLayer && layer.useBias ? take(layer.weights[1]!.originalName) : null;
     layers.set(layerName, { kernel: codes, kernelShape: shape, bias });
   }
   installWeights(deploy, layers, (name) => {
@@ -85,10 +98,20 @@ export function toPortableModel(model: QuantizedModel): tfl.LayersModel {
     const common = { name: layer.name, activation: layer.activation, useBias: layer.useBias };
     if (layer instanceof QatDense) return tfl.layers.dense({ ...common, units: layer.units });
     const convLayer = layer as QatConv2D | QatDepthwiseConv2D;
-    const conv = { kernelSize: convLayer.kernelSize, strides: convLayer.strides, padding: convLayer.padding, dilationRate: convLayer.dilationRate };
-    if (layer instanceof QatConv2D) return tfl.layers.conv2d({ ...common, ...conv, filters: layer.filters });
+    const conv = {
+      kernelSize: convLayer.kernelSize,
+      strides: convLayer.strides,
+      padding: convLayer.padding,
+      dilationRate: convLayer.dilationRate,
+    };
+    if (layer instanceof QatConv2D)
+      return tfl.layers.conv2d({ ...common, ...conv, filters: layer.filters });
     const depthwise = layer as QatDepthwiseConv2D;
-    return tfl.layers.depthwiseConv2d({ ...common, ...conv, depthMultiplier: depthwise.depthMultiplier });
+    return tfl.layers.depthwiseConv2d({
+      ...common,
+      ...conv,
+      depthMultiplier: depthwise.depthMultiplier,
+    });
   });
   for (const layer of portable.layers) {
     if (layer.weights.length === 0) continue;

@@ -2,12 +2,15 @@
  * The fused activations a QAT layer applies before its output fake-quant. The output range is learned
  * after the activation, so a ReLU output spends its whole grid on [0, max].
  */
-import { type Tensor, clipByValue, relu, sigmoid, softmax, tanh } from '@tensorflow/tfjs-core';
+import { clipByValue, relu, sigmoid, softmax, type Tensor, tanh } from '@tensorflow/tfjs-core';
 
 export const QAT_ACTIVATIONS = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh', 'softmax'] as const;
 export type QatActivation = (typeof QAT_ACTIVATIONS)[number];
 
-export function assertActivation(layerName: string, activation: string): asserts activation is QatActivation {
+export function assertActivation(
+  layerName: string,
+  activation: string,
+): asserts activation is QatActivation {
   if (!(QAT_ACTIVATIONS as readonly string[]).includes(activation)) {
     throw new Error(
       `prepareQat: layer '${layerName}' uses activation '${activation}', which QAT does not support ` +

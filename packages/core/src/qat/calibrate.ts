@@ -7,10 +7,10 @@ import { type Tensor, tidy } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { FakeQuantize } from '../layers/fake_quantize_layer.js';
 import { QatLayer } from '../layers/qat_layer.js';
-import { type RangeObserver, ema, minMax, mse, percentile } from '../range/observers.js';
+import { ema, minMax, mse, percentile, type RangeObserver } from '../range/observers.js';
+import { splitBatches } from './batches.js';
 import type { QatConfig } from './config.js';
 import { prepareQat } from './prepare_qat.js';
-import { splitBatches } from './batches.js';
 
 export type CalibrationMethod = 'minmax' | 'ema' | 'percentile' | 'mse';
 
@@ -41,17 +41,27 @@ function observerFor(options: CalibrateOptions, bits: number): RangeObserver {
 }
 
 /** Sets every activation and weight range of `qatModel` from `inputs` (a tensor, or a list of batches). */
-export function calibrate(qatModel: tfl.LayersModel, inputs: Tensor | Tensor[], options: CalibrateOptions = {}): void {
+export function calibrate(
+  qatModel: tfl.LayersModel,
+  inputs: Tensor | Tensor[],
+  options: CalibrateOptions = {},
+): void {
   const method = options.method ?? 'minmax';
   if (!METHODS.includes(method)) {
-    throw new Error(`calibrate: method must be one of ${METHODS.join(', ')}, got ${String(method)}`);
+    throw new Error(
+      `calibrate: method must be one of ${METHODS.join(', ')}, got ${String(method)}`,
+    );
   }
   const batches = splitBatches(qatModel, inputs, options.batchSize ?? 128, 'calibrate');
   const quantizers = qatModel.layers.filter(
-    (l): l is FakeQuantize | QatLayer => (l instanceof FakeQuantize && l.axis === null) || (l instanceof QatLayer && l.quantizeOutput),
+    (l): l is FakeQuantize | QatLayer =>
+      (l instanceof FakeQuantize && l.axis === null) || (l instanceof QatLayer && l.quantizeOutput),
   );
   for (const layer of quantizers) {
-    layer.observer = observerFor(options, layer instanceof FakeQuantize ? layer.bits : layer.activationBits);
+    layer.observer = observerFor(
+      options,
+      layer instanceof FakeQuantize ? layer.bits : layer.activationBits,
+    );
   }
   try {
     for (const batch of batches) {
@@ -77,7 +87,12 @@ export function calibrate(qatModel: tfl.LayersModel, inputs: Tensor | Tensor[], 
 function calibrateWeights(layer: QatLayer, method: string): void {
   layer.initWeightRange();
   if (method !== 'mse') return;
-  const observer = mse({ bits: layer.weightBits, narrowRange: true, symmetric: true, axis: layer.perChannel ? -1 : null });
+  const observer = mse({
+    bits: layer.weightBits,
+    narrowRange: true,
+    symmetric: true,
+    axis: layer.perChannel ? -1 : null,
+  });
   tidy(() => observer.update(layer.channelKernel(layer.getKernelAndBias().kernel)));
   const { min, max } = observer.result();
   layer.setWeightRange(min, max);
@@ -86,7 +101,11 @@ function calibrateWeights(layer: QatLayer, method: string): void {
 export interface QuantizeModelOptions extends QatConfig, CalibrateOptions {}
 
 /** Post-training quantization: prepareQat + calibrate, no training. Returns the calibrated fake-quant model. */
-export function quantizeModel(model: tfl.LayersModel, inputs: Tensor | Tensor[], config: QuantizeModelOptions = {}): tfl.LayersModel {
+export function quantizeModel(
+  model: tfl.LayersModel,
+  inputs: Tensor | Tensor[],
+  config: QuantizeModelOptions = {},
+): tfl.LayersModel {
   const qat = prepareQat(model, config);
   calibrate(qat, inputs, config);
   return qat;

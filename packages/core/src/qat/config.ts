@@ -37,7 +37,9 @@ export function resolveQatConfig(config: QatConfig = {}): ResolvedQatConfig {
   assertBits('prepareQat: weightBits', resolved.weightBits);
   assertBits('prepareQat: activationBits', resolved.activationBits);
   if (!(Number.isFinite(resolved.rangePenalty) && resolved.rangePenalty >= 0)) {
-    throw new Error(`prepareQat: rangePenalty must be a finite number ≥ 0, got ${resolved.rangePenalty}`);
+    throw new Error(
+      `prepareQat: rangePenalty must be a finite number ≥ 0, got ${resolved.rangePenalty}`,
+    );
   }
   return resolved;
 }

@@ -22,17 +22,30 @@ function reluKind(layer: tfl.layers.Layer): 'relu' | 'relu6' | null {
     if (config.maxValue == null) return 'relu';
     return config.maxValue === 6 ? 'relu6' : null;
   }
-  if (className === 'Activation' && (config.activation === 'relu' || config.activation === 'relu6')) {
+  if (
+    className === 'Activation' &&
+    (config.activation === 'relu' || config.activation === 'relu6')
+  ) {
     return config.activation;
   }
   return null;
 }
 
-export function fusableChain(graph: ModelGraph, node: GraphNode, activation: string, skip: Set<string>): FusedChain {
+export function fusableChain(
+  graph: ModelGraph,
+  node: GraphNode,
+  activation: string,
+  skip: Set<string>,
+): FusedChain {
   const chain: FusedChain = { batchNorm: null, activation: null, activationNode: null, last: node };
-  const fusable = (next: GraphNode | null) => next !== null && next.inputs.length === 1 && !skip.has(next.layer.name);
+  const fusable = (next: GraphNode | null) =>
+    next !== null && next.inputs.length === 1 && !skip.has(next.layer.name);
   let next = soleConsumer(graph, node.outputs[0]!);
-  if (fusable(next) && next!.layer.getClassName() === 'BatchNormalization' && lastAxisBatchNorm(next!)) {
+  if (
+    fusable(next) &&
+    next!.layer.getClassName() === 'BatchNormalization' &&
+    lastAxisBatchNorm(next!)
+  ) {
     chain.batchNorm = next;
     chain.last = next!;
     next = soleConsumer(graph, next!.outputs[0]!);
@@ -73,7 +86,10 @@ export function foldBatchNorm(
   const variance = weights[i++]!;
   const epsilon = (config.epsilon as number | undefined) ?? 1e-3;
   const channels = mean.length;
-  const factor = Float64Array.from(variance, (v, c) => (gamma ? gamma[c]! : 1) / Math.sqrt(v + epsilon));
+  const factor = Float64Array.from(
+    variance,
+    (v, c) => (gamma ? gamma[c]! : 1) / Math.sqrt(v + epsilon),
+  );
   const folded = Float32Array.from(kernel, (w, k) => w * factor[k % channels]!);
   const foldedBias = Float32Array.from(
     mean,

@@ -43,12 +43,22 @@ export function modelGraph(model: tfl.LayersModel, opName: string): ModelGraph {
           'shared or nested layers are not supported',
       );
     }
-    const node: GraphNode = { layer, inputs: inbound[0]!.inputTensors, outputs: inbound[0]!.outputTensors };
+    const node: GraphNode = {
+      layer,
+      inputs: inbound[0]!.inputTensors,
+      outputs: inbound[0]!.outputTensors,
+    };
     for (const t of node.outputs) known.add(t.id);
     for (const t of node.inputs) consumers.set(t.id, [...(consumers.get(t.id) ?? []), node]);
     nodes.push(node);
   }
-  return { inputs: model.inputs, outputs: model.outputs, nodes, consumers, outputIds: new Set(model.outputs.map((t) => t.id)) };
+  return {
+    inputs: model.inputs,
+    outputs: model.outputs,
+    nodes,
+    consumers,
+    outputIds: new Set(model.outputs.map((t) => t.id)),
+  };
 }
 
 /** The single node that reads `tensor`, when nothing else (including the model outputs) does. */
@@ -79,7 +89,11 @@ export function rebuildModel(
   const graph = modelGraph(model, opName);
   const mapped = new Map<number, tfl.SymbolicTensor>();
   const inputs = graph.inputs.map((t) => {
-    const input = tfl.input({ shape: t.shape.slice(1) as number[], dtype: t.dtype, name: t.sourceLayer.name });
+    const input = tfl.input({
+      shape: t.shape.slice(1) as number[],
+      dtype: t.dtype,
+      name: t.sourceLayer.name,
+    });
     mapped.set(t.id, input);
     return input;
   });
@@ -91,8 +105,10 @@ export function rebuildModel(
       continue;
     }
     const result = layer.apply(args.length === 1 ? args[0]! : args);
-    const outputs = Array.isArray(result) ? (result as tfl.SymbolicTensor[]) : [result as tfl.SymbolicTensor];
-    node.outputs.forEach((t, i) => mapped.set(t.id, outputs[i]!));
+    const outputs = Array.isArray(result)
+      ? (result as tfl.SymbolicTensor[])
+      : [result as tfl.SymbolicTensor];
+    for (const [i, t] of node.outputs.entries()) mapped.set(t.id, outputs[i]!);
   }
   return tfl.model({ inputs, outputs: graph.outputs.map((t) => mapped.get(t.id)!), name });
 }

@@ -6,7 +6,13 @@
  * at most 1e-4 per step: the range barely learns. Stepping ranges with a separate Adam and a larger
  * learning rate lets them learn during a short fine-tuning.
  */
-import { type NamedTensorMap, Optimizer, type Tensor, serialization, train } from '@tensorflow/tfjs-core';
+import {
+  type NamedTensorMap,
+  Optimizer,
+  serialization,
+  type Tensor,
+  train,
+} from '@tensorflow/tfjs-core';
 
 type NamedTensor = { name: string; tensor: Tensor };
 
@@ -30,8 +36,12 @@ export class QatOptimizer extends Optimizer {
     super();
     this.learningRate = options.learningRate ?? 1e-4;
     this.rangeLearningRate = options.rangeLearningRate ?? 10 * this.learningRate;
-    for (const [name, value] of [['learningRate', this.learningRate], ['rangeLearningRate', this.rangeLearningRate]] as const) {
-      if (!(Number.isFinite(value) && value > 0)) throw new Error(`qatOptimizer: ${name} must be a positive number, got ${value}`);
+    for (const [name, value] of [
+      ['learningRate', this.learningRate],
+      ['rangeLearningRate', this.rangeLearningRate],
+    ] as const) {
+      if (!(Number.isFinite(value) && value > 0))
+        throw new Error(`qatOptimizer: ${name} must be a positive number, got ${value}`);
     }
     this.weights = train.adam(this.learningRate);
     this.ranges = train.adam(this.rangeLearningRate);

@@ -10,10 +10,10 @@ import { FakeQuantize } from '../layers/fake_quantize_layer.js';
 import { QatConv2D, QatDepthwiseConv2D } from '../layers/qat_conv2d.js';
 import { QatDense } from '../layers/qat_dense.js';
 import type { QatLayer, QatLayerArgs } from '../layers/qat_layer.js';
-import { type QatActivation, assertActivation } from './activation.js';
+import { assertActivation, type QatActivation } from './activation.js';
 import { type QatConfig, type ResolvedQatConfig, resolveQatConfig } from './config.js';
 import { foldBatchNorm, fusableChain } from './fold.js';
-import { type GraphNode, cloneLayer, modelGraph } from './graph.js';
+import { cloneLayer, type GraphNode, modelGraph } from './graph.js';
 
 const QUANTIZABLE = new Set(['Dense', 'Conv2D', 'DepthwiseConv2D']);
 
@@ -23,13 +23,25 @@ export function prepareQat(model: tfl.LayersModel, config: QatConfig = {}): tfl.
   const skip = new Set(resolved.skip);
   const known = new Set(model.layers.map((l) => l.name));
   for (const name of skip) {
-    if (!known.has(name)) throw new Error(`prepareQat: skip lists layer '${name}', which the model does not have`);
+    if (!known.has(name))
+      throw new Error(`prepareQat: skip lists layer '${name}', which the model does not have`);
   }
   const mapped = new Map<number, tfl.SymbolicTensor>();
   const newInputs = graph.inputs.map((t) => {
-    const input = tfl.input({ shape: t.shape.slice(1) as number[], dtype: t.dtype, name: t.sourceLayer.name });
+    const input = tfl.input({
+      shape: t.shape.slice(1) as number[],
+      dtype: t.dtype,
+      name: t.sourceLayer.name,
+    });
     const quantized = resolved.quantizeInputs
-      ? (new FakeQuantize({ name: `${t.sourceLayer.name}_quant`, bits: resolved.activationBits, initialRange: [-1, 1], rangePenalty: resolved.rangePenalty, rangeGradient: resolved.rangeGradient, gradScale: resolved.gradScale }).apply(input) as tfl.SymbolicTensor)
+      ? (new FakeQuantize({
+          name: `${t.sourceLayer.name}_quant`,
+          bits: resolved.activationBits,
+          initialRange: [-1, 1],
+          rangePenalty: resolved.rangePenalty,
+          rangeGradient: resolved.rangeGradient,
+          gradScale: resolved.gradScale,
+        }).apply(input) as tfl.SymbolicTensor)
       : input;
     mapped.set(t.id, quantized);
     return input;
@@ -59,9 +71,11 @@ export function prepareQat(model: tfl.LayersModel, config: QatConfig = {}): tfl.
     }
     const copy = cloneLayer(node.layer);
     const result = copy.apply(inputs.length === 1 ? inputs[0]! : inputs);
-    outputs = Array.isArray(result) ? (result as tfl.SymbolicTensor[]) : [result as tfl.SymbolicTensor];
+    outputs = Array.isArray(result)
+      ? (result as tfl.SymbolicTensor[])
+      : [result as tfl.SymbolicTensor];
     if (node.layer.weights.length > 0) copy.setWeights(node.layer.getWeights());
-    node.outputs.forEach((t, i) => mapped.set(t.id, outputs[i]!));
+    for (const [i, t] of node.outputs.entries()) mapped.set(t.id, outputs[i]!);
   }
   return tfl.model({
     inputs: newInputs,
@@ -70,11 +84,17 @@ export function prepareQat(model: tfl.LayersModel, config: QatConfig = {}): tfl.
   });
 }
 
-function createQatLayer(layer: tfl.layers.Layer, activation: string, config: ResolvedQatConfig): QatLayer {
+function createQatLayer(
+  layer: tfl.layers.Layer,
+  activation: string,
+  config: ResolvedQatConfig,
+): QatLayer {
   const source = layer.getConfig();
   assertActivation(layer.name, activation);
   if (source.dataFormat != null && source.dataFormat !== 'channelsLast') {
-    throw new Error(`prepareQat: layer '${layer.name}' uses dataFormat '${String(source.dataFormat)}'; only channelsLast is supported`);
+    throw new Error(
+      `prepareQat: layer '${layer.name}' uses dataFormat '${String(source.dataFormat)}'; only channelsLast is supported`,
+    );
   }
   const common: QatLayerArgs = {
     name: layer.name,
@@ -99,16 +119,34 @@ function createQatLayer(layer: tfl.layers.Layer, activation: string, config: Res
     case 'Conv2D':
       return new QatConv2D({ ...common, ...conv, filters: source.filters as number });
     default:
-      return new QatDepthwiseConv2D({ ...common, ...conv, depthMultiplier: source.depthMultiplier as number });
+      return new QatDepthwiseConv2D({
+        ...common,
+        ...conv,
+        depthMultiplier: source.depthMultiplier as number,
+      });
   }
 }
 
 /** Copies the float kernel and bias (folding a BatchNormalization in) and initializes the weight range. */
-function setQatWeights(qat: QatLayer, layer: tfl.layers.Layer, batchNorm: tfl.layers.Layer | null): void {
+function setQatWeights(
+  qat: QatLayer,
+  layer: tfl.layers.Layer,
+  batchNorm: tfl.layers.Layer | null,
+): void {
   const [kernel, bias] = layer.getWeights() as [Tensor, Tensor | undefined];
   let kernelValues = kernel.dataSync() as Float32Array;
   let biasValues = bias ? (bias.dataSync() as Float32Array) : null;
-  if (batchNorm) ({ kernel: kernelValues, bias: biasValues } = foldBatchNorm(kernelValues, biasValues, batchNorm));
-  tidy(() => qat.setKernelAndBias(tensor(kernelValues, kernel.shape), biasValues ? tensor(biasValues) : null));
+  if (batchNorm)
+    ({ kernel: kernelValues, bias: biasValues } = foldBatchNorm(
+      kernelValues,
+      biasValues,
+      batchNorm,
+    ));
+  tidy(() =>
+    qat.setKernelAndBias(
+      tensor(kernelValues, kernel.shape),
+      biasValues ? tensor(biasValues) : null,
+    ),
+  );
   qat.initWeightRange();
 }

@@ -13,7 +13,12 @@ export interface RangeEntry {
 export function learnedRanges(model: tfl.LayersModel): RangeEntry[] {
   const entries: RangeEntry[] = [];
   for (const layer of model.layers) {
-    if (layer instanceof FakeQuantize) entries.push({ layer: layer.name, kind: layer.axis === null ? 'activation' : 'weight', ...layer.getRange() });
+    if (layer instanceof FakeQuantize)
+      entries.push({
+        layer: layer.name,
+        kind: layer.axis === null ? 'activation' : 'weight',
+        ...layer.getRange(),
+      });
     if (layer instanceof QatLayer) {
       const weight = layer.getWeightRange();
       const output = layer.getOutputRange();
@@ -36,11 +41,16 @@ function mean(values: number[]): number {
 }
 
 function widths(entries: RangeEntry[], kind: RangeEntry['kind']): number[] {
-  return entries.filter((e) => e.kind === kind).flatMap((e) => Array.from(e.max, (hi, c) => hi - e.min[c]!));
+  return entries
+    .filter((e) => e.kind === kind)
+    .flatMap((e) => Array.from(e.max, (hi, c) => hi - e.min[c]!));
 }
 
 export function meanRangeWidth(entries: RangeEntry[]): RangeWidthSummary {
-  return { activation: mean(widths(entries, 'activation')), weight: mean(widths(entries, 'weight')) };
+  return {
+    activation: mean(widths(entries, 'activation')),
+    weight: mean(widths(entries, 'weight')),
+  };
 }
 
 /** Mean |Δ(max − min)| between two snapshots of the same model's ranges (e.g. before and after QAT). */
@@ -48,7 +58,8 @@ export function meanRangeWidthChange(before: RangeEntry[], after: RangeEntry[]):
   const change = (kind: RangeEntry['kind']) => {
     const a = widths(before, kind);
     const b = widths(after, kind);
-    if (a.length !== b.length) throw new Error('meanRangeWidthChange: the two snapshots come from different models');
+    if (a.length !== b.length)
+      throw new Error('meanRangeWidthChange: the two snapshots come from different models');
     return mean(a.map((w, i) => Math.abs(b[i]! - w)));
   };
   return { activation: change('activation'), weight: change('weight') };
