@@ -10,6 +10,8 @@ registerClipqWasmKernels();
 
 export type { ClipqWasmKernelStats } from './base.js';
 export {
+  clipqConv2DInt8Config,
+  clipqDepthwiseConv2DInt8Config,
   clipqDequantizeConfig,
   clipqFakeQuantConfig,
   clipqFakeQuantGradConfig,

@@ -2,6 +2,8 @@
 import { registerKernelOverride } from '@clipq/core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { registerWasmPackedWeightCache } from './int8/packed_weights.js';
+import { clipqConv2DInt8Config } from './kernels/ClipqConv2DInt8.js';
+import { clipqDepthwiseConv2DInt8Config } from './kernels/ClipqDepthwiseConv2DInt8.js';
 import { clipqDequantizeConfig } from './kernels/ClipqDequantize.js';
 import { clipqFakeQuantConfig } from './kernels/ClipqFakeQuant.js';
 import { clipqFakeQuantGradConfig } from './kernels/ClipqFakeQuantGrad.js';
@@ -15,6 +17,8 @@ export const wasmKernelConfigs: KernelConfig[] = [
   clipqQuantizeConfig,
   clipqDequantizeConfig,
   clipqMatMulInt8Config,
+  clipqConv2DInt8Config,
+  clipqDepthwiseConv2DInt8Config,
 ];
 
 /**

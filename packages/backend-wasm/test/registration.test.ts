@@ -1,4 +1,6 @@
 import {
+  ClipqConv2DInt8,
+  ClipqDepthwiseConv2DInt8,
   ClipqDequantize,
   ClipqFakeQuant,
   ClipqFakeQuantGrad,
@@ -25,9 +27,17 @@ import { heapFor, type WasmBackendLike } from '../src/heap/heap.js';
 import './setup.js';
 
 describe('importing @clipq/backend-wasm', () => {
-  it('registers all five kernels for wasm, replacing the reference kernels', () => {
+  it('registers all seven kernels for wasm, replacing the reference kernels', () => {
     expect(wasmKernelConfigs.map((c) => c.kernelName).sort()).toEqual(
-      [ClipqDequantize, ClipqFakeQuant, ClipqFakeQuantGrad, ClipqMatMulInt8, ClipqQuantize].sort(),
+      [
+        ClipqConv2DInt8,
+        ClipqDepthwiseConv2DInt8,
+        ClipqDequantize,
+        ClipqFakeQuant,
+        ClipqFakeQuantGrad,
+        ClipqMatMulInt8,
+        ClipqQuantize,
+      ].sort(),
     );
     for (const config of wasmKernelConfigs) {
       expect(config.backendName).toBe('wasm');

@@ -19,7 +19,7 @@ export function setEpilogue(zeroPoints: usize, multipliers: usize, bias: usize, 
 
 /** act(f32(f32(f32(acc)·multiplier) + bias)) for 4 columns starting at `n`. */
 @inline
-function finish(acc: v128, rowSum: v128, n: i32): v128 {
+export function finish(acc: v128, rowSum: v128, n: i32): v128 {
   const column = <usize>n << 2;
   const exact = i32x4.sub(acc, i32x4.mul(v128.load(epZeroPoints + column), rowSum));
   let v = f32x4.mul(f32x4.convert_i32x4_s(exact), v128.load(epMultipliers + column));

@@ -6,3 +6,4 @@ export { dequantize, fakeQuant, quantize } from './fake_quant';
 export { fakeQuantGrad } from './fake_quant_grad';
 export { gemm, gemv, gemvRows } from './mat_mul_int8';
 export { boundsMax, codeBounds, packA, packB } from './pack';
+export { depthwise } from './depthwise';

@@ -1,5 +1,13 @@
 /** The functions exported by clipq.wasm (src/as). Pointers are byte offsets into the module's memory. */
 export interface ClipqExports {
+  depthwise(
+    x: number,
+    weights: number,
+    geometry: number,
+    padLeft: number,
+    xZeroPoint: number,
+    out: number,
+  ): void;
   fakeQuant(
     x: number,
     out: number,
