@@ -1,6 +1,7 @@
 /**
- * The in-page test entry: the shared conformance suite on webgl (both matmul paths) and on wasm, plus
- * webgl checks. Node lists the cases, then runs them one by one with `__clipq.run(index)`.
+ * The in-page test entry. On WebGL2: the shared conformance suite on webgl and on wasm, plus webgl
+ * checks. With `?webgl=1`: the suite on a real WebGL1 context, through the program paths. Node lists
+ * the cases, then runs them one by one with `__clipq.run(index)`.
  */
 import { fakeQuantConformanceCases, int8ConformanceCases } from '@clipq/core/testing';
 import { instrumentKernels, kernelsRanCheck, type PageCase, webglChecks } from './checks.js';
@@ -8,22 +9,6 @@ import { initBackends, publish, tf } from './setup.js';
 
 function suite(name: string, cases: Array<{ name: string; run(): Promise<void> }>): PageCase[] {
   return cases.map((c) => ({ suite: name, name: c.name, run: () => c.run() }));
-}
-
-/** Both suites on webgl with the tfjs-program paths (what WebGL1 runs) forced instead of raw passes. */
-function programPaths(): PageCase[] {
-  const cases = [...fakeQuantConformanceCases('webgl'), ...int8ConformanceCases('webgl')];
-  return suite('webgl conformance, WebGL1 program paths', cases).map((c) => ({
-    ...c,
-    async run() {
-      tf.env().set('CLIPQ_WEBGL_RAW_PASSES', false);
-      try {
-        await c.run();
-      } finally {
-        tf.env().set('CLIPQ_WEBGL_RAW_PASSES', true);
-      }
-    },
-  }));
 }
 
 /** `?webgl=1` runs the webgl suites on a real WebGL1 context, where only the program paths exist. */
@@ -55,7 +40,6 @@ function webgl2Cases(): PageCase[] {
     ...webglChecks().slice(0, 1),
     ...suite('webgl fakeQuant conformance', fakeQuantConformanceCases('webgl')),
     ...suite('webgl int8 conformance', int8ConformanceCases('webgl')),
-    ...programPaths(),
     ...webglChecks().slice(1),
     ...suite('wasm fakeQuant conformance', fakeQuantConformanceCases('wasm')),
     ...suite('wasm int8 conformance', int8ConformanceCases('wasm')),

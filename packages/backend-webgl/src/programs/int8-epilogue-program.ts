@@ -3,10 +3,10 @@
  * out = act(f32(f32(f32(acc) · multiplier[n]) + bias[n])). It gathers each output from the 8×4
  * accumulator blocks and writes it into the tfjs-owned float32 output texture, element by element in
  * tfjs's dense row-major layout (whatever that texture's width). multiplier and bias come from a small
- * RG32F texture; the activation and bias flag are uniforms.
+ * RG32F texture; the activation and bias flag are uniforms. The shifts and masks assume the 8×4
+ * blocks of mat-mul-int8-program.ts.
  */
 import { RAW_SHADER_HEADER } from '../gl/raw_pass.js';
-import { BLOCK_COLUMNS, BLOCK_ROWS } from './mat-mul-int8-program.js';
 
 export const ACTIVATION_CODES = { linear: 0, relu: 1, relu6: 2 } as const;
 
@@ -22,15 +22,21 @@ layout(location = 0) out vec4 result;
 
 void main() {
   ivec2 p = ivec2(gl_FragCoord.xy);
-  int index = p.y * outWidth + p.x;
-  int m = index / columns;
-  int n = index - m * columns;
+  // tfjs usually lays [M, N] out as an M × N texture; otherwise map the flat index (divisions are
+  // slow on SwiftShader, hence the shifts and masks below too).
+  int m = p.y;
+  int n = p.x;
+  if (outWidth != columns) {
+    int index = p.y * outWidth + p.x;
+    m = index / columns;
+    n = index - m * columns;
+  }
   if (m >= rows) {
     result = vec4(0.0);
     return;
   }
-  ivec4 block = texelFetch(acc, ivec3(n / ${BLOCK_COLUMNS}, m / ${BLOCK_ROWS}, m % ${BLOCK_ROWS}), 0);
-  int lane = n % ${BLOCK_COLUMNS};
+  ivec4 block = texelFetch(acc, ivec3(n >> 2, m >> 3, m & 7), 0);
+  int lane = n & 3;
   int value = lane == 0 ? block.x : lane == 1 ? block.y : lane == 2 ? block.z : block.w;
   vec2 scaleBias = texelFetch(epilogue, ivec2(n, 0), 0).xy;
   float y = float(value) * scaleBias.x;

@@ -17,6 +17,8 @@ layout(location = 0) out ivec4 centeredCodes;
 
 int centered(int m, int k) {
   if (m >= rows || k >= depth) return 0;
+  // tfjs usually lays [M, K] out as an M × K texture; integer division is slow on SwiftShader.
+  if (aWidth == depth && aOffset == 0) return int(texelFetch(a, ivec2(k, m), 0).r) - aZeroPoint;
   int index = aOffset + m * depth + k;
   return int(texelFetch(a, ivec2(index % aWidth, index / aWidth), 0).r) - aZeroPoint;
 }
