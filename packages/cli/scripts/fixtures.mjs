@@ -76,7 +76,9 @@ function seeded(seed) {
 export async function mlpArtifacts(seed = 1, width = 32) {
   const model = tfl.sequential();
   model.add(tfl.layers.flatten({ inputShape: INPUT_SHAPE }));
-  model.add(tfl.layers.dense({ units: width, activation: 'relu', kernelInitializer: seeded(seed) }));
+  model.add(
+    tfl.layers.dense({ units: width, activation: 'relu', kernelInitializer: seeded(seed) }),
+  );
   model.add(tfl.layers.dense({ units: 10, kernelInitializer: seeded(seed + 1) }));
   const artifacts = await artifactsOf(model);
   model.dispose();
@@ -86,9 +88,24 @@ export async function mlpArtifacts(seed = 1, width = 32) {
 /** Conv2D → BatchNorm → DepthwiseConv2D → Flatten → Dense 10. */
 export async function cnnArtifacts(seed = 3) {
   const model = tfl.sequential();
-  model.add(tfl.layers.conv2d({ inputShape: INPUT_SHAPE, filters: 4, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: seeded(seed) }));
+  model.add(
+    tfl.layers.conv2d({
+      inputShape: INPUT_SHAPE,
+      filters: 4,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: seeded(seed),
+    }),
+  );
   model.add(tfl.layers.batchNormalization({}));
-  model.add(tfl.layers.depthwiseConv2d({ kernelSize: 3, padding: 'same', depthwiseInitializer: seeded(seed + 1) }));
+  model.add(
+    tfl.layers.depthwiseConv2d({
+      kernelSize: 3,
+      padding: 'same',
+      depthwiseInitializer: seeded(seed + 1),
+    }),
+  );
   model.add(tfl.layers.flatten({}));
   model.add(tfl.layers.dense({ units: 10, kernelInitializer: seeded(seed + 2) }));
   const artifacts = await artifactsOf(model);
@@ -121,7 +138,7 @@ export function compressWeights(artifacts) {
       specs.push(spec);
       parts.push(new Uint8Array(values.buffer.slice(0)));
     } else if (spec.shape.length >= 2) {
-      let lo = Math.min(0, ...values);
+      const lo = Math.min(0, ...values);
       let hi = Math.max(0, ...values);
       if (hi === lo) hi = lo + 1;
       const scale = (hi - lo) / 255;
@@ -148,7 +165,11 @@ const dims = (shape) => ({ dim: shape.map((d) => ({ size: String(d) })) });
 const T = { type: 'DT_FLOAT' };
 
 function constNode(name, shape, dtype = 'DT_FLOAT') {
-  return { name, op: 'Const', attr: { value: { tensor: { dtype, tensorShape: dims(shape) } }, dtype: { type: dtype } } };
+  return {
+    name,
+    op: 'Const',
+    attr: { value: { tensor: { dtype, tensorShape: dims(shape) } }, dtype: { type: dtype } },
+  };
 }
 
 /**
@@ -157,7 +178,12 @@ function constNode(name, shape, dtype = 'DT_FLOAT') {
  * → MatMul(transpose_b, 10×32) → Identity.
  */
 export function graphArtifacts(seed = 11, hidden = 32) {
-  const w = (shape, fanIn, s) => randomArray(shape.reduce((a, b) => a * b, 1), s, Math.sqrt(2 / fanIn));
+  const w = (shape, fanIn, s) =>
+    randomArray(
+      shape.reduce((a, b) => a * b, 1),
+      s,
+      Math.sqrt(2 / fanIn),
+    );
   const weights = [
     ['conv/kernel', [3, 3, 2, 8], w([3, 3, 2, 8], 18, seed)],
     ['conv/bias', [8], randomArray(8, seed + 1, 0.1)],
@@ -168,8 +194,14 @@ export function graphArtifacts(seed = 11, hidden = 32) {
     ['fc2/kernel', [10, hidden], w([10, hidden], hidden, seed + 5)],
   ];
   const nodes = [
-    { name: 'x', op: 'Placeholder', attr: { dtype: T, shape: { shape: dims([-1, ...INPUT_SHAPE]) } } },
-    ...weights.map(([name, shape, data]) => constNode(name, shape, data instanceof Int32Array ? 'DT_INT32' : 'DT_FLOAT')),
+    {
+      name: 'x',
+      op: 'Placeholder',
+      attr: { dtype: T, shape: { shape: dims([-1, ...INPUT_SHAPE]) } },
+    },
+    ...weights.map(([name, shape, data]) =>
+      constNode(name, shape, data instanceof Int32Array ? 'DT_INT32' : 'DT_FLOAT'),
+    ),
     {
       name: 'conv',
       op: '_FusedConv2D',
@@ -189,16 +221,39 @@ export function graphArtifacts(seed = 11, hidden = 32) {
       name: 'dw',
       op: 'DepthwiseConv2dNative',
       input: ['conv', 'dw/kernel'],
-      attr: { T, strides: { list: { i: ['1', '2', '2', '1'] } }, padding: { s: b64('SAME') }, data_format: { s: b64('NHWC') }, dilations: { list: { i: ['1', '1', '1', '1'] } } },
+      attr: {
+        T,
+        strides: { list: { i: ['1', '2', '2', '1'] } },
+        padding: { s: b64('SAME') },
+        data_format: { s: b64('NHWC') },
+        dilations: { list: { i: ['1', '1', '1', '1'] } },
+      },
     },
-    { name: 'flat', op: 'Reshape', input: ['dw', 'flat/shape'], attr: { T, Tshape: { type: 'DT_INT32' } } },
+    {
+      name: 'flat',
+      op: 'Reshape',
+      input: ['dw', 'flat/shape'],
+      attr: { T, Tshape: { type: 'DT_INT32' } },
+    },
     {
       name: 'fc1',
       op: '_FusedMatMul',
       input: ['flat', 'fc1/kernel', 'fc1/bias'],
-      attr: { T, transpose_a: { b: false }, transpose_b: { b: false }, fused_ops: { list: { s: [b64('BiasAdd'), b64('Relu')] } }, num_args: { i: '1' }, epsilon: { f: 0 } },
+      attr: {
+        T,
+        transpose_a: { b: false },
+        transpose_b: { b: false },
+        fused_ops: { list: { s: [b64('BiasAdd'), b64('Relu')] } },
+        num_args: { i: '1' },
+        epsilon: { f: 0 },
+      },
     },
-    { name: 'fc2', op: 'MatMul', input: ['fc1', 'fc2/kernel'], attr: { T, transpose_a: { b: false }, transpose_b: { b: true } } },
+    {
+      name: 'fc2',
+      op: 'MatMul',
+      input: ['fc1', 'fc2/kernel'],
+      attr: { T, transpose_a: { b: false }, transpose_b: { b: true } },
+    },
     { name: 'logits', op: 'Identity', input: ['fc2'], attr: { T } },
   ];
   const parts = weights.map(([, , data]) => new Uint8Array(data.buffer));
@@ -214,7 +269,11 @@ export function graphArtifacts(seed = 11, hidden = 32) {
     generatedBy: 'clipq fixtures',
     convertedBy: 'clipq fixtures',
     modelTopology: { node: nodes, library: {}, versions: { producer: 1 } },
-    weightSpecs: weights.map(([name, shape, d]) => ({ name, shape, dtype: d instanceof Int32Array ? 'int32' : 'float32' })),
+    weightSpecs: weights.map(([name, shape, d]) => ({
+      name,
+      shape,
+      dtype: d instanceof Int32Array ? 'int32' : 'float32',
+    })),
     weightData: data.buffer,
   };
 }
@@ -245,7 +304,10 @@ export async function makeFixtures(root) {
     root,
     batch: join(root, 'batch'),
     mlp: writeArtifacts(join(root, 'batch', 'good', 'mlp'), mlp),
-    cnnUint8: writeArtifacts(join(root, 'batch', 'good', 'cnn-uint8'), compressWeights(await cnnArtifacts(3))),
+    cnnUint8: writeArtifacts(
+      join(root, 'batch', 'good', 'cnn-uint8'),
+      compressWeights(await cnnArtifacts(3)),
+    ),
     graph: writeArtifacts(join(root, 'batch', 'good', 'graph'), graphArtifacts(11)),
     calibration: join(root, 'calib.npy'),
     calibrationUint8: join(root, 'calib-u8.npy'),
@@ -259,15 +321,36 @@ export async function makeFixtures(root) {
   const bad = join(root, 'batch', 'bad');
   const truncated = writeArtifacts(join(bad, 'truncated-shard'), mlp);
   const shard = new Uint8Array(mlp.weightData);
-  write(join(bad, 'truncated-shard', 'group1-shard1of1.bin'), shard.subarray(0, shard.length - 100));
+  write(
+    join(bad, 'truncated-shard', 'group1-shard1of1.bin'),
+    shard.subarray(0, shard.length - 100),
+  );
   writeArtifacts(join(bad, 'path-traversal'), mlp, '../../../outside.bin');
-  write(join(bad, 'path-traversal', 'model.json'), JSON.stringify({ format: 'layers-model', modelTopology: mlp.modelTopology, weightsManifest: [{ paths: ['../../../outside.bin'], weights: mlp.weightSpecs }] }));
+  write(
+    join(bad, 'path-traversal', 'model.json'),
+    JSON.stringify({
+      format: 'layers-model',
+      modelTopology: mlp.modelTopology,
+      weightsManifest: [{ paths: ['../../../outside.bin'], weights: mlp.weightSpecs }],
+    }),
+  );
   write(join(bad, 'invalid-json', 'model.json'), '{"format": "layers-model", "modelTopology": {');
-  const mismatch = mlp.weightSpecs.map((s, i) => (i === 0 ? { ...s, shape: [s.shape[0], s.shape[1] / 2] } : s));
+  const mismatch = mlp.weightSpecs.map((s, i) =>
+    i === 0 ? { ...s, shape: [s.shape[0], s.shape[1] / 2] } : s,
+  );
   writeArtifacts(join(bad, 'shape-mismatch'), { ...mlp, weightSpecs: mismatch });
   paths.bad = { truncated, dir: bad };
   // A manifest that declares 2 GiB (refused before reading) and one with NaN weights.
-  write(paths.huge, JSON.stringify({ format: 'layers-model', modelTopology: mlp.modelTopology, weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'big', shape: [536870912], dtype: 'float32' }] }] }));
+  write(
+    paths.huge,
+    JSON.stringify({
+      format: 'layers-model',
+      modelTopology: mlp.modelTopology,
+      weightsManifest: [
+        { paths: ['w.bin'], weights: [{ name: 'big', shape: [536870912], dtype: 'float32' }] },
+      ],
+    }),
+  );
   write(join(root, 'huge', 'w.bin'), new Uint8Array(16));
   const nanData = new Float32Array(mlp.weightData.slice(0));
   nanData[5] = Number.NaN;
@@ -276,16 +359,34 @@ export async function makeFixtures(root) {
   // Calibration and test data.
   const calib = calibrationData(64, 101);
   write(paths.calibration, npy(calib, [64, ...INPUT_SHAPE]));
-  write(paths.calibrationUint8, npy(Uint8Array.from(calib, (v) => Math.round(v * 255)), [64, ...INPUT_SHAPE]));
-  write(paths.calibrationJson, JSON.stringify(Array.from({ length: 8 }, (_, i) => Array.from(calib.subarray(i * 128, (i + 1) * 128)))));
+  write(
+    paths.calibrationUint8,
+    npy(
+      Uint8Array.from(calib, (v) => Math.round(v * 255)),
+      [64, ...INPUT_SHAPE],
+    ),
+  );
+  write(
+    paths.calibrationJson,
+    JSON.stringify(
+      Array.from({ length: 8 }, (_, i) => Array.from(calib.subarray(i * 128, (i + 1) * 128))),
+    ),
+  );
   write(paths.test, npy(calibrationData(256, 202), [256, ...INPUT_SHAPE]));
   const rand = random(7);
   for (let i = 0; i < 3; i++) {
     const png = new PNG({ width: 16, height: 12 });
-    for (let p = 0; p < png.data.length; p++) png.data[p] = p % 4 === 3 ? 255 : Math.floor(rand() * 256);
+    for (let p = 0; p < png.data.length; p++)
+      png.data[p] = p % 4 === 3 ? 255 : Math.floor(rand() * 256);
     write(join(paths.images, `img${i}.png`), PNG.sync.write(png));
   }
-  const raw = { width: 10, height: 10, data: Buffer.from(Array.from({ length: 400 }, (_, p) => (p % 4 === 3 ? 255 : Math.floor(rand() * 256)))) };
+  const raw = {
+    width: 10,
+    height: 10,
+    data: Buffer.from(
+      Array.from({ length: 400 }, (_, p) => (p % 4 === 3 ? 255 : Math.floor(rand() * 256))),
+    ),
+  };
   write(join(paths.images, 'img3.jpg'), jpeg.encode(raw, 90).data);
   return paths;
 }

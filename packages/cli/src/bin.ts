@@ -5,7 +5,7 @@
  * 2 usage error. Errors print as one line; `--verbose` adds the stack.
  */
 import { type CommandDef, defineCommand, renderUsage, runCommand } from 'citty';
-import { UsageError, errorMessage } from './lib/errors.js';
+import { errorMessage, UsageError } from './lib/errors.js';
 
 interface CommandModule {
   // biome-ignore lint/suspicious/noExplicitAny: each command has its own args type
@@ -74,7 +74,9 @@ async function run(argv: string[]): Promise<number> {
     return 2;
   }
   if (!known) {
-    process.stderr.write(`clipq: unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')}; see 'clipq --help')\n`);
+    process.stderr.write(
+      `clipq: unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')}; see 'clipq --help')\n`,
+    );
     return 2;
   }
   try {
@@ -86,7 +88,9 @@ async function run(argv: string[]): Promise<number> {
     // citty colors its messages; one plain line is easier to read and to grep.
     // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping ANSI color codes
     const message = errorMessage(error).replace(/\u001b\[[0-9;]*m/g, '');
-    process.stderr.write(`clipq ${command}: ${message}${usage ? ` (see 'clipq ${command} --help')` : ''}\n`);
+    process.stderr.write(
+      `clipq ${command}: ${message}${usage ? ` (see 'clipq ${command} --help')` : ''}\n`,
+    );
     if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return usage ? 2 : 1;
   }

@@ -4,10 +4,10 @@
  */
 import './lib/graph/register_ops.js';
 
-export type { BenchResult, BenchRow } from './lib/bench.js';
-export { benchModel } from './lib/bench.js';
 export type { BackendInfo } from './lib/backend.js';
 export { installedBackends, setupBackend } from './lib/backend.js';
+export type { BenchResult, BenchRow } from './lib/bench.js';
+export { benchModel } from './lib/bench.js';
 export type { CalibrationSet } from './lib/calibration/load_calibration.js';
 export { loadCalibration } from './lib/calibration/load_calibration.js';
 export type { NpyArray } from './lib/calibration/npy.js';

@@ -3,7 +3,7 @@ import './lib/quiet.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { setupBackend } from './lib/backend.js';
 import { convertModelFile } from './lib/convert_model.js';
-import { ModelError, errorMessage } from './lib/errors.js';
+import { errorMessage, ModelError } from './lib/errors.js';
 import type { ConversionOptions } from './lib/options.js';
 import type { WorkerReply } from './lib/worker_pool.js';
 

@@ -17,14 +17,28 @@ afterAll(() => removeDir(fx.root));
 describe('clipq convert on a folder with 3 good and 4 bad models', () => {
   it('converts the good ones, reports each bad one with its reason, exits 1, leaves no partial files', async () => {
     const out = join(fx.root, 'out-batch');
-    const run = await runCli(['convert', fx.batch, '--out', out, '--calibration', fx.calibration, '--json', '--report', join(fx.root, 'report.html')]);
+    const run = await runCli([
+      'convert',
+      fx.batch,
+      '--out',
+      out,
+      '--calibration',
+      fx.calibration,
+      '--json',
+      '--report',
+      join(fx.root, 'report.html'),
+    ]);
     expect(run.code).toBe(1);
     const doc = JSON.parse(run.stdout);
     expect(doc.summary).toMatchObject({ total: 7, converted: 3, failed: 4 });
-    const byName = Object.fromEntries(doc.models.map((m: { file: string }) => [m.file.split('/').slice(-2, -1)[0], m]));
+    const byName = Object.fromEntries(
+      doc.models.map((m: { file: string }) => [m.file.split('/').slice(-2, -1)[0], m]),
+    );
     expect(byName['invalid-json'].error).toMatch(/invalid JSON/);
     expect(byName['path-traversal'].error).toMatch(/outside the model folder \(path traversal\)/);
-    expect(byName['truncated-shard'].error).toMatch(/truncated: its shards hold \d+ bytes but the manifest's weights need \d+/);
+    expect(byName['truncated-shard'].error).toMatch(
+      /truncated: its shards hold \d+ bytes but the manifest's weights need \d+/,
+    );
     expect(byName['shape-mismatch'].error).toMatch(/shape\/bytes mismatch/);
     for (const name of ['mlp', 'cnn-uint8', 'graph']) {
       expect(byName[name].status).toBe('converted');
@@ -53,7 +67,15 @@ describe('clipq convert on a folder with 3 good and 4 bad models', () => {
     expect(again.code).toBe(1);
     expect(again.stdout).toMatch(/exists \(use --force to overwrite\)/);
     expect(again.stdout).toMatch(/0 converted, 3 failed/);
-    const forced = await runCli(['convert', join(fx.batch, 'good'), '--out', out, '--force', '--jobs', '2']);
+    const forced = await runCli([
+      'convert',
+      join(fx.batch, 'good'),
+      '--out',
+      out,
+      '--force',
+      '--jobs',
+      '2',
+    ]);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toMatch(/3 converted, 0 failed/);
   });

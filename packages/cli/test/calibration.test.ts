@@ -26,13 +26,17 @@ describe('npy reader', () => {
 
   it('rejects bad magic, unsupported dtypes, Fortran order and short data, naming the file', () => {
     const good = encodeNpy(Float32Array.from([1, 2]), [2]);
-    expect(() => parseNpy(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 'a.npy')).toThrow(/a\.npy: .*bad magic/);
+    expect(() => parseNpy(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), 'a.npy')).toThrow(
+      /a\.npy: .*bad magic/,
+    );
     const text = new TextDecoder('latin1').decode(good);
     const f8 = new Uint8Array(Buffer.from(text.replace('<f4', '<f8'), 'latin1'));
     expect(() => parseNpy(f8)).toThrow(/dtype '<f8'/);
     const fortran = new Uint8Array(Buffer.from(text.replace('False', 'True '), 'latin1'));
     expect(() => parseNpy(fortran)).toThrow(/Fortran order/);
-    expect(() => parseNpy(good.subarray(0, good.length - 1))).toThrow(/needs 8 data bytes, the file has 7/);
+    expect(() => parseNpy(good.subarray(0, good.length - 1))).toThrow(
+      /needs 8 data bytes, the file has 7/,
+    );
   });
 });
 
@@ -59,13 +63,21 @@ describe('calibration sets', () => {
     const dir = mkdtempSync(join(tmpdir(), 'clipq-calib-'));
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify([[1, 2, 3]]));
-    await expect(loadCalibration(file, [-1, 8, 8, 2])).rejects.toThrow(/holds 3 values, not a whole number of samples of shape \[8,8,2\]/);
-    await expect(loadCalibration(fx.images, [-1, 128])).rejects.toThrow(/image calibration needs an image input/);
+    await expect(loadCalibration(file, [-1, 8, 8, 2])).rejects.toThrow(
+      /holds 3 values, not a whole number of samples of shape \[8,8,2\]/,
+    );
+    await expect(loadCalibration(fx.images, [-1, 128])).rejects.toThrow(
+      /image calibration needs an image input/,
+    );
     removeDir(dir);
   });
 
   it('resizes bilinearly: a constant image stays constant, grayscale is the RGB mean', () => {
-    const image = { width: 3, height: 2, data: new Uint8Array(3 * 2 * 4).map((_, i) => [51, 102, 153, 255][i % 4]!) };
+    const image = {
+      width: 3,
+      height: 2,
+      data: new Uint8Array(3 * 2 * 4).map((_, i) => [51, 102, 153, 255][i % 4]!),
+    };
     const rgb = resizeToInput(image, 5, 4, 3);
     expect(rgb[0]).toBeCloseTo(0.2, 6);
     expect(rgb[rgb.length - 1]).toBeCloseTo(0.6, 6);
@@ -76,9 +88,23 @@ describe('calibration sets', () => {
 
 describe('clipq convert with image calibration', () => {
   it('calibrates a graph model from a folder of PNG/JPEG images', async () => {
-    const run = await runCli(['convert', fx.graph, '--out', join(fx.root, 'out-images'), '--calibration', fx.images, '--calibration-method', 'percentile', '--json']);
+    const run = await runCli([
+      'convert',
+      fx.graph,
+      '--out',
+      join(fx.root, 'out-images'),
+      '--calibration',
+      fx.images,
+      '--calibration-method',
+      'percentile',
+      '--json',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const doc = JSON.parse(run.stdout);
-    expect(doc.models[0].layers.every((l: { activationRange: unknown }) => Array.isArray(l.activationRange))).toBe(true);
+    expect(
+      doc.models[0].layers.every((l: { activationRange: unknown }) =>
+        Array.isArray(l.activationRange),
+      ),
+    ).toBe(true);
   });
 });

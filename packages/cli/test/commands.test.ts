@@ -22,7 +22,8 @@ describe('--help', () => {
       expect(run.stdout).toMatch(/USAGE/);
       expect(run.stdout).toMatch(/OPTIONS/);
       expect(run.stdout).toMatch(/Examples:\n\n {2}\$ clipq /);
-      if (command.length === 0) expect(run.stdout).toMatch(/COMMANDS[\s\S]*convert[\s\S]*inspect[\s\S]*bench[\s\S]*demo/);
+      if (command.length === 0)
+        expect(run.stdout).toMatch(/COMMANDS[\s\S]*convert[\s\S]*inspect[\s\S]*bench[\s\S]*demo/);
     });
   }
 });
@@ -36,7 +37,12 @@ describe('clipq inspect', () => {
     expect(doc.clipq).toBeNull();
     const storage = new Set(doc.weights.map((w: { storage: string }) => w.storage));
     expect(storage).toEqual(new Set(['uint8', 'float16']));
-    expect(doc.structure).toMatchObject({ Conv2D: 1, BatchNormalization: 1, DepthwiseConv2D: 1, Dense: 1 });
+    expect(doc.structure).toMatchObject({
+      Conv2D: 1,
+      BatchNormalization: 1,
+      DepthwiseConv2D: 1,
+      Dense: 1,
+    });
     expect(doc.parameters).toBeGreaterThan(2000);
   });
 
@@ -55,7 +61,17 @@ describe('clipq inspect', () => {
 
 describe('clipq bench', () => {
   it('reports float and int8 latency as a ratio per backend', async () => {
-    const run = await runCli(['bench', converted, '--backend', 'cpu', '--runs', '3', '--batch', '4', '--json']);
+    const run = await runCli([
+      'bench',
+      converted,
+      '--backend',
+      'cpu',
+      '--runs',
+      '3',
+      '--batch',
+      '4',
+      '--json',
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const doc = JSON.parse(run.stdout);
     expect(doc.rows).toHaveLength(1);

@@ -6,9 +6,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseNpy } from '../src/lib/calibration/npy.js';
 import { setupBackend } from '../src/lib/backend.js';
-import { type AnyModel, loadFloatTwin, loadQuantized, runModel } from '../src/lib/load_quantized.js';
+import { parseNpy } from '../src/lib/calibration/npy.js';
+import {
+  type AnyModel,
+  loadFloatTwin,
+  loadQuantized,
+  runModel,
+} from '../src/lib/load_quantized.js';
 import { argmaxAgreement, sqnrDb } from '../src/lib/stats.js';
 import { type Fixtures, makeFixtures, removeDir, runCli } from './helpers.js';
 
@@ -17,7 +22,15 @@ let out: string;
 beforeAll(async () => {
   fx = await makeFixtures();
   out = join(fx.root, 'out');
-  const run = await runCli(['convert', join(fx.batch, 'good', 'graph'), '--out', out, '--calibration', fx.calibration, '--json']);
+  const run = await runCli([
+    'convert',
+    join(fx.batch, 'good', 'graph'),
+    '--out',
+    out,
+    '--calibration',
+    fx.calibration,
+    '--json',
+  ]);
   expect(run.code, run.stderr).toBe(0);
   await setupBackend('cpu');
 });
@@ -39,9 +52,16 @@ describe('graph model conversion', () => {
     expect(ops).toContain('ClipqQuantizedDepthwiseConv2D');
     const clipq = json.userDefinedMetadata.clipq;
     expect(clipq.formatVersion).toBe(1);
-    expect(clipq.weights.map((w: { name: string }) => w.name).sort()).toEqual(['conv/kernel', 'dw/kernel', 'fc1/kernel', 'fc2/kernel']);
+    expect(clipq.weights.map((w: { name: string }) => w.name).sort()).toEqual([
+      'conv/kernel',
+      'dw/kernel',
+      'fc1/kernel',
+      'fc2/kernel',
+    ]);
     expect(clipq.activations).toHaveLength(4);
-    const kernel = json.weightsManifest[0].weights.find((w: { name: string }) => w.name === 'fc1/kernel');
+    const kernel = json.weightsManifest[0].weights.find(
+      (w: { name: string }) => w.name === 'fc1/kernel',
+    );
     expect(kernel.quantization).toEqual({ dtype: 'uint8', min: -128, scale: 1 });
   });
 
@@ -55,7 +75,9 @@ describe('graph model conversion', () => {
     const rows = test.shape[0]!;
     const agreement = argmaxAgreement(reference, actual, rows);
     const sqnr = sqnrDb(reference, actual);
-    console.log(`graph int8 vs float on ${rows} samples: argmax agreement ${(agreement * 100).toFixed(2)}%, logits SQNR ${sqnr.toFixed(1)} dB`);
+    console.log(
+      `graph int8 vs float on ${rows} samples: argmax agreement ${(agreement * 100).toFixed(2)}%, logits SQNR ${sqnr.toFixed(1)} dB`,
+    );
     expect(agreement).toBeGreaterThanOrEqual(0.99);
     expect(sqnr).toBeGreaterThanOrEqual(25);
     // The float twin rebuilt from the int8 model differs from the original only by weight rounding.

@@ -33,14 +33,34 @@ describe('refused models', () => {
 // Each case is a quick subprocess that stops before any model work; they run concurrently.
 describe.concurrent('usage errors exit 2 with one clear line', () => {
   const cases: [string, string[], RegExp][] = [
-    ['an unknown option', ['convert', 'x', '--frobnicate'], /unknown option '--frobnicate' for 'convert'/],
-    ['bits out of range', ['convert', 'x', '--out', 'o', '--bits', '9'], /--bits must be an integer in 2\.\.8, got '9'/],
+    [
+      'an unknown option',
+      ['convert', 'x', '--frobnicate'],
+      /unknown option '--frobnicate' for 'convert'/,
+    ],
+    [
+      'bits out of range',
+      ['convert', 'x', '--out', 'o', '--bits', '9'],
+      /--bits must be an integer in 2\.\.8, got '9'/,
+    ],
     ['a missing --out', ['convert', 'x'], /--out DIR is required/],
-    ['a bad enum', ['convert', 'x', '--out', 'o', '--calibration-method', 'magic'], /Invalid value for argument: --calibration-method \(magic\)/],
-    ['a missing input', ['convert', 'does-not-exist', '--out', 'o'], /input 'does-not-exist' does not exist/],
+    [
+      'a bad enum',
+      ['convert', 'x', '--out', 'o', '--calibration-method', 'magic'],
+      /Invalid value for argument: --calibration-method \(magic\)/,
+    ],
+    [
+      'a missing input',
+      ['convert', 'does-not-exist', '--out', 'o'],
+      /input 'does-not-exist' does not exist/,
+    ],
     ['an unknown command', ['convertt'], /unknown command 'convertt'/],
     ['no command', [], /no command given/],
-    ['per-channel with per-tensor', ['convert', 'x', '--out', 'o', '--per-channel', '--per-tensor'], /exclude each other/],
+    [
+      'per-channel with per-tensor',
+      ['convert', 'x', '--out', 'o', '--per-channel', '--per-tensor'],
+      /exclude each other/,
+    ],
   ];
   for (const [name, args, message] of cases) {
     it(name, async ({ expect }) => {
@@ -62,16 +82,23 @@ describe.concurrent('usage errors exit 2 with one clear line', () => {
 describe('interrupted conversions', () => {
   it('SIGTERM mid-run leaves only complete models and no temporary files', async () => {
     const out = join(fx.root, 'out-killed');
-    const child = spawn(process.execPath, [bin, 'convert', join(fx.batch, 'good'), '--out', out, '--calibration', fx.calibration], { stdio: 'ignore' });
+    const child = spawn(
+      process.execPath,
+      [bin, 'convert', join(fx.batch, 'good'), '--out', out, '--calibration', fx.calibration],
+      { stdio: 'ignore' },
+    );
     await new Promise((r) => setTimeout(r, 2500));
     child.kill('SIGTERM');
-    const code = await new Promise<number | null>((r) => child.on('exit', (c, signal) => r(c ?? (signal ? 143 : null))));
+    const code = await new Promise<number | null>((r) =>
+      child.on('exit', (c, signal) => r(c ?? (signal ? 143 : null))),
+    );
     expect(code).not.toBe(0);
     const files = listFiles(out);
     expect(files.filter((f) => f.includes('.clipq-tmp'))).toEqual([]);
     for (const file of files.filter((f) => f.endsWith('model.json'))) {
       const json = JSON.parse(readFileSync(join(out, file), 'utf8'));
-      for (const path of json.weightsManifest[0].paths) expect(existsSync(join(out, file, '..', path))).toBe(true);
+      for (const path of json.weightsManifest[0].paths)
+        expect(existsSync(join(out, file, '..', path))).toBe(true);
     }
   });
 });

@@ -1,9 +1,16 @@
 /** `clipq bench <model.json>`: float against int8 latency, as ratios, on the installed backends. */
 import '../lib/quiet.js';
 import { type ArgsDef, defineCommand } from 'citty';
-import { benchModel, type BenchResult } from '../lib/bench.js';
+import { type BenchResult, benchModel } from '../lib/bench.js';
 import { UsageError } from '../lib/errors.js';
-import { COMMON_ARGS, assertKnownFlags, humanStream, jsonSafe, parseInteger, printJson } from './shared.js';
+import {
+  assertKnownFlags,
+  COMMON_ARGS,
+  humanStream,
+  jsonSafe,
+  parseInteger,
+  printJson,
+} from './shared.js';
 
 export const examples = [
   'clipq bench int8/mnist/model.json',
@@ -12,8 +19,15 @@ export const examples = [
 ];
 
 const args = {
-  model: { type: 'positional', description: 'A float model or a clipq model (its float twin is rebuilt)', required: true },
-  backend: { type: 'string', description: 'Backends to run, comma separated (default: every installed one)' },
+  model: {
+    type: 'positional',
+    description: 'A float model or a clipq model (its float twin is rebuilt)',
+    required: true,
+  },
+  backend: {
+    type: 'string',
+    description: 'Backends to run, comma separated (default: every installed one)',
+  },
   batch: { type: 'string', description: 'Batch size of the timed inputs', default: '1' },
   runs: { type: 'string', description: 'Timed runs per variant (median reported)', default: '20' },
   json: { type: 'boolean', description: 'Print one JSON document on stdout', default: false },
@@ -30,12 +44,21 @@ function printHuman(r: BenchResult, stream: NodeJS.WriteStream): void {
 }
 
 export default defineCommand({
-  meta: { name: 'bench', description: 'Compare float and int8 latency of one model on installed backends' },
+  meta: {
+    name: 'bench',
+    description: 'Compare float and int8 latency of one model on installed backends',
+  },
   args,
   async run({ rawArgs, args: values }) {
     assertKnownFlags(rawArgs, args, 'bench');
-    const backends = values.backend?.split(',').map((b) => b.trim()).filter(Boolean) ?? null;
-    for (const b of backends ?? []) if (b !== 'cpu' && b !== 'wasm') throw new UsageError(`--backend must be cpu or wasm, got '${b}'`);
+    const backends =
+      values.backend
+        ?.split(',')
+        .map((b) => b.trim())
+        .filter(Boolean) ?? null;
+    for (const b of backends ?? [])
+      if (b !== 'cpu' && b !== 'wasm')
+        throw new UsageError(`--backend must be cpu or wasm, got '${b}'`);
     const result = await benchModel(values.model, {
       backends,
       batch: parseInteger(values.batch, 'batch', 1, 4096),

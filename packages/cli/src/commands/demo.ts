@@ -1,7 +1,7 @@
 /** `clipq demo`: runs the same thing as `pnpm demo` (lib/demo finds it in the repository). */
 import { type ArgsDef, defineCommand } from 'citty';
 import { runDemo } from '../lib/demo.js';
-import { COMMON_ARGS, assertKnownFlags } from './shared.js';
+import { assertKnownFlags, COMMON_ARGS } from './shared.js';
 
 export const examples = ['clipq demo'];
 

@@ -26,7 +26,8 @@ export function assertKnownFlags(rawArgs: string[], args: ArgsDef, command: stri
     if (raw === '--') break;
     if (!raw.startsWith('-') || /^-\d/.test(raw)) continue;
     const name = raw.replace(/^-{1,2}/, '').split('=')[0]!;
-    if (!known.has(name)) throw new UsageError(`unknown option '${raw.split('=')[0]}' for '${command}'`);
+    if (!known.has(name))
+      throw new UsageError(`unknown option '${raw.split('=')[0]}' for '${command}'`);
   }
 }
 
@@ -58,6 +59,8 @@ export function formatBytes(v: number | undefined): string {
 /** JSON has no Infinity: exact SQNRs are written as the string "Infinity". */
 export function jsonSafe(value: unknown): unknown {
   return JSON.parse(
-    JSON.stringify(value, (_key, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)),
+    JSON.stringify(value, (_key, v) =>
+      typeof v === 'number' && !Number.isFinite(v) ? String(v) : v,
+    ),
   );
 }

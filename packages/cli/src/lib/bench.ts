@@ -12,7 +12,13 @@ import type { CalibrationSet } from './calibration/load_calibration.js';
 import { convertGraphModel } from './graph/convert_graph.js';
 import { convertLayersModel } from './layers/convert_layers.js';
 import { dequantizeLayersArtifacts } from './layers/load_layers.js';
-import { type AnyModel, inputShape, loadFloatTwin, loadQuantized, runModel } from './load_quantized.js';
+import {
+  type AnyModel,
+  inputShape,
+  loadFloatTwin,
+  loadQuantized,
+  runModel,
+} from './load_quantized.js';
 import { DEFAULT_LIMITS } from './model_io/limits.js';
 import { readModel } from './model_io/read_model.js';
 
@@ -64,7 +70,7 @@ async function convertInMemory(file: string, float: AnyModel): Promise<AnyModel>
     const { serialized } = await convertGraphModel(model, options);
     return loadGraphModel(
       tf.io.fromMemory({
-        modelTopology: serialized.json.modelTopology as {},
+        modelTopology: serialized.json.modelTopology as object,
         weightSpecs: serialized.weightSpecs as tf.io.WeightsManifestEntry[],
         weightData: serialized.weightData,
         format: 'graph-model',
@@ -73,7 +79,13 @@ async function convertInMemory(file: string, float: AnyModel): Promise<AnyModel>
   }
   const { serialized } = await convertLayersModel(model, options);
   return tfl.loadLayersModel(
-    tf.io.fromMemory(dequantizeLayersArtifacts(serialized.json, serialized.weightSpecs as tf.io.WeightsManifestEntry[], serialized.weightData)),
+    tf.io.fromMemory(
+      dequantizeLayersArtifacts(
+        serialized.json,
+        serialized.weightSpecs as tf.io.WeightsManifestEntry[],
+        serialized.weightData,
+      ),
+    ),
   );
 }
 
@@ -135,7 +147,13 @@ export async function benchModel(
     (int8 as GraphModel | tfl.LayersModel).dispose();
     const floatMs = median(floatTimes);
     const int8Ms = median(int8Times);
-    rows.push({ backend, floatMs, int8Ms, ratio: floatMs / int8Ms, clipqKernels: info.clipqKernels });
+    rows.push({
+      backend,
+      floatMs,
+      int8Ms,
+      ratio: floatMs / int8Ms,
+      clipqKernels: info.clipqKernels,
+    });
   }
   return { file, format, batch: options.batch, runs: options.runs, rows };
 }

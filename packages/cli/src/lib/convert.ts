@@ -48,19 +48,48 @@ export interface ModelReport {
 export interface ConvertResult {
   ok: boolean;
   models: ModelReport[];
-  summary: { total: number; converted: number; failed: number; planned: number; bytesBefore: number; bytesAfter: number };
+  summary: {
+    total: number;
+    converted: number;
+    failed: number;
+    planned: number;
+    bytesBefore: number;
+    bytesAfter: number;
+  };
   report: string | null;
   ms: number;
 }
 
-async function dryRun(file: string, output: string | null, options: ConversionOptions, force: boolean): Promise<ModelReport> {
+async function dryRun(
+  file: string,
+  output: string | null,
+  options: ConversionOptions,
+  force: boolean,
+): Promise<ModelReport> {
   const started = performance.now();
   try {
-    if (output != null && !force && existsSync(output)) throw new Error(`output '${output}' exists (use --force to overwrite)`);
-    const model = await readModel(file, { ...DEFAULT_LIMITS, maxWeightBytes: options.maxWeightBytes });
-    return { file, output, status: 'planned', format: model.format, bytesBefore: model.jsonBytes + model.weightBytes, ms: performance.now() - started };
+    if (output != null && !force && existsSync(output))
+      throw new Error(`output '${output}' exists (use --force to overwrite)`);
+    const model = await readModel(file, {
+      ...DEFAULT_LIMITS,
+      maxWeightBytes: options.maxWeightBytes,
+    });
+    return {
+      file,
+      output,
+      status: 'planned',
+      format: model.format,
+      bytesBefore: model.jsonBytes + model.weightBytes,
+      ms: performance.now() - started,
+    };
   } catch (error) {
-    return { file, output, status: 'failed', error: errorMessage(error), ms: performance.now() - started };
+    return {
+      file,
+      output,
+      status: 'failed',
+      error: errorMessage(error),
+      ms: performance.now() - started,
+    };
   }
 }
 
@@ -71,7 +100,10 @@ function summarize(models: ModelReport[]): ConvertResult['summary'] {
     converted: count('converted'),
     failed: count('failed'),
     planned: count('planned'),
-    bytesBefore: models.reduce((n, m) => n + (m.status === 'converted' ? (m.bytesBefore ?? 0) : 0), 0),
+    bytesBefore: models.reduce(
+      (n, m) => n + (m.status === 'converted' ? (m.bytesBefore ?? 0) : 0),
+      0,
+    ),
     bytesAfter: models.reduce((n, m) => n + (m.bytesAfter ?? 0), 0),
   };
 }
@@ -79,17 +111,35 @@ function summarize(models: ModelReport[]): ConvertResult['summary'] {
 export async function convert(request: ConvertRequest): Promise<ConvertResult> {
   const started = performance.now();
   const discovered = await discoverModels(request.inputs);
-  const targets = discovered.map((d) => ({ file: d.file, output: request.out == null ? null : outputPath(request.out, d) }));
+  const targets = discovered.map((d) => ({
+    file: d.file,
+    output: request.out == null ? null : outputPath(request.out, d),
+  }));
   if (request.dryRun) {
-    const models = await Promise.all(targets.map((t) => dryRun(t.file, t.output, request.options, request.force)));
-    return { ok: models.every((m) => m.status !== 'failed'), models, summary: summarize(models), report: null, ms: performance.now() - started };
+    const models = await Promise.all(
+      targets.map((t) => dryRun(t.file, t.output, request.options, request.force)),
+    );
+    return {
+      ok: models.every((m) => m.status !== 'failed'),
+      models,
+      summary: summarize(models),
+      report: null,
+      ms: performance.now() - started,
+    };
   }
   installCleanupHandlers();
   const precheck = targets.map(({ file, output }): ModelReport | null => {
-    const fail = (message: string): ModelReport => ({ file, output, status: 'failed', error: message, ms: 0 });
+    const fail = (message: string): ModelReport => ({
+      file,
+      output,
+      status: 'failed',
+      error: message,
+      ms: 0,
+    });
     if (output == null) return fail('no --out directory');
     if (resolve(output) === resolve(file)) return fail('output would overwrite the input model');
-    if (!request.force && existsSync(output)) return fail(`output '${output}' exists (use --force to overwrite)`);
+    if (!request.force && existsSync(output))
+      return fail(`output '${output}' exists (use --force to overwrite)`);
     return null;
   });
   const pending = targets.filter((_, i) => precheck[i] == null);
@@ -113,14 +163,27 @@ export async function convert(request: ConvertRequest): Promise<ConvertResult> {
         const reply = await pool!.convert(file);
         progress.done(slotOf.get(file) ?? 0);
         if (reply.type === 'failed') {
-          return { file, output, status: 'failed', error: reply.reason ?? reply.message, ms: performance.now() - begin, ...(reply.stack ? { stack: reply.stack } : {}) };
+          return {
+            file,
+            output,
+            status: 'failed',
+            error: reply.reason ?? reply.message,
+            ms: performance.now() - begin,
+            ...(reply.stack ? { stack: reply.stack } : {}),
+          };
         }
         return await writeConverted(file, output!, reply.result, request.force, begin);
       }),
     );
     progress.stop();
     const report = request.report == null ? null : await writeReport(request.report, models);
-    return { ok: models.every((m) => m.status === 'converted'), models, summary: summarize(models), report, ms: performance.now() - started };
+    return {
+      ok: models.every((m) => m.status === 'converted'),
+      models,
+      summary: summarize(models),
+      report,
+      ms: performance.now() - started,
+    };
   } finally {
     progress.stop();
     await pool?.close();
@@ -150,6 +213,12 @@ async function writeConverted(
       notes: result.notes,
     };
   } catch (error) {
-    return { file, output, status: 'failed', error: errorMessage(error), ms: performance.now() - begin };
+    return {
+      file,
+      output,
+      status: 'failed',
+      error: errorMessage(error),
+      ms: performance.now() - begin,
+    };
   }
 }

@@ -7,8 +7,14 @@ export interface ConvertedModel extends ModelConversion {
   inputBytes: number;
 }
 
-export async function convertModelFile(file: string, options: ConversionOptions): Promise<ConvertedModel> {
-  const model = await readModel(file, { ...DEFAULT_LIMITS, maxWeightBytes: options.maxWeightBytes });
+export async function convertModelFile(
+  file: string,
+  options: ConversionOptions,
+): Promise<ConvertedModel> {
+  const model = await readModel(file, {
+    ...DEFAULT_LIMITS,
+    maxWeightBytes: options.maxWeightBytes,
+  });
   // Each format loads only its own tfjs package (converter or layers): workers start faster.
   const conversion =
     model.format === 'graph-model'

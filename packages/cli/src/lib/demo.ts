@@ -13,7 +13,9 @@ export function findDemoRoot(start = dirname(fileURLToPath(import.meta.url))): s
   for (;;) {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
-      const scripts = (JSON.parse(readFileSync(manifest, 'utf8')) as { scripts?: Record<string, string> }).scripts;
+      const scripts = (
+        JSON.parse(readFileSync(manifest, 'utf8')) as { scripts?: Record<string, string> }
+      ).scripts;
       if (scripts?.demo != null && existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir;
     }
     const parent = dirname(dir);
@@ -25,10 +27,16 @@ export function findDemoRoot(start = dirname(fileURLToPath(import.meta.url))): s
 export function runDemo(): Promise<number> {
   const root = findDemoRoot();
   if (root == null) {
-    throw new Error('the demo ships with the clipq repository; run clipq demo from a clipq checkout');
+    throw new Error(
+      'the demo ships with the clipq repository; run clipq demo from a clipq checkout',
+    );
   }
   // The same command as the root `pnpm demo` script.
-  const command = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.demo!;
+  const command = (
+    JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts.demo!;
   return new Promise((resolve, reject) => {
     const child = spawn(command, { cwd: root, stdio: 'inherit', shell: true });
     child.on('error', reject);

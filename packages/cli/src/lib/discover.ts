@@ -16,8 +16,12 @@ export interface DiscoveredModel {
 /** Files in a folder that are treated as models: `model.json` and `*model.json` (e.g. `mnist-model.json`). */
 const MODEL_PATTERN = '**/*model.json';
 
-export async function discoverModels(inputs: string[], cwd = process.cwd()): Promise<DiscoveredModel[]> {
-  if (inputs.length === 0) throw new UsageError('no inputs: give model.json files, folders or globs');
+export async function discoverModels(
+  inputs: string[],
+  cwd = process.cwd(),
+): Promise<DiscoveredModel[]> {
+  if (inputs.length === 0)
+    throw new UsageError('no inputs: give model.json files, folders or globs');
   const found = new Map<string, DiscoveredModel>();
   const add = (file: string, root: string) => {
     const full = resolve(cwd, file);
@@ -29,7 +33,12 @@ export async function discoverModels(inputs: string[], cwd = process.cwd()): Pro
     if (info?.isFile()) {
       add(full, dirname(full));
     } else if (info?.isDirectory()) {
-      const files = await glob(MODEL_PATTERN, { cwd: full, absolute: true, dot: false, ignore: ['**/node_modules/**'] });
+      const files = await glob(MODEL_PATTERN, {
+        cwd: full,
+        absolute: true,
+        dot: false,
+        ignore: ['**/node_modules/**'],
+      });
       for (const file of files.sort()) add(file, full);
     } else if (isDynamicPattern(input)) {
       const files = await glob(input, { cwd, absolute: true, ignore: ['**/node_modules/**'] });

@@ -41,7 +41,11 @@ export async function loadQuantized(file: string): Promise<LoadedRunnable> {
   const isClipq = isClipqModel(model);
   if (model.format === 'graph-model') {
     registerClipqGraphOps();
-    return { format: model.format, model: await loadGraphModel(tf.io.fromMemory(model.artifacts)), isClipq };
+    return {
+      format: model.format,
+      model: await loadGraphModel(tf.io.fromMemory(model.artifacts)),
+      isClipq,
+    };
   }
   return { format: model.format, model: await loadLayers(model), isClipq };
 }
@@ -68,7 +72,8 @@ function floatGraphArtifacts(model: LoadedModel): tf.io.ModelArtifacts {
     const node = topology.node.find((n) => n.name === meta.layer);
     if (node && clipqOps.has(node.op) && meta.op) {
       node.op = meta.op;
-      for (const key of Object.keys(node.attr ?? {})) if (key.startsWith('clipq_')) delete node.attr![key];
+      for (const key of Object.keys(node.attr ?? {}))
+        if (key.startsWith('clipq_')) delete node.attr![key];
     }
     const constant = topology.node.find((n) => n.name === meta.name);
     if (constant?.attr) {
@@ -78,10 +83,19 @@ function floatGraphArtifacts(model: LoadedModel): tf.io.ModelArtifacts {
   }
   const specs = model.artifacts.weightSpecs ?? [];
   const floats = dequantizedWeights(model.json, specs, model.artifacts.weightData as ArrayBuffer);
-  return { modelTopology: topology as unknown as {}, format: 'graph-model', weightSpecs: [], weightData: new ArrayBuffer(0), ...encodeSync(floats, specs) };
+  return {
+    modelTopology: topology as unknown as object,
+    format: 'graph-model',
+    weightSpecs: [],
+    weightData: new ArrayBuffer(0),
+    ...encodeSync(floats, specs),
+  };
 }
 
-function encodeSync(map: tf.NamedTensorMap, specs: tf.io.WeightsManifestEntry[]): Pick<tf.io.ModelArtifacts, 'weightSpecs' | 'weightData'> {
+function encodeSync(
+  map: tf.NamedTensorMap,
+  specs: tf.io.WeightsManifestEntry[],
+): Pick<tf.io.ModelArtifacts, 'weightSpecs' | 'weightData'> {
   const weightSpecs: tf.io.WeightsManifestEntry[] = [];
   const parts: Uint8Array[] = [];
   for (const spec of specs) {
@@ -106,15 +120,26 @@ export async function loadFloatTwin(file: string): Promise<LoadedRunnable> {
   const isClipq = isClipqModel(model);
   if (model.format === 'graph-model') {
     const artifacts = isClipq ? floatGraphArtifacts(model) : model.artifacts;
-    return { format: model.format, model: await loadGraphModel(tf.io.fromMemory(artifacts)), isClipq };
+    return {
+      format: model.format,
+      model: await loadGraphModel(tf.io.fromMemory(artifacts)),
+      isClipq,
+    };
   }
   const artifacts = isClipq ? clipqArtifacts(model) : model.artifacts;
-  return { format: model.format, model: await tfl.loadLayersModel(tf.io.fromMemory(artifacts)), isClipq };
+  return {
+    format: model.format,
+    model: await tfl.loadLayersModel(tf.io.fromMemory(artifacts)),
+    isClipq,
+  };
 }
 
 /** Input shape of a loaded model (batch dimension first). */
 export function inputShape(model: AnyModel): (number | null)[] {
-  const shape = 'predict' in model && model instanceof tfl.LayersModel ? model.inputs[0]!.shape : (model as GraphModel).inputs[0]!.shape;
+  const shape =
+    'predict' in model && model instanceof tfl.LayersModel
+      ? model.inputs[0]!.shape
+      : (model as GraphModel).inputs[0]!.shape;
   return shape ?? [];
 }
 

@@ -25,7 +25,9 @@ export function createProgress(total: number, slots: number, enabled: boolean): 
     cliProgress.Presets.shades_classic,
   );
   const overall = multi.create(total, 0, { label: 'overall', model: '' });
-  const bars = Array.from({ length: slots }, (_, i) => multi.create(1, 0, { label: `job ${i + 1} `, model: 'idle' }));
+  const bars = Array.from({ length: slots }, (_, i) =>
+    multi.create(1, 0, { label: `job ${i + 1} `, model: 'idle' }),
+  );
   return {
     start(slot, file) {
       bars[slot]?.update(0, { model: `${basename(dirname(file))}/${basename(file)}` });

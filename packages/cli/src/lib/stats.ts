@@ -1,5 +1,5 @@
 /** Signal statistics shown in reports and JSON: SQNR, value histograms and ranges. */
-import { fakeQuantValue, quantParamsImpl } from "@clipq/core";
+import { fakeQuantValue, quantParamsImpl } from '@clipq/core';
 
 /** Signal-to-quantization-noise ratio in dB: 10·log10(Σx² / Σ(x − x̂)²). Infinity when exact. */
 export function sqnrDb(reference: ArrayLike<number>, quantized: ArrayLike<number>): number {
@@ -85,7 +85,12 @@ export function argmaxAgreement(a: ArrayLike<number>, b: ArrayLike<number>, rows
 }
 
 /** SQNR of per-tensor asymmetric fake-quantization of `values` with the range [min, max]. */
-export function activationSqnrDb(values: Float32Array, min: number, max: number, bits: number): number {
+export function activationSqnrDb(
+  values: Float32Array,
+  min: number,
+  max: number,
+  bits: number,
+): number {
   const params = quantParamsImpl(min, max, bits, false);
   const quantized = values.map((v) => fakeQuantValue(v, params, 'half-up'));
   return sqnrDb(values, quantized);

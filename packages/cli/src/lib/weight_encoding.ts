@@ -59,7 +59,12 @@ export function encodeWeight(
   if (options.portable) {
     const stock = encodeStockUint8(reference);
     return {
-      spec: { name, shape: weight.shape, dtype: 'float32', quantization: { dtype: 'uint8', min: stock.min, scale: stock.scale } },
+      spec: {
+        name,
+        shape: weight.shape,
+        dtype: 'float32',
+        quantization: { dtype: 'uint8', min: stock.min, scale: stock.scale },
+      },
       bytes: stock.bytes,
       scheme: 'uint8 affine per tensor (stock, portable)',
       weightSqnrDb: sqnrDb(reference, stock.dequantized),
@@ -84,8 +89,22 @@ export function encodeWeight(
   const bytes = Uint8Array.from(q.codes, (c) => c + 128);
   const perTensor = q.axis == null;
   const spec: tf.io.WeightsManifestEntry = perTensor
-    ? { name, shape: weight.shape, dtype: 'float32', quantization: { dtype: 'uint8', min: -(128 + q.zeroPoint[0]!) * q.scale[0]!, scale: q.scale[0]! } }
-    : { name, shape: weight.shape, dtype: 'int32', quantization: { dtype: 'uint8', min: -128, scale: 1 } };
+    ? {
+        name,
+        shape: weight.shape,
+        dtype: 'float32',
+        quantization: {
+          dtype: 'uint8',
+          min: -(128 + q.zeroPoint[0]!) * q.scale[0]!,
+          scale: q.scale[0]!,
+        },
+      }
+    : {
+        name,
+        shape: weight.shape,
+        dtype: 'int32',
+        quantization: { dtype: 'uint8', min: -128, scale: 1 },
+      };
   return {
     spec,
     bytes,

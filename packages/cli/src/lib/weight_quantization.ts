@@ -18,7 +18,11 @@ export interface QuantizedWeight {
 }
 
 /** ±max|w| per channel along `axis` (or over the whole tensor). */
-export function symmetricBounds(values: ArrayLike<number>, shape: number[], axis: number | null): Float32Array {
+export function symmetricBounds(
+  values: ArrayLike<number>,
+  shape: number[],
+  axis: number | null,
+): Float32Array {
   const channels = axis == null ? 1 : shape[axis]!;
   const inner = axis == null ? values.length : shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const bounds = new Float32Array(channels);

@@ -33,10 +33,20 @@ export class ConversionPool {
       const worker = new Worker(script, { workerData: { options } });
       worker.on('message', (reply: WorkerReply) => this.finish(worker, reply));
       worker.on('error', (error) =>
-        this.finish(worker, { type: 'failed', id: -1, message: `worker crashed: ${error.message}`, stack: error.stack ?? '' }),
+        this.finish(worker, {
+          type: 'failed',
+          id: -1,
+          message: `worker crashed: ${error.message}`,
+          stack: error.stack ?? '',
+        }),
       );
       worker.on('exit', (code) => {
-        if (this.busy.has(worker)) this.finish(worker, { type: 'failed', id: -1, message: `worker exited with code ${code}` });
+        if (this.busy.has(worker))
+          this.finish(worker, {
+            type: 'failed',
+            id: -1,
+            message: `worker exited with code ${code}`,
+          });
       });
       this.workers.push(worker);
     }

@@ -21,12 +21,21 @@ function decodeImage(bytes: Buffer, file: string): Rgba {
     const png = PNG.sync.read(bytes);
     return { width: png.width, height: png.height, data: png.data };
   }
-  const image = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 256 });
+  const image = jpeg.decode(bytes, {
+    useTArray: true,
+    formatAsRGBA: true,
+    maxMemoryUsageInMB: 256,
+  });
   return { width: image.width, height: image.height, data: image.data };
 }
 
 /** Bilinear resize to [height, width, channels] in [0, 1]; 1 channel is the mean of RGB. */
-export function resizeToInput(image: Rgba, height: number, width: number, channels: number): Float32Array {
+export function resizeToInput(
+  image: Rgba,
+  height: number,
+  width: number,
+  channels: number,
+): Float32Array {
   const out = new Float32Array(height * width * channels);
   const sy = image.height / height;
   const sx = image.width / width;
@@ -62,7 +71,8 @@ export async function readImageFolder(
   const names = (await readdir(dir))
     .filter((n) => IMAGE_EXTENSIONS.includes(extname(n).toLowerCase()))
     .sort();
-  if (names.length === 0) throw new Error(`calibration folder '${dir}' holds no .png/.jpg/.jpeg images`);
+  if (names.length === 0)
+    throw new Error(`calibration folder '${dir}' holds no .png/.jpg/.jpeg images`);
   const per = height * width * channels;
   const data = new Float32Array(names.length * per);
   for (const [i, name] of names.entries()) {

@@ -20,7 +20,8 @@ const MAX_CALIBRATION_BYTES = 512 * 1024 * 1024;
 
 function flattenJson(value: unknown, out: number[], file: string): void {
   if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new Error(`${file}: calibration values must be finite, got ${value}`);
+    if (!Number.isFinite(value))
+      throw new Error(`${file}: calibration values must be finite, got ${value}`);
     out.push(value);
   } else if (Array.isArray(value)) {
     for (const v of value) flattenJson(v, out, file);
@@ -33,10 +34,15 @@ function flattenJson(value: unknown, out: number[], file: string): void {
  * Loads calibration data for a model whose input is `inputShape` (batch dimension first, -1 or null
  * allowed). The per-sample size must match the model's; the samples are reshaped to it.
  */
-export async function loadCalibration(path: string, inputShape: (number | null)[]): Promise<CalibrationSet> {
+export async function loadCalibration(
+  path: string,
+  inputShape: (number | null)[],
+): Promise<CalibrationSet> {
   const sampleShape = inputShape.slice(1).map((d) => (d == null || d < 0 ? Number.NaN : d));
   if (sampleShape.some((d) => Number.isNaN(d))) {
-    throw new Error(`the model input shape [${inputShape}] has unknown non-batch dimensions; calibration needs them`);
+    throw new Error(
+      `the model input shape [${inputShape}] has unknown non-batch dimensions; calibration needs them`,
+    );
   }
   const per = sampleShape.reduce((a, b) => a * b, 1);
   const info = await stat(path).catch(() => null);
@@ -44,23 +50,31 @@ export async function loadCalibration(path: string, inputShape: (number | null)[
   let data: Float32Array;
   if (info.isDirectory()) {
     if (sampleShape.length !== 3) {
-      throw new Error(`image calibration needs an image input [N, H, W, C], the model takes [${inputShape}]`);
+      throw new Error(
+        `image calibration needs an image input [N, H, W, C], the model takes [${inputShape}]`,
+      );
     }
     const [h, w, c] = sampleShape as [number, number, number];
     data = (await readImageFolder(path, h, w, c)).data;
   } else {
-    if (info.size > MAX_CALIBRATION_BYTES) throw new Error(`calibration file '${path}' is above ${MAX_CALIBRATION_BYTES} bytes`);
+    if (info.size > MAX_CALIBRATION_BYTES)
+      throw new Error(`calibration file '${path}' is above ${MAX_CALIBRATION_BYTES} bytes`);
     const ext = extname(path).toLowerCase();
     const bytes = await readFile(path);
     if (ext === '.npy') {
       const array = parseNpy(bytes, path);
-      data = array.dtype === 'float32' ? (array.data as Float32Array) : Float32Array.from(array.data, (v) => v / 255);
+      data =
+        array.dtype === 'float32'
+          ? (array.data as Float32Array)
+          : Float32Array.from(array.data, (v) => v / 255);
     } else if (ext === '.json') {
       let parsed: unknown;
       try {
         parsed = JSON.parse(bytes.toString('utf8'));
       } catch (error) {
-        throw new Error(`calibration file '${path}' is not valid JSON: ${(error as Error).message}`);
+        throw new Error(
+          `calibration file '${path}' is not valid JSON: ${(error as Error).message}`,
+        );
       }
       const values: number[] = [];
       flattenJson(parsed, values, path);

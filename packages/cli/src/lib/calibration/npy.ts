@@ -26,7 +26,8 @@ export function parseNpy(bytes: Uint8Array, file = '.npy'): NpyArray {
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr == null || fortran == null || shapeText == null) throw fail(`unreadable header ${header.trim()}`);
+  if (descr == null || fortran == null || shapeText == null)
+    throw fail(`unreadable header ${header.trim()}`);
   if (fortran === 'True') throw fail('Fortran order is not supported');
   const shape = shapeText
     .split(',')

@@ -21,7 +21,10 @@ export function forEachBatch(set: CalibrationSet, visit: (batch: tf.Tensor) => v
   const per = set.sampleShape.reduce((a, b) => a * b, 1);
   for (let start = 0; start < set.count; start += CALIBRATION_BATCH) {
     const n = Math.min(CALIBRATION_BATCH, set.count - start);
-    const batch = tf.tensor(set.data.subarray(start * per, (start + n) * per), [n, ...set.sampleShape]);
+    const batch = tf.tensor(set.data.subarray(start * per, (start + n) * per), [
+      n,
+      ...set.sampleShape,
+    ]);
     try {
       visit(batch);
     } finally {
@@ -41,7 +44,8 @@ const SAMPLE_LIMIT = 20000;
 
 function appendSample(samples: number[], values: ArrayLike<number>): void {
   const stride = Math.max(1, Math.ceil(values.length / 2000));
-  for (let i = 0; i < values.length && samples.length < SAMPLE_LIMIT; i += stride) samples.push(values[i]!);
+  for (let i = 0; i < values.length && samples.length < SAMPLE_LIMIT; i += stride)
+    samples.push(values[i]!);
 }
 
 /** Observed [min, max] of each named tensor (node input) over the calibration set. */
@@ -67,7 +71,11 @@ export function calibrateGraph(
   const out = new Map<string, ActivationSample>();
   tensorNames.forEach((name, i) => {
     const range = observers[i]!.result();
-    out.set(name, { min: range.min[0]!, max: range.max[0]!, sample: Float32Array.from(samples[i]!) });
+    out.set(name, {
+      min: range.min[0]!,
+      max: range.max[0]!,
+      sample: Float32Array.from(samples[i]!),
+    });
   });
   return out;
 }

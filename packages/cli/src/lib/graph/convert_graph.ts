@@ -6,7 +6,7 @@
 import { type GraphModel, loadGraphModel } from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import { type CalibrationSet, loadCalibration } from '../calibration/load_calibration.js';
-import { ModelError, errorMessage } from '../errors.js';
+import { errorMessage, ModelError } from '../errors.js';
 import { assertFiniteWeights, decodeWeights } from '../model_io/decode_weights.js';
 import type { LoadedModel } from '../model_io/read_model.js';
 import type { SerializedModel } from '../model_io/write_model.js';
@@ -30,7 +30,7 @@ async function compareOutputs(
   set: CalibrationSet,
 ): Promise<{ sqnr: number; agreement: number }> {
   const converted = await loadFromMemory({
-    modelTopology: serialized.json.modelTopology as {},
+    modelTopology: serialized.json.modelTopology as object,
     weightSpecs: serialized.weightSpecs as tf.io.WeightsManifestEntry[],
     weightData: serialized.weightData,
     format: 'graph-model',
@@ -38,7 +38,10 @@ async function compareOutputs(
   try {
     const reference = predictAll(floatModel, set);
     const actual = predictAll(converted, set);
-    return { sqnr: sqnrDb(reference, actual), agreement: argmaxAgreement(reference, actual, set.count) };
+    return {
+      sqnr: sqnrDb(reference, actual),
+      agreement: argmaxAgreement(reference, actual, set.count),
+    };
   } finally {
     converted.dispose();
   }
@@ -66,7 +69,9 @@ export async function convertGraphModel(
     }
     const quantizeActivations = set != null && !options.weightsOnly && !options.portable;
     if (set == null && !options.weightsOnly) {
-      notes.push('no --calibration given: weights are int8, activations stay float (as with --weights-only)');
+      notes.push(
+        'no --calibration given: weights are int8, activations stay float (as with --weights-only)',
+      );
     }
     const ranges: Map<string, ActivationSample> =
       set != null && !options.weightsOnly
@@ -78,7 +83,10 @@ export async function convertGraphModel(
             options.bits,
           )
         : new Map();
-    const original = splitWeightBytes(model.artifacts.weightSpecs ?? [], model.artifacts.weightData as ArrayBuffer);
+    const original = splitWeightBytes(
+      model.artifacts.weightSpecs ?? [],
+      model.artifacts.weightData as ArrayBuffer,
+    );
     const rewritten = new Map<string, EncodedWeight>();
     const layers: LayerResult[] = [];
     for (const target of plan.targets) {
@@ -98,7 +106,9 @@ export async function convertGraphModel(
         scheme: result.scheme,
         bits: options.bits,
         weightSqnrDb: result.weightSqnrDb,
-        activationSqnrDb: range ? activationSqnrDb(range.sample, range.min, range.max, options.bits) : null,
+        activationSqnrDb: range
+          ? activationSqnrDb(range.sample, range.min, range.max, options.bits)
+          : null,
         activationRange: range ? [range.min, range.max] : null,
         bytesBefore: before,
         bytesAfter: result.bytes.length,
@@ -111,7 +121,9 @@ export async function convertGraphModel(
     }
     const specs = (model.artifacts.weightSpecs ?? []).map((s) => rewritten.get(s.name)?.spec ?? s);
     const data = concatBytes(
-      (model.artifacts.weightSpecs ?? []).map((s) => rewritten.get(s.name)?.bytes ?? original.get(s.name)!),
+      (model.artifacts.weightSpecs ?? []).map(
+        (s) => rewritten.get(s.name)?.bytes ?? original.get(s.name)!,
+      ),
     );
     const { weightsManifest: _manifest, ...rest } = model.json;
     const serialized: SerializedModel = {
@@ -134,7 +146,13 @@ export async function convertGraphModel(
               .filter((t) => ranges.has(t.activationInput))
               .map((t) => {
                 const r = ranges.get(t.activationInput)!;
-                return { layer: t.node.name, input: t.activationInput, min: r.min, max: r.max, bits: options.bits };
+                return {
+                  layer: t.node.name,
+                  input: t.activationInput,
+                  min: r.min,
+                  max: r.max,
+                  bits: options.bits,
+                };
               }),
           },
         },
@@ -149,7 +167,14 @@ export async function convertGraphModel(
       outputSqnrDb = compared.sqnr;
       agreement = compared.agreement;
     }
-    return { format: 'graph-model', layers, notes, outputSqnrDb, argmaxAgreement: agreement, serialized };
+    return {
+      format: 'graph-model',
+      layers,
+      notes,
+      outputSqnrDb,
+      argmaxAgreement: agreement,
+      serialized,
+    };
   } finally {
     floatModel?.dispose();
     tf.dispose(Object.values(weights));

@@ -72,7 +72,12 @@ export function planGraph(nodes: GraphNodeDef[]): GraphPlan {
     const inputs = (node.input ?? []).filter((i) => !i.startsWith('^'));
     const weightName = inputs[1] == null ? null : inputNodeName(inputs[1]);
     const weight = weightName == null ? undefined : byName.get(weightName);
-    const reason = unsupportedReason(node, target.kind, weight, consumers.get(weightName ?? '') ?? 0);
+    const reason = unsupportedReason(
+      node,
+      target.kind,
+      weight,
+      consumers.get(weightName ?? '') ?? 0,
+    );
     if (reason != null) {
       plan.skipped.push({ node: node.name, reason });
       continue;

@@ -24,7 +24,14 @@ export function rewriteTarget(
   options: RewriteOptions,
 ): EncodedWeight {
   const node = target.node;
-  const encoded = encodeWeight(target.weight, node.name, target.kind, weight, target.transposeB, options);
+  const encoded = encodeWeight(
+    target.weight,
+    node.name,
+    target.kind,
+    weight,
+    target.transposeB,
+    options,
+  );
   if (encoded.metadata == null) return encoded;
   encoded.metadata.op = node.op;
   node.op = CLIPQ_GRAPH_OPS[target.kind];

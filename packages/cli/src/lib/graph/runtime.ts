@@ -70,7 +70,9 @@ function cachedWeight(node: GraphNode, kind: Kind): CachedWeight {
 
 function floatWeight(node: GraphNode, kind: Kind): tf.Tensor {
   const entry = cachedWeight(node, kind);
-  entry.dequantized ??= tf.keep(tf.tidy(() => tf.reshape(dequantize(entry.quantized), node.inputs[1]!.shape)));
+  entry.dequantized ??= tf.keep(
+    tf.tidy(() => tf.reshape(dequantize(entry.quantized), node.inputs[1]!.shape)),
+  );
   return entry.dequantized;
 }
 
@@ -122,9 +124,15 @@ function int8Op(node: GraphNode, kind: Kind): tf.Tensor {
   const epilogue = { activation: activationOf(node), ...(bias ? { bias } : {}) };
   const input = quantize(node.inputs[0]!, range.min, range.max, { bits: range.bits });
   try {
-    if (kind === 'matmul') return matMulInt8(input, quantized, { ...epilogue, transposeB: node.attrs.transpose_b === true });
+    if (kind === 'matmul')
+      return matMulInt8(input, quantized, {
+        ...epilogue,
+        transposeB: node.attrs.transpose_b === true,
+      });
     const options = { ...convOptions(node), ...epilogue };
-    return kind === 'conv2d' ? conv2dInt8(input, quantized, options) : depthwiseConv2dInt8(input, quantized, options);
+    return kind === 'conv2d'
+      ? conv2dInt8(input, quantized, options)
+      : depthwiseConv2dInt8(input, quantized, options);
   } finally {
     input.dispose();
   }
@@ -132,4 +140,5 @@ function int8Op(node: GraphNode, kind: Kind): tf.Tensor {
 
 export const executeQuantizedMatMul = (node: GraphNode): tf.Tensor => int8Op(node, 'matmul');
 export const executeQuantizedConv2D = (node: GraphNode): tf.Tensor => int8Op(node, 'conv2d');
-export const executeQuantizedDepthwiseConv2D = (node: GraphNode): tf.Tensor => int8Op(node, 'depthwise');
+export const executeQuantizedDepthwiseConv2D = (node: GraphNode): tf.Tensor =>
+  int8Op(node, 'depthwise');

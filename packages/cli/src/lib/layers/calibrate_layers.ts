@@ -34,7 +34,8 @@ export function observeLayers(
       observers[i]!.update(t);
       const values = t.dataSync();
       const stride = Math.max(1, Math.ceil(values.length / 2000));
-      for (let j = 0; j < values.length && samples[i]!.length < SAMPLE_LIMIT; j += stride) samples[i]!.push(values[j]!);
+      for (let j = 0; j < values.length && samples[i]!.length < SAMPLE_LIMIT; j += stride)
+        samples[i]!.push(values[j]!);
     });
     tf.dispose(list);
   });
@@ -45,7 +46,10 @@ export function observeLayers(
   return result;
 }
 
-export function predictAll(model: { predict(x: tf.Tensor): tf.Tensor | tf.Tensor[] }, set: CalibrationSet): Float32Array {
+export function predictAll(
+  model: { predict(x: tf.Tensor): tf.Tensor | tf.Tensor[] },
+  set: CalibrationSet,
+): Float32Array {
   const parts: Float32Array[] = [];
   forEachBatch(set, (batch) => {
     const out = model.predict(batch);

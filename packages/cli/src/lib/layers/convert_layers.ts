@@ -4,11 +4,16 @@
  * `saveQuantized`, portable or not). Without calibration, or with `weightsOnly`, kernels are encoded
  * locally (weights only) and the topology is kept.
  */
-import { convertToInt8, type QuantizedModel, quantizeModel, saveQuantized } from '@clipq/core/layers';
+import {
+  convertToInt8,
+  type QuantizedModel,
+  quantizeModel,
+  saveQuantized,
+} from '@clipq/core/layers';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { type CalibrationSet, loadCalibration } from '../calibration/load_calibration.js';
-import { ModelError, errorMessage } from '../errors.js';
+import { errorMessage, ModelError } from '../errors.js';
 import { assertFiniteWeights, decodeWeights } from '../model_io/decode_weights.js';
 import { clipqMetadata, dequantizedWeights } from '../model_io/dequantize_clipq.js';
 import type { LoadedModel } from '../model_io/read_model.js';
@@ -18,8 +23,10 @@ import { activationSqnrDb, argmaxAgreement, histogram, sqnrDb } from '../stats.j
 import { observeLayers, predictAll } from './calibrate_layers.js';
 import { convertWeightsOnly } from './weights_only.js';
 
-
-async function artifactsOf(model: QuantizedModel, portable: boolean): Promise<tf.io.ModelArtifacts> {
+async function artifactsOf(
+  model: QuantizedModel,
+  portable: boolean,
+): Promise<tf.io.ModelArtifacts> {
   let saved: tf.io.ModelArtifacts | null = null;
   await saveQuantized(
     model,
@@ -33,13 +40,24 @@ async function artifactsOf(model: QuantizedModel, portable: boolean): Promise<tf
 }
 
 function toSerialized(artifacts: tf.io.ModelArtifacts, source: LoadedModel): SerializedModel {
-  const { weightSpecs, weightData, weightsManifest: _m, ...rest } = artifacts as tf.io.ModelArtifacts & { weightsManifest?: unknown };
-  const data = weightData instanceof ArrayBuffer ? weightData : tf.io.concatenateArrayBuffers(weightData as ArrayBuffer[]);
+  const {
+    weightSpecs,
+    weightData,
+    weightsManifest: _m,
+    ...rest
+  } = artifacts as tf.io.ModelArtifacts & { weightsManifest?: unknown };
+  const data =
+    weightData instanceof ArrayBuffer
+      ? weightData
+      : tf.io.concatenateArrayBuffers(weightData as ArrayBuffer[]);
   return {
     json: {
       ...rest,
       format: 'layers-model',
-      userDefinedMetadata: { ...(source.json.userDefinedMetadata ?? {}), ...(artifacts.userDefinedMetadata ?? {}) },
+      userDefinedMetadata: {
+        ...(source.json.userDefinedMetadata ?? {}),
+        ...(artifacts.userDefinedMetadata ?? {}),
+      },
     },
     weightSpecs: weightSpecs ?? [],
     weightData: data,
@@ -58,12 +76,20 @@ function layerResults(
   if (meta == null) return [];
   const specs = serialized.weightSpecs as tf.io.WeightsManifestEntry[];
   const values = dequantizedWeights(serialized.json, specs, serialized.weightData);
-  const names = meta.weights.map((w) => w.layer).filter((n) => float.layers.some((l) => l.name === n));
+  const names = meta.weights
+    .map((w) => w.layer)
+    .filter((n) => float.layers.some((l) => l.name === n));
   const observed = observeLayers(float, names, set, options.calibrationMethod, options.bits);
   try {
     return meta.weights.map((w) => {
-      const layer = qat.getLayer(w.layer) as tfl.layers.Layer & { getKernelAndBias?: () => { kernel: tf.Tensor } };
-      const reference = tf.tidy(() => (layer.getKernelAndBias ? layer.getKernelAndBias().kernel.dataSync() : layer.getWeights()[0]!.dataSync())) as Float32Array;
+      const layer = qat.getLayer(w.layer) as tfl.layers.Layer & {
+        getKernelAndBias?: () => { kernel: tf.Tensor };
+      };
+      const reference = tf.tidy(() =>
+        layer.getKernelAndBias
+          ? layer.getKernelAndBias().kernel.dataSync()
+          : layer.getWeights()[0]!.dataSync(),
+      ) as Float32Array;
       const quantized = values[w.name]!.dataSync() as Float32Array;
       const range = meta.activations.find((a) => a.layer === w.layer) ?? null;
       const sample = observed.get(w.layer)?.sample ?? null;
@@ -78,7 +104,8 @@ function layerResults(
         scheme: `int${w.bits} symmetric ${w.encoding}`,
         bits: w.bits,
         weightSqnrDb: sqnrDb(reference, quantized),
-        activationSqnrDb: range && sample ? activationSqnrDb(sample, range.min, range.max, range.bits) : null,
+        activationSqnrDb:
+          range && sample ? activationSqnrDb(sample, range.min, range.max, range.bits) : null,
         activationRange: range ? [range.min, range.max] : null,
         bytesBefore: reference.length * 4,
         bytesAfter: reference.length * (w.bits <= 8 ? 1 : 2),
@@ -94,7 +121,10 @@ function layerResults(
   }
 }
 
-export async function convertLayersModel(model: LoadedModel, options: ConversionOptions): Promise<ModelConversion> {
+export async function convertLayersModel(
+  model: LoadedModel,
+  options: ConversionOptions,
+): Promise<ModelConversion> {
   const weights = decodeWeights(model);
   let float: tfl.LayersModel | null = null;
   let qat: tfl.LayersModel | null = null;
@@ -110,7 +140,8 @@ export async function convertLayersModel(model: LoadedModel, options: Conversion
         throw new ModelError(model.file, `calibration: ${errorMessage(error)}`);
       }
     }
-    if (set == null || options.weightsOnly) return await convertWeightsOnly(model, float, weights, set, options);
+    if (set == null || options.weightsOnly)
+      return await convertWeightsOnly(model, float, weights, set, options);
     const inputs = tf.tensor(set.data, [set.count, ...set.sampleShape]);
     try {
       qat = quantizeModel(float, inputs, {
@@ -130,7 +161,9 @@ export async function convertLayersModel(model: LoadedModel, options: Conversion
     const reference = predictAll(float, set);
     const actual = predictAll(int8, set);
     const layers = layerResults(serialized, qat, float, set, options);
-    const notes = options.portable ? ['portable: kernels are dequantized float32 (stock-loadable)'] : [];
+    const notes = options.portable
+      ? ['portable: kernels are dequantized float32 (stock-loadable)']
+      : [];
     return {
       format: 'layers-model',
       layers,

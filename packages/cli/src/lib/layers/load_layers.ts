@@ -28,5 +28,10 @@ export function dequantizeLayersArtifacts(
     weightData.set(p, offset);
     offset += p.length;
   }
-  return { modelTopology: json.modelTopology as {}, format: 'layers-model', weightSpecs, weightData: weightData.buffer };
+  return {
+    modelTopology: json.modelTopology as object,
+    format: 'layers-model',
+    weightSpecs,
+    weightData: weightData.buffer,
+  };
 }

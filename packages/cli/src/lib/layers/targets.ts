@@ -15,7 +15,10 @@ const KINDS: Readonly<Record<string, TargetKind>> = {
   DepthwiseConv2D: 'depthwise',
 };
 
-export function findLayerTargets(model: tfl.LayersModel): { targets: LayerTarget[]; notes: string[] } {
+export function findLayerTargets(model: tfl.LayersModel): {
+  targets: LayerTarget[];
+  notes: string[];
+} {
   const targets: LayerTarget[] = [];
   const notes: string[] = [];
   for (const layer of model.layers) {
@@ -23,7 +26,9 @@ export function findLayerTargets(model: tfl.LayersModel): { targets: LayerTarget
     const kind = KINDS[className];
     if (kind == null) {
       if (layer.weights.length > 0 && className !== 'BatchNormalization') {
-        notes.push(`layer '${layer.name}' (${className}) has weights but stays float: unsupported layer`);
+        notes.push(
+          `layer '${layer.name}' (${className}) has weights but stays float: unsupported layer`,
+        );
       }
       continue;
     }
@@ -32,7 +37,11 @@ export function findLayerTargets(model: tfl.LayersModel): { targets: LayerTarget
       notes.push(`layer '${layer.name}' stays float: channelsFirst is not supported`);
       continue;
     }
-    targets.push({ layer, kind, weight: (layer.weights[0] as unknown as { originalName: string }).originalName });
+    targets.push({
+      layer,
+      kind,
+      weight: (layer.weights[0] as unknown as { originalName: string }).originalName,
+    });
   }
   return { targets, notes };
 }

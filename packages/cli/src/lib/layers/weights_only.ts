@@ -25,9 +25,12 @@ export async function convertWeightsOnly(
   options: ConversionOptions,
 ): Promise<ModelConversion> {
   const { targets, notes } = findLayerTargets(float);
-  if (!options.weightsOnly) notes.push('no --calibration given: weights only (activations stay float)');
+  if (!options.weightsOnly)
+    notes.push('no --calibration given: weights only (activations stay float)');
   if (float.layers.some((l) => l.getClassName() === 'BatchNormalization')) {
-    notes.push('weights only: BatchNormalization layers stay float layers (folding needs calibration)');
+    notes.push(
+      'weights only: BatchNormalization layers stay float layers (folding needs calibration)',
+    );
   }
   const specs = model.artifacts.weightSpecs ?? [];
   const original = splitWeightBytes(specs, model.artifacts.weightData as ArrayBuffer);
@@ -36,9 +39,19 @@ export async function convertWeightsOnly(
   for (const target of targets) {
     const weight = weights[target.weight];
     if (weight == null) {
-      throw new ModelError(model.file, `kernel '${target.weight}' of layer '${target.layer.name}' is not in the manifest`);
+      throw new ModelError(
+        model.file,
+        `kernel '${target.weight}' of layer '${target.layer.name}' is not in the manifest`,
+      );
     }
-    const result = encodeWeight(target.weight, target.layer.name, target.kind, weight, false, options);
+    const result = encodeWeight(
+      target.weight,
+      target.layer.name,
+      target.kind,
+      weight,
+      false,
+      options,
+    );
     encoded.set(target.weight, result);
     const layer: LayerResult = {
       name: target.layer.name,
@@ -53,7 +66,8 @@ export async function convertWeightsOnly(
       bytesBefore: original.get(target.weight)!.length,
       bytesAfter: result.bytes.length,
     };
-    if (options.collectReport) layer.weightHistogram = histogram(result.reference, result.rangeMin, result.rangeMax);
+    if (options.collectReport)
+      layer.weightHistogram = histogram(result.reference, result.rangeMin, result.rangeMax);
     layers.push(layer);
   }
   const { weightsManifest: _manifest, ...rest } = model.json;
@@ -67,7 +81,17 @@ export async function convertWeightsOnly(
         ...(model.json.userDefinedMetadata ?? {}),
         ...(options.portable
           ? {}
-          : { clipq: { formatVersion: 1, producer: '@clipq/cli', modelFormat: 'layers-model', portable: false, weightsOnly: true, weights: metadata, activations: [] } }),
+          : {
+              clipq: {
+                formatVersion: 1,
+                producer: '@clipq/cli',
+                modelFormat: 'layers-model',
+                portable: false,
+                weightsOnly: true,
+                weights: metadata,
+                activations: [],
+              },
+            }),
       },
     },
     weightSpecs: specs.map((s) => encoded.get(s.name)?.spec ?? s),
@@ -77,7 +101,13 @@ export async function convertWeightsOnly(
   let agreement: number | null = null;
   if (set != null) {
     const converted = await tfl.loadLayersModel(
-      tf.io.fromMemory(dequantizeLayersArtifacts(serialized.json, serialized.weightSpecs as tf.io.WeightsManifestEntry[], serialized.weightData)),
+      tf.io.fromMemory(
+        dequantizeLayersArtifacts(
+          serialized.json,
+          serialized.weightSpecs as tf.io.WeightsManifestEntry[],
+          serialized.weightData,
+        ),
+      ),
     );
     const reference = predictAll(float, set);
     const actual = predictAll(converted, set);
@@ -85,5 +115,12 @@ export async function convertWeightsOnly(
     outputSqnrDb = sqnrDb(reference, actual);
     agreement = argmaxAgreement(reference, actual, set.count);
   }
-  return { format: 'layers-model', layers, notes, outputSqnrDb, argmaxAgreement: agreement, serialized };
+  return {
+    format: 'layers-model',
+    layers,
+    notes,
+    outputSqnrDb,
+    argmaxAgreement: agreement,
+    serialized,
+  };
 }

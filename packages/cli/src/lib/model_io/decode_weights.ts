@@ -1,5 +1,5 @@
 /** Decoding a model's weights with the stock decoder, and the NaN/Inf check by weight name. */
-import { type NamedTensorMap, io } from '@tensorflow/tfjs-core';
+import { io, type NamedTensorMap } from '@tensorflow/tfjs-core';
 import { ModelError } from '../errors.js';
 import type { LoadedModel } from './read_model.js';
 

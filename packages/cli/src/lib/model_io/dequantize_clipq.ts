@@ -19,7 +19,11 @@ export interface ClipqModelMetadata {
 export function clipqMetadata(json: Record<string, unknown>): ClipqModelMetadata | null {
   const meta = (json.userDefinedMetadata as { clipq?: ClipqModelMetadata } | undefined)?.clipq;
   if (meta == null) return null;
-  return { ...meta, weights: Array.isArray(meta.weights) ? meta.weights : [], activations: Array.isArray(meta.activations) ? meta.activations : [] };
+  return {
+    ...meta,
+    weights: Array.isArray(meta.weights) ? meta.weights : [],
+    activations: Array.isArray(meta.activations) ? meta.activations : [],
+  };
 }
 
 export function clipqWeightMetadata(json: Record<string, unknown>): Record<string, WeightMetadata> {
@@ -30,7 +34,8 @@ export function clipqWeightMetadata(json: Record<string, unknown>): Record<strin
 export function dequantizeCodes(codes: ArrayLike<number>, meta: WeightMetadata): Float32Array {
   const axis = meta.axis;
   const channels = axis == null ? 1 : meta.codesShape[axis]!;
-  const inner = axis == null ? codes.length : meta.codesShape.slice(axis + 1).reduce((a, b) => a * b, 1);
+  const inner =
+    axis == null ? codes.length : meta.codesShape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const out = new Float32Array(codes.length);
   for (let i = 0; i < codes.length; i++) {
     const c = axis == null ? 0 : Math.floor(i / inner) % channels;

@@ -23,15 +23,21 @@ export function resolveInside(dir: string, path: unknown): string {
     throw new Error(`weightsManifest path ${JSON.stringify(path)} is not a non-empty string`);
   }
   if (isAbsolute(path) || /^[a-zA-Z]:[\\/]/.test(path) || path.startsWith('\\')) {
-    throw new Error(`weightsManifest path '${path}' is absolute; paths must be relative to the model folder`);
+    throw new Error(
+      `weightsManifest path '${path}' is absolute; paths must be relative to the model folder`,
+    );
   }
   if (/^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(path)) {
-    throw new Error(`weightsManifest path '${path}' is a URL; only files beside model.json are read`);
+    throw new Error(
+      `weightsManifest path '${path}' is a URL; only files beside model.json are read`,
+    );
   }
   const full = resolve(dir, path);
   const rel = relative(dir, full);
   if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-    throw new Error(`weightsManifest path '${path}' resolves outside the model folder (path traversal)`);
+    throw new Error(
+      `weightsManifest path '${path}' resolves outside the model folder (path traversal)`,
+    );
   }
   return full;
 }

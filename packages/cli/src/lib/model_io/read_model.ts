@@ -5,7 +5,7 @@
 import { open, realpath, stat } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import type { io } from '@tensorflow/tfjs-core';
-import { ModelError, errorMessage } from '../errors.js';
+import { errorMessage, ModelError } from '../errors.js';
 import { DEFAULT_LIMITS, type ReadLimits } from './limits.js';
 import { checkManifest, type ManifestGroup } from './manifest.js';
 
@@ -47,7 +47,8 @@ export function detectFormat(json: ModelJson): ModelFormat {
 async function readBounded(file: string, limit: number, what: string): Promise<Buffer> {
   const info = await stat(file).catch(() => null);
   if (info == null || !info.isFile()) throw new Error(`${what} '${file}' does not exist`);
-  if (info.size > limit) throw new Error(`${what} is ${info.size} bytes, above the ${limit}-byte limit`);
+  if (info.size > limit)
+    throw new Error(`${what} is ${info.size} bytes, above the ${limit}-byte limit`);
   const handle = await open(file, 'r');
   try {
     const buffer = Buffer.alloc(info.size);
@@ -67,7 +68,8 @@ async function readShards(dir: string, groups: ManifestGroup[]): Promise<ArrayBu
     let onDisk = 0;
     for (const [i, file] of group.files.entries()) {
       const info = await stat(file).catch(() => null);
-      if (info == null || !info.isFile()) throw new Error(`weight shard '${group.paths[i]}' is missing`);
+      if (info == null || !info.isFile())
+        throw new Error(`weight shard '${group.paths[i]}' is missing`);
       const real = await realpath(file);
       if (relative(realDir, real).startsWith('..')) {
         throw new Error(`weight shard '${group.paths[i]}' links outside the model folder`);
@@ -113,7 +115,12 @@ export async function readModel(
     } catch (error) {
       throw new Error(`invalid JSON: ${errorMessage(error)}`);
     }
-    if (json == null || typeof json !== 'object' || typeof json.modelTopology !== 'object' || json.modelTopology == null) {
+    if (
+      json == null ||
+      typeof json !== 'object' ||
+      typeof json.modelTopology !== 'object' ||
+      json.modelTopology == null
+    ) {
       throw new Error(`not a TF.js model: 'modelTopology' is missing`);
     }
     const format = detectFormat(json);
@@ -128,9 +135,10 @@ export async function readModel(
     };
     if (json.generatedBy != null) artifacts.generatedBy = json.generatedBy;
     if (json.convertedBy != null) artifacts.convertedBy = json.convertedBy;
-    if (json.userDefinedMetadata != null) artifacts.userDefinedMetadata = json.userDefinedMetadata as {};
-    if (json.signature != null) artifacts.signature = json.signature as {};
-    if (json.modelInitializer != null) artifacts.modelInitializer = json.modelInitializer as {};
+    if (json.userDefinedMetadata != null)
+      artifacts.userDefinedMetadata = json.userDefinedMetadata as Record<string, object>;
+    if (json.signature != null) artifacts.signature = json.signature as object;
+    if (json.modelInitializer != null) artifacts.modelInitializer = json.modelInitializer as object;
     return {
       file,
       dir,

@@ -19,12 +19,20 @@ function db(v: number | null | undefined): string {
 
 function bytes(v: number | undefined): string {
   if (v == null) return '–';
-  return v >= 1024 * 1024 ? `${(v / 1024 / 1024).toFixed(2)} MiB` : v >= 1024 ? `${(v / 1024).toFixed(1)} KiB` : `${v} B`;
+  return v >= 1024 * 1024
+    ? `${(v / 1024 / 1024).toFixed(2)} MiB`
+    : v >= 1024
+      ? `${(v / 1024).toFixed(1)} KiB`
+      : `${v} B`;
 }
 
 function layerRow(layer: LayerResult): string {
-  const weight = layer.weightHistogram ? histogramSvg(layer.weightHistogram, `${layer.weight} weights`) : '';
-  const activation = layer.activationHistogram ? histogramSvg(layer.activationHistogram, `${layer.name} activations`) : 'not calibrated';
+  const weight = layer.weightHistogram
+    ? histogramSvg(layer.weightHistogram, `${layer.weight} weights`)
+    : '';
+  const activation = layer.activationHistogram
+    ? histogramSvg(layer.activationHistogram, `${layer.name} activations`)
+    : 'not calibrated';
   return `<tr><td>${escapeHtml(layer.name)}<br><small>${escapeHtml(layer.op)} [${layer.shape.join('×')}]<br>${escapeHtml(layer.scheme)}</small></td>
 <td class="num">${db(layer.weightSqnrDb)}</td><td class="num">${db(layer.activationSqnrDb)}</td>
 <td class="num">${bytes(layer.bytesBefore)} → ${bytes(layer.bytesAfter)}</td><td>${weight}</td><td>${activation}</td></tr>`;
