@@ -20,6 +20,7 @@ describe('int8 conformance on wasm (@clipq/backend-wasm kernels)', () => {
       Object.keys(clipqWasmKernelStats().impl).length ? ['ClipqDepthwiseConv2DInt8'] : [],
     );
     expect(Object.keys(clipqWasmKernelStats().simd).sort()).toEqual([
+      'ClipqConv2DInt8',
       'ClipqDepthwiseConv2DInt8',
       'ClipqDequantize',
       'ClipqFakeQuant',

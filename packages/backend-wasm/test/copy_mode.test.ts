@@ -33,6 +33,6 @@ describe('copy mode (module-owned memory)', () => {
     expect(Object.keys(clipqWasmKernelStats().impl)).toEqual(
       Object.keys(clipqWasmKernelStats().impl).length ? ['ClipqDepthwiseConv2DInt8'] : [],
     );
-    expect(Object.keys(clipqWasmKernelStats().simd).length).toBe(6);
+    expect(Object.keys(clipqWasmKernelStats().simd).length).toBe(7);
   });
 });

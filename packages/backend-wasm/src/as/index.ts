@@ -5,5 +5,5 @@ export { setEpilogue } from './epilogue';
 export { dequantize, fakeQuant, quantize } from './fake_quant';
 export { fakeQuantGrad } from './fake_quant_grad';
 export { gemm, gemv, gemvRows } from './mat_mul_int8';
-export { boundsMax, codeBounds, packA, packB } from './pack';
+export { boundsMax, codeBounds, packA, packB, packPatches } from './pack';
 export { depthwise } from './depthwise';

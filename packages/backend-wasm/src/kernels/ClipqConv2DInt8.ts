@@ -1,9 +1,17 @@
 /**
- * ClipqConv2DInt8 on wasm: im2col (core's host-memory `conv2dInt8ViaMatMul`) feeding this package's
- * SIMD ClipqMatMulInt8, so the filter, viewed as [kh·kw·Cin, Cout], is packed once in the wasm heap and
- * 1×1 stride-1 convolutions run as a plain GEMM on the input codes, without patches.
+ * ClipqConv2DInt8 on wasm: im2col in clipq.wasm straight into the GEMM's packed-A layout (padding is the
+ * input zero point, i.e. 0 after subtracting it), then this package's int8 GEMM with the filter viewed
+ * as [kh·kw·Cin, Cout], packed once per filter in the wasm heap. A 1×1, stride-1, unpadded convolution
+ * packs the input codes directly. Bit-identical to core's conv2dInt8AccImpl + requantizeOutputImpl;
+ * codes outside the exact int32 range use core's host-memory path (also exact).
  */
-import { ClipqConv2DInt8, type ClipqConv2DInt8Inputs, conv2dInt8ViaMatMul } from '@clipq/core';
+import {
+  ClipqConv2DInt8,
+  type ClipqConv2DInt8Attrs,
+  type ClipqConv2DInt8Inputs,
+  conv2dInt8ViaMatMul,
+  convGeometry,
+} from '@clipq/core';
 import type {
   KernelBackend,
   KernelConfig,
@@ -11,13 +19,96 @@ import type {
   NamedAttrMap,
   TensorInfo,
 } from '@tensorflow/tfjs-core';
+import { HeapCall } from '../heap/call.js';
+import { heapFor, type WasmBackendLike } from '../heap/heap.js';
+import { runInt8Gemm } from '../int8/gemm_call.js';
+import { packedWeightsOf } from '../int8/packed_weights.js';
+import { countCall } from '../stats.js';
 
-export function clipqConv2DInt8(args: {
-  inputs: ClipqConv2DInt8Inputs;
-  backend: KernelBackend;
-  attrs: NamedAttrMap;
-}): TensorInfo {
-  return conv2dInt8ViaMatMul(args);
+type Args = { inputs: ClipqConv2DInt8Inputs; backend: unknown; attrs: NamedAttrMap };
+
+function fallback(args: Args): TensorInfo {
+  countCall(ClipqConv2DInt8, 'impl');
+  return conv2dInt8ViaMatMul(args as Args & { backend: KernelBackend });
+}
+
+export function clipqConv2DInt8(args: Args): TensorInfo {
+  const backend = args.backend as WasmBackendLike;
+  const attrs = args.attrs as unknown as ClipqConv2DInt8Attrs;
+  const { x, filter, wScale, wZeroPoint, bias } = args.inputs;
+  const [kh, kw, C, N] = filter.shape as [number, number, number, number];
+  const g = convGeometry(x.shape, kh, kw, attrs.strides, attrs.dilations, attrs.pad);
+  const M = g.batch * g.outHeight * g.outWidth;
+  const K = kh * kw * C;
+  const heap = heapFor(backend);
+  if (!heap || M * N === 0) return fallback(args);
+  const packed = packedWeightsOf(heap, filter, K, N, false);
+  if (!packed.ptr) return fallback(args);
+  const pointwise =
+    kh === 1 &&
+    kw === 1 &&
+    g.strideHeight === 1 &&
+    g.strideWidth === 1 &&
+    g.padTop === 0 &&
+    g.padLeft === 0;
+  const call = new HeapCall(heap);
+  try {
+    const xPtr = call.input(x);
+    const geometry = Int32Array.of(
+      g.batch,
+      g.inHeight,
+      g.inWidth,
+      C,
+      kh,
+      kw,
+      g.strideHeight,
+      g.strideWidth,
+      g.dilationHeight,
+      g.dilationWidth,
+      g.outHeight,
+      g.outWidth,
+      g.padTop,
+    );
+    const geometryPtr = pointwise ? 0 : call.alloc(geometry.byteLength);
+    if (!pointwise) call.write(geometryPtr, geometry);
+    const wasm = heap.exports;
+    const packA = pointwise
+      ? (block: number, rowSums: number) =>
+          wasm.packA(xPtr, M, K, attrs.xZeroPoint, packed.Kp, block, rowSums)
+      : (block: number, rowSums: number) =>
+          wasm.packPatches(
+            xPtr,
+            geometryPtr,
+            g.padLeft,
+            attrs.xZeroPoint,
+            packed.Kp,
+            block,
+            rowSums,
+          );
+    const out = runInt8Gemm(
+      heap,
+      call,
+      packed,
+      {
+        M,
+        K,
+        N,
+        aScale: attrs.xScale,
+        aZeroPoint: attrs.xZeroPoint,
+        activation: attrs.activation,
+        bScale: wScale,
+        bZeroPoint: wZeroPoint,
+        bias: attrs.hasBias && bias ? bias : null,
+        outShape: [g.batch, g.outHeight, g.outWidth, N],
+      },
+      packA,
+    );
+    if (!out) return fallback(args);
+    countCall(ClipqConv2DInt8, 'simd');
+    return out;
+  } finally {
+    call.end();
+  }
 }
 
 export const clipqConv2DInt8Config: KernelConfig = {

@@ -1,6 +1,6 @@
 /**
  * ClipqMatMulInt8 on wasm: exact int8 GEMM/GEMV on SIMD128 with B packed once per weight, fused
- * rescale, bias and activation, bit-identical to `matMulInt8Impl`. Paths: M = 1 → gemv (1×32 tile),
+ * rescale, bias and activation, bit-identical to `matMulInt8Impl`. Paths: M = 1 → gemv (1×24 tile),
  * M ≤ 4 → gemvRows (4×8 tile on int8 weights), else gemm (4×8 tile on an int16 panel in L1).
  * Codes outside int8, or sizes whose accumulator could leave int32, use the Impl.
  */
@@ -12,11 +12,9 @@ import {
 } from '@clipq/core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { HeapCall } from '../heap/call.js';
-import { type Heap, heapFor, type WasmBackendLike } from '../heap/heap.js';
-import { ACTIVATION_CODES, epilogueBytes, writeEpilogue } from '../int8/epilogue.js';
-import { int8PathIsExact } from '../int8/exact_range.js';
-import { type PackedB, packedWeightsOf } from '../int8/packed_weights.js';
-import { codeBoundsOf } from '../module/exports.js';
+import { heapFor, type WasmBackendLike } from '../heap/heap.js';
+import { type Int8GemmProblem, runInt8Gemm } from '../int8/gemm_call.js';
+import { packedWeightsOf } from '../int8/packed_weights.js';
 import { countCall } from '../stats.js';
 
 interface Problem {
@@ -50,77 +48,6 @@ function implFallback(
   return backend.makeOutput([p.M, p.N], 'float32', undefined, out);
 }
 
-/** Small per-column inputs, read in place (zero-copy) or copied (copy mode). Views: use right away. */
-function columnValues(heap: Heap, info: TensorInfo, dtype: 'float32' | 'int32'): ArrayLike<number> {
-  if (!heap.zeroCopy) return heap.backend.readSync(info.dataId);
-  const size = info.shape.reduce((a, b) => a * b, 1);
-  const ptr = heap.offsetOf(info);
-  return dtype === 'int32' ? heap.i32(ptr, size) : heap.f32(ptr, size);
-}
-
-/** Offsets inside the per-call scratch block. */
-function scratchLayout(M: number, N: number, Kp: number) {
-  const Mp = Math.ceil(M / 4) * 4;
-  const rowSums = Mp * Kp * 4; // packed A comes first
-  const epilogue = rowSums + Mp * 4;
-  const scratch = epilogue + epilogueBytes(N); // partial panels, then the widened panel (GEMM)
-  return { rowSums, epilogue, scratch, bytes: scratch + 64 + (M > 4 ? Kp * 32 : 0) };
-}
-
-/**
- * Packs A (which also scans its codes), checks that the int32 path is exact, then runs the SIMD
- * kernel. Returns null when the Impl must run instead. Allocation may grow (and detach) the memory,
- * so views are made only after the output is allocated.
- */
-function runSimd(
-  heap: Heap,
-  call: HeapCall,
-  packed: PackedB,
-  inputs: ClipqMatMulInt8Inputs,
-  p: Problem,
-): TensorInfo | null {
-  const { M, K, N, attrs } = p;
-  const { Kp } = packed;
-  const wasm = heap.exports;
-  const aPtr = call.input(inputs.a);
-  const zeroPointPtr = call.input(inputs.bZeroPoint);
-  const layout = scratchLayout(M, N, Kp);
-  const block = call.alloc(layout.bytes);
-  const aMin = wasm.packA(aPtr, M, K, attrs.aZeroPoint, Kp, block, block + layout.rowSums);
-  const aBounds = K > 0 ? { min: aMin, max: wasm.boundsMax() } : { min: 0, max: 0 };
-  const bBounds = { min: packed.codeMin, max: packed.codeMax };
-  const zeroPoints = codeBoundsOf(
-    wasm,
-    zeroPointPtr,
-    inputs.bZeroPoint.shape.reduce((x, y) => x * y, 1),
-  );
-  if (!int8PathIsExact(K, aBounds, attrs.aZeroPoint, bBounds, zeroPoints)) return null;
-  countCall(ClipqMatMulInt8, 'simd');
-  const out = call.output([M, N], 'float32');
-  const hasBias = attrs.hasBias && inputs.bias != null;
-  writeEpilogue(heap, block + layout.epilogue, N, {
-    aScale: attrs.aScale,
-    bScale: columnValues(heap, inputs.bScale, 'float32'),
-    bZeroPoint: columnValues(heap, inputs.bZeroPoint, 'int32'),
-    bias: hasBias ? columnValues(heap, inputs.bias!, 'float32') : null,
-  });
-  const padded = Math.ceil(N / 8) * 8 * 4;
-  const epilogue = block + layout.epilogue;
-  const activation = ACTIVATION_CODES[attrs.activation];
-  wasm.setEpilogue(
-    epilogue,
-    epilogue + padded,
-    hasBias ? epilogue + 2 * padded : 0,
-    activation,
-    block + layout.scratch,
-  );
-  const rowSums = block + layout.rowSums;
-  if (M === 1) wasm.gemv(block, heap.i32(rowSums, 1)[0]!, Kp, packed.ptr, N, out);
-  else if (M <= 4) wasm.gemvRows(block, rowSums, M, Kp, packed.ptr, N, out);
-  else wasm.gemm(block, rowSums, M, Kp, packed.ptr, N, out);
-  return call.result(out);
-}
-
 export function clipqMatMulInt8(args: {
   inputs: ClipqMatMulInt8Inputs;
   backend: unknown;
@@ -138,7 +65,25 @@ export function clipqMatMulInt8(args: {
   if (!packed.ptr) return implFallback(backend, inputs, problem);
   const call = new HeapCall(heap);
   try {
-    return runSimd(heap, call, packed, inputs, problem) ?? implFallback(backend, inputs, problem);
+    const aPtr = call.input(inputs.a);
+    const gemm: Int8GemmProblem = {
+      M,
+      K,
+      N,
+      aScale: attrs.aScale,
+      aZeroPoint: attrs.aZeroPoint,
+      activation: attrs.activation,
+      bScale: inputs.bScale,
+      bZeroPoint: inputs.bZeroPoint,
+      bias: attrs.hasBias && inputs.bias ? inputs.bias : null,
+      outShape: [M, N],
+    };
+    const packA = (block: number, rowSums: number) =>
+      heap.exports.packA(aPtr, M, K, attrs.aZeroPoint, packed.Kp, block, rowSums);
+    const out = runInt8Gemm(heap, call, packed, gemm, packA);
+    if (!out) return implFallback(backend, inputs, problem);
+    countCall(ClipqMatMulInt8, 'simd');
+    return out;
   } finally {
     call.end();
   }

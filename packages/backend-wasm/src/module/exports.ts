@@ -1,5 +1,14 @@
 /** The functions exported by clipq.wasm (src/as). Pointers are byte offsets into the module's memory. */
 export interface ClipqExports {
+  packPatches(
+    x: number,
+    geometry: number,
+    padLeft: number,
+    zeroPoint: number,
+    Kp: number,
+    out: number,
+    rowSums: number,
+  ): number;
   depthwise(
     x: number,
     weights: number,
