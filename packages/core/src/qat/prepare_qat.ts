@@ -33,16 +33,18 @@ export function prepareQat(model: tfl.LayersModel, config: QatConfig = {}): tfl.
       dtype: t.dtype,
       name: t.sourceLayer.name,
     });
-    const quantized = resolved.quantizeInputs
-      ? (new FakeQuantize({
-          name: `${t.sourceLayer.name}_quant`,
-          bits: resolved.activationBits,
-          initialRange: [-1, 1],
-          rangePenalty: resolved.rangePenalty,
-          rangeGradient: resolved.rangeGradient,
-          gradScale: resolved.gradScale,
-        }).apply(input) as tfl.SymbolicTensor)
-      : input;
+    // Integer inputs (ids, indices) are not quantized: fake-quant is for float32 values.
+    const quantized =
+      resolved.quantizeInputs && t.dtype === 'float32'
+        ? (new FakeQuantize({
+            name: `${t.sourceLayer.name}_quant`,
+            bits: resolved.activationBits,
+            initialRange: [-1, 1],
+            rangePenalty: resolved.rangePenalty,
+            rangeGradient: resolved.rangeGradient,
+            gradScale: resolved.gradScale,
+          }).apply(input) as tfl.SymbolicTensor)
+        : input;
     mapped.set(t.id, quantized);
     return input;
   });
