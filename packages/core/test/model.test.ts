@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -109,6 +110,26 @@ describe('saveQuantized / loadQuantized', () => {
     expect(loaded).toBeInstanceOf(QuantizedModel);
     same(loaded.predict(x), int8.predict(x));
     expect(loaded.activationRanges).toEqual(int8.activationRanges);
+
+    // The same folder over http (tf.io.http, i.e. fetch, as in a browser).
+    const server = createServer(async (request, response) => {
+      try {
+        response.end(
+          await readFile(join(root, decodeURIComponent(request.url!.replace(/^\//, '')))),
+        );
+      } catch {
+        response.statusCode = 404;
+        response.end();
+      }
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const { port } = server.address() as { port: number };
+      const overHttp = await loadQuantized(`http://127.0.0.1:${port}/cnn`);
+      same(overHttp.predict(x), int8.predict(x));
+    } finally {
+      server.close();
+    }
   });
 
   it('per-tensor kernels use the exact stock uint8 affine encoding (stock decoding gives the dequantized values)', async () => {
