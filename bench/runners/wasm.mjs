@@ -337,7 +337,7 @@ export async function run({ quick = false } = {}) {
   const fqShape = quick ? [256, 1024] : [1024, 1024];
   rows.push(await fakeQuantForwardRow(fqShape, r, quick));
   rows.push(await fakeQuantBackwardRow(fqShape, r, quick));
-  const rawKernels = MATMUL_SHAPES.map(([M, K, N]) => rawKernelGops(M, K, N, r, quick ? 10 : 30));
+  const rawKernels = MATMUL_SHAPES.map(([M, K, N]) => rawKernelGops(M, K, N, r, quick ? 25 : 50));
   const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
   const threads = tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT');
   return {
