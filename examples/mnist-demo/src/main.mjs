@@ -162,7 +162,7 @@ results.push({
 });
 
 // 2. PTQ and QAT variants.
-async function variant(name, config, { train, penalty = 0 }) {
+async function variant(name, folder, config, { train, penalty = 0 }) {
   return timed(name, async () => {
     const model = quantizeModel(float, calibration, {
       ...config,
@@ -179,7 +179,7 @@ async function variant(name, config, { train, penalty = 0 }) {
     }
     const after = learnedRanges(model);
     const int8 = convertToInt8(model);
-    const dir = join(outputDir, name.replace(/[^a-z0-9]+/gi, '-').toLowerCase());
+    const dir = join(outputDir, folder);
     await saveQuantized(int8, dir);
     const row = {
       variant: name,
@@ -196,14 +196,19 @@ async function variant(name, config, { train, penalty = 0 }) {
 
 const int8Config = { weightBits: 8, activationBits: 8, method: 'minmax' };
 const w4a4Config = { weightBits: 4, activationBits: 4, method: 'mse' };
-await variant('PTQ int8', int8Config, { train: false });
-const qat8 = await variant('QAT int8 (λ=0)', int8Config, { train: true });
-const qat8Penalty = await variant(`QAT int8 (λ=${settings.rangePenalty})`, int8Config, {
-  train: true,
-  penalty: settings.rangePenalty,
-});
-await variant('PTQ W4A4', w4a4Config, { train: false });
-await variant('QAT W4A4', w4a4Config, { train: true });
+await variant('PTQ int8', 'ptq-int8', int8Config, { train: false });
+const qat8 = await variant('QAT int8 (λ=0)', 'qat-int8', int8Config, { train: true });
+const qat8Penalty = await variant(
+  `QAT int8 (λ=${settings.rangePenalty})`,
+  'qat-int8-penalty',
+  int8Config,
+  {
+    train: true,
+    penalty: settings.rangePenalty,
+  },
+);
+await variant('PTQ W4A4', 'ptq-w4a4', w4a4Config, { train: false });
+await variant('QAT W4A4', 'qat-w4a4', w4a4Config, { train: true });
 
 // 3. Converted int8 model: agreement with the fake-quant model, save → load, portable export.
 const check = await timed('int8 checks', async () => {
