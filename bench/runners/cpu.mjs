@@ -48,7 +48,11 @@ function sampling(quick, warmup = 1) {
 const started = performance.now();
 /** Progress on stderr (stdout carries the table). */
 function progress(message) {
-  console.error(`[cpu bench ${((performance.now() - started) / 1000).toFixed(1)} s] ${message}`);
+  const cpu = process.cpuUsage();
+  const cpuSeconds = ((cpu.user + cpu.system) / 1e6).toFixed(1);
+  console.error(
+    `[cpu bench ${((performance.now() - started) / 1000).toFixed(1)} s, cpu ${cpuSeconds} s] ${message}`,
+  );
 }
 
 /**
@@ -305,9 +309,11 @@ async function matMulRows(quick) {
 }
 
 export async function run({ quick }) {
+  progress(`start (${(performance.now() / 1000).toFixed(1)} s after process start)`);
   await tf.setBackend('cpu');
   const rows = [...(await fakeQuantRows(quick)), ...(await matMulRows(quick))];
   const cpu = cpus();
+  progress('done');
   return {
     rows,
     meta: {

@@ -12,16 +12,12 @@
  * (4 pairs per panel, 8 KB, stays in L1 while every row tile uses it) and A's block into 4-row tiles;
  * the register tile is 4 rows × 4 pairs (16 accumulators = 4×8 outputs).
  */
+import { PAIR_SHIFT, PAIRS_PER_PANEL, TILE_ROWS, tile } from './gemm_tile.js';
 import { PANEL_WIDTH, type PackedWeights } from './packed_weights.js';
 
-const PAIR_SHIFT = 2 ** 26;
-const INVERSE_SHIFT = 1 / PAIR_SHIFT;
-const HALF_SHIFT = 2 ** 25;
 /** Depth steps between unpacking the pairs; must stay ≤ 1024 for exactness (see above). */
 export const DEPTH_BLOCK = 256;
-/** Rows per register tile. */
-export const TILE_ROWS = 4;
-const PAIRS_PER_PANEL = PANEL_WIDTH / 2;
+
 /** Row tiles that share one pass over B's block (32 rows × 256 depth × 8 B = 64 KB of A, in L2). */
 const ROW_TILE_BLOCK = 8;
 
@@ -30,13 +26,6 @@ let bScratch = new Float64Array(0);
 
 function scratch(current: Float64Array<ArrayBuffer>, length: number): Float64Array<ArrayBuffer> {
   return current.length >= length ? current : new Float64Array(length);
-}
-
-/** Splits a packed pair sum and adds both halves to out[o] and out[o + 1]. */
-function addPair(out: Float64Array, o: number, packed: number): void {
-  const high = Math.floor((packed + HALF_SHIFT) * INVERSE_SHIFT);
-  out[o] += packed - high * PAIR_SHIFT;
-  out[o + 1] += high;
 }
 
 /** B's depth block [k0, k0+depth) as float64 pairs: bTiles[p][kk][pair]. */
@@ -128,79 +117,4 @@ export function gemmPackedPairs(
       }
     }
   }
-}
-
-/** The 4 rows × 4 pairs register tile over one depth block. */
-function tile(
-  aTiles: Float64Array,
-  aStart: number,
-  bTiles: Float64Array,
-  bStart: number,
-  depth: number,
-  out: Float64Array,
-  o: number,
-  rowStride: number,
-): void {
-  let c00 = 0,
-    c01 = 0,
-    c02 = 0,
-    c03 = 0;
-  let c10 = 0,
-    c11 = 0,
-    c12 = 0,
-    c13 = 0;
-  let c20 = 0,
-    c21 = 0,
-    c22 = 0,
-    c23 = 0;
-  let c30 = 0,
-    c31 = 0,
-    c32 = 0,
-    c33 = 0;
-  const aEnd = aStart + depth * TILE_ROWS;
-  for (let ai = aStart, bi = bStart; ai < aEnd; ai += TILE_ROWS, bi += PAIRS_PER_PANEL) {
-    const b0 = bTiles[bi];
-    const b1 = bTiles[bi + 1];
-    const b2 = bTiles[bi + 2];
-    const b3 = bTiles[bi + 3];
-    let x = aTiles[ai];
-    c00 += x * b0;
-    c01 += x * b1;
-    c02 += x * b2;
-    c03 += x * b3;
-    x = aTiles[ai + 1];
-    c10 += x * b0;
-    c11 += x * b1;
-    c12 += x * b2;
-    c13 += x * b3;
-    x = aTiles[ai + 2];
-    c20 += x * b0;
-    c21 += x * b1;
-    c22 += x * b2;
-    c23 += x * b3;
-    x = aTiles[ai + 3];
-    c30 += x * b0;
-    c31 += x * b1;
-    c32 += x * b2;
-    c33 += x * b3;
-  }
-  addPair(out, o, c00);
-  addPair(out, o + 2, c01);
-  addPair(out, o + 4, c02);
-  addPair(out, o + 6, c03);
-  o += rowStride;
-  addPair(out, o, c10);
-  addPair(out, o + 2, c11);
-  addPair(out, o + 4, c12);
-  addPair(out, o + 6, c13);
-  o += rowStride;
-  addPair(out, o, c20);
-  addPair(out, o + 2, c21);
-  addPair(out, o + 4, c22);
-  addPair(out, o + 6, c23);
-  o += rowStride;
-  addPair(out, o, c30);
-  addPair(out, o + 2, c31);
-  addPair(out, o + 4, c32);
-  addPair(out, o + 6, c33);
 }

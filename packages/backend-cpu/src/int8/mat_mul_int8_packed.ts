@@ -5,7 +5,8 @@
  */
 import type { FusedActivation } from '@clipq/core';
 import { type EpilogueInput, foldZeroPoints, requantize } from './epilogue.js';
-import { gemmPackedPairs, TILE_ROWS } from './gemm_packed_pairs.js';
+import { gemmPackedPairs } from './gemm_packed_pairs.js';
+import { TILE_ROWS } from './gemm_tile.js';
 import { gemvRow } from './gemv.js';
 import {
   assertInt8Code,
