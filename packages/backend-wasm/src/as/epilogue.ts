@@ -49,3 +49,30 @@ export function storeRow(out: usize, N: i32, n: i32, acc0: v128, acc1: v128, row
   }
 }
 
+
+/**
+ * Fills the epilogue arrays at `dst` (zero points i32, multipliers f32, bias f32; each `padded` long,
+ * zero past N) from the kernel's inputs. `bScales`/`zeroPoints` hold N values, or 1 for per tensor.
+ * The multiplier is f32(aScale·bScale[n]) with the product in f64, rounded once: exactly the host's
+ * `Math.fround(aScale * bScale[n])` in requantizeOutputImpl.
+ */
+export function prepareEpilogue(
+  dst: usize, N: i32, padded: i32, aScale: f64,
+  bScales: usize, scaleCount: i32, zeroPoints: usize, zeroCount: i32, bias: usize,
+): void {
+  const multipliers = dst + (<usize>padded << 2);
+  const biasOut = dst + (<usize>padded << 3);
+  for (let n = 0; n < padded; n++) {
+    const column = <usize>n << 2;
+    if (n < N) {
+      const scale = load<f32>(bScales + (scaleCount == 1 ? 0 : column));
+      store<i32>(dst + column, load<i32>(zeroPoints + (zeroCount == 1 ? 0 : column)));
+      store<f32>(multipliers + column, <f32>(aScale * <f64>scale));
+      store<f32>(biasOut + column, bias ? load<f32>(bias + column) : 0);
+    } else {
+      store<i32>(dst + column, 0);
+      store<f32>(multipliers + column, 0);
+      store<f32>(biasOut + column, 0);
+    }
+  }
+}

@@ -10,7 +10,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { HeapCall } from '../heap/call.js';
 import type { Heap } from '../heap/heap.js';
 import { codeBoundsOf } from '../module/exports.js';
-import { ACTIVATION_CODES, epilogueBytes, writeEpilogue } from './epilogue.js';
+import { ACTIVATION_CODES, epilogueBytes } from './epilogue.js';
 import { int8PathIsExact } from './exact_range.js';
 import type { PackedB } from './packed_weights.js';
 
@@ -40,14 +40,6 @@ function scratchLayout(M: number, N: number, Kp: number) {
   return { rowSums, epilogue, scratch, bytes: scratch + 64 + (M > 4 ? Kp * 32 : 0) };
 }
 
-/** Small per-column inputs, read in place (zero-copy) or copied (copy mode). Views: use right away. */
-function columnValues(heap: Heap, info: TensorInfo, dtype: 'float32' | 'int32'): ArrayLike<number> {
-  if (!heap.zeroCopy) return heap.backend.readSync(info.dataId);
-  const size = info.shape.reduce((a, b) => a * b, 1);
-  const ptr = heap.offsetOf(info);
-  return dtype === 'int32' ? heap.i32(ptr, size) : heap.f32(ptr, size);
-}
-
 export function runInt8Gemm(
   heap: Heap,
   call: HeapCall,
@@ -71,13 +63,22 @@ export function runInt8Gemm(
     p.bZeroPoint.shape.reduce((x, y) => x * y, 1),
   );
   if (!int8PathIsExact(K, aBounds, p.aZeroPoint, bBounds, zeroPoints)) return null;
+  const scalePtr = call.input(p.bScale);
+  const biasPtr = p.bias ? call.input(p.bias) : 0;
   const out = call.output(p.outShape, 'float32');
-  writeEpilogue(heap, block + layout.epilogue, N, {
-    aScale: p.aScale,
-    bScale: columnValues(heap, p.bScale, 'float32'),
-    bZeroPoint: columnValues(heap, p.bZeroPoint, 'int32'),
-    bias: p.bias ? columnValues(heap, p.bias, 'float32') : null,
-  });
+  const count = (info: TensorInfo) => info.shape.reduce((x, y) => x * y, 1);
+  const columns = Math.ceil(N / 8) * 8;
+  wasm.prepareEpilogue(
+    block + layout.epilogue,
+    N,
+    columns,
+    p.aScale,
+    scalePtr,
+    count(p.bScale),
+    zeroPointPtr,
+    count(p.bZeroPoint),
+    biasPtr,
+  );
   const padded = Math.ceil(N / 8) * 8 * 4;
   const epilogue = block + layout.epilogue;
   const activation = ACTIVATION_CODES[p.activation];

@@ -20,7 +20,7 @@ import type {
 } from '@tensorflow/tfjs-core';
 import { HeapCall } from '../heap/call.js';
 import { heapFor, type WasmBackendLike } from '../heap/heap.js';
-import { ACTIVATION_CODES, epilogueBytes, writeEpilogue } from '../int8/epilogue.js';
+import { ACTIVATION_CODES, epilogueBytes } from '../int8/epilogue.js';
 import { codeBoundsOf } from '../module/exports.js';
 import { countCall } from '../stats.js';
 
@@ -97,16 +97,25 @@ export function clipqDepthwiseConv2DInt8(args: Args): TensorInfo {
     const weightsPtr = call.alloc(weights.byteLength);
     const geometryPtr = call.alloc(geometry.byteLength);
     const epilogue = call.alloc(epilogueBytes(C) + 64);
+    const hasBias = attrs.hasBias && bias != null;
+    const scalePtr = call.input(wScale);
+    const zeroPointPtr = call.input(wZeroPoint); // unused by the epilogue here: folded into the weights
+    const biasPtr = hasBias ? call.input(bias!) : 0;
     const out = call.output(outShape, 'float32');
     call.write(weightsPtr, weights);
     call.write(geometryPtr, geometry);
-    const hasBias = attrs.hasBias && bias != null;
-    writeEpilogue(heap, epilogue, C, {
-      aScale: attrs.xScale,
-      bScale: backend.readSync(wScale.dataId),
-      bZeroPoint: [0],
-      bias: hasBias ? backend.readSync(bias!.dataId) : null,
-    });
+    const size = (info: TensorInfo) => info.shape.reduce((a, b) => a * b, 1);
+    heap.exports.prepareEpilogue(
+      epilogue,
+      C,
+      Math.ceil(C / 8) * 8,
+      attrs.xScale,
+      scalePtr,
+      size(wScale),
+      zeroPointPtr,
+      size(wZeroPoint),
+      biasPtr,
+    );
     const padded = Math.ceil(C / 8) * 8 * 4;
     const activation = ACTIVATION_CODES[attrs.activation];
     heap.exports.setEpilogue(

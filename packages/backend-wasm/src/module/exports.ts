@@ -1,5 +1,16 @@
 /** The functions exported by clipq.wasm (src/as). Pointers are byte offsets into the module's memory. */
 export interface ClipqExports {
+  prepareEpilogue(
+    dst: number,
+    N: number,
+    padded: number,
+    aScale: number,
+    bScales: number,
+    scaleCount: number,
+    zeroPoints: number,
+    zeroCount: number,
+    bias: number,
+  ): void;
   packPatches(
     x: number,
     geometry: number,

@@ -1,0 +1,14 @@
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import { heapFor } from '../dist/heap/heap.js';
+import { writeEpilogue } from '../dist/int8/epilogue.js';
+import '../dist/index.js';
+await tf.setBackend('wasm');
+const heap = heapFor(tf.backend());
+const N = 1024;
+const ptr = heap.malloc(N * 12 + 64);
+const bs = tf.tensor1d(new Float32Array(N).fill(0.01)), bz = tf.tensor1d(new Int32Array(N), 'int32'), bias = tf.tensor1d(new Float32Array(N));
+const run = () => writeEpilogue(heap, ptr, N, { aScale: 0.02, bScale: heap.f32(heap.offsetOf(bs), N), bZeroPoint: heap.i32(heap.offsetOf(bz), N), bias: heap.f32(heap.offsetOf(bias), N) });
+for (let i = 0; i < 20000; i++) run();
+const t0 = performance.now(); for (let i = 0; i < 20000; i++) run(); console.log('writeEpilogue N=1024 us', ((performance.now() - t0) / 20000 * 1000).toFixed(2));
+const t1 = performance.now(); for (let i = 0; i < 20000; i++) { const o = tf.backend().makeOutput([1, N], 'float32'); tf.backend().disposeData(o.dataId); } console.log('makeOutput+dispose us', ((performance.now() - t1) / 20000 * 1000).toFixed(2));
