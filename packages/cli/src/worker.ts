@@ -14,7 +14,9 @@ parentPort!.on('message', async ({ id, file }: { id: number; file: string }) => 
   let reply: WorkerReply;
   try {
     await ready;
-    const result = await convertModelFile(file, options);
+    const result = await convertModelFile(file, options, (stage, fraction) =>
+      parentPort!.postMessage({ type: 'stage', id, stage, fraction }),
+    );
     reply = { type: 'done', id, result };
     parentPort!.postMessage(reply, [result.serialized.weightData]);
   } catch (error) {

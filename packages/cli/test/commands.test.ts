@@ -1,7 +1,13 @@
-/** Help for every command, `inspect` and `bench` through the real CLI. */
+/** Help for every command, `inspect`, `bench`, progress and `demo` through the real CLI. */
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Fixtures, makeFixtures, removeDir, runCli } from './helpers.js';
+import { findDemoRoot } from '../src/lib/demo.js';
+import { bin, type Fixtures, makeFixtures, removeDir, runCli } from './helpers.js';
+
+const execFileAsync = promisify(execFile);
 
 let fx: Fixtures;
 let converted: string;
@@ -79,5 +85,44 @@ describe('clipq bench', () => {
     expect(row.backend).toBe('cpu');
     expect(row.floatMs).toBeGreaterThan(0);
     expect(row.ratio).toBeCloseTo(row.floatMs / row.int8Ms, 6);
+  });
+});
+
+describe('live progress', () => {
+  it('draws a bar per job and an overall bar on a TTY only', async () => {
+    const plain = await runCli([
+      'convert',
+      join(fx.batch, 'good'),
+      '--out',
+      join(fx.root, 'plain'),
+      '--jobs',
+      '2',
+    ]);
+    expect(plain.code, plain.stderr).toBe(0);
+    expect(plain.stdout + plain.stderr).not.toMatch(/overall \|/);
+    if (!existsSync('/usr/bin/script')) {
+      console.log(
+        'SKIPPED TTY progress check: util-linux `script` (a pseudo-terminal) is not installed',
+      );
+      return;
+    }
+    // `script` runs the CLI on a pseudo-terminal, as in an interactive shell.
+    const command = `${process.execPath} ${bin} convert ${fx.mlp} ${fx.graph} --out ${join(fx.root, 'tty')} --jobs 2`;
+    const { stdout } = await execFileAsync('script', ['-qec', command, '/dev/null'], {
+      maxBuffer: 16 * 1024 * 1024,
+    });
+    expect(stdout).toMatch(/overall \|/);
+    expect(stdout).toMatch(/job 1 {2}\|/);
+    expect(stdout).toMatch(/job 2 {2}\|/);
+    expect(stdout).toMatch(/2 converted, 0 failed/);
+  });
+});
+
+describe('clipq demo', () => {
+  it('finds the repository whose root package.json has the demo script it runs', () => {
+    const root = findDemoRoot();
+    expect(root).not.toBeNull();
+    const manifest = JSON.parse(readFileSync(join(root!, 'package.json'), 'utf8'));
+    expect(manifest.scripts.demo).toBeTypeOf('string');
   });
 });

@@ -128,6 +128,8 @@ export async function convert(request: ConvertRequest): Promise<ConvertResult> {
     };
   }
   installCleanupHandlers();
+  const outputs = new Map<string, number>();
+  for (const t of targets) if (t.output) outputs.set(resolve(t.output), (outputs.get(resolve(t.output)) ?? 0) + 1);
   const precheck = targets.map(({ file, output }): ModelReport | null => {
     const fail = (message: string): ModelReport => ({
       file,
@@ -138,6 +140,7 @@ export async function convert(request: ConvertRequest): Promise<ConvertResult> {
     });
     if (output == null) return fail('no --out directory');
     if (resolve(output) === resolve(file)) return fail('output would overwrite the input model');
+    if (outputs.get(resolve(output))! > 1) return fail(`several inputs map to the output '${output}'`);
     if (!request.force && existsSync(output))
       return fail(`output '${output}' exists (use --force to overwrite)`);
     return null;
@@ -146,14 +149,7 @@ export async function convert(request: ConvertRequest): Promise<ConvertResult> {
   // Workers start only when something is left to convert (each one loads tfjs).
   const slots = Math.max(1, Math.min(request.jobs, pending.length));
   const progress = createProgress(pending.length, slots, request.progress && pending.length > 0);
-  const slotOf = new Map<string, number>();
-  const pool =
-    pending.length === 0
-      ? null
-      : new ConversionPool(slots, request.options, (slot, file) => {
-          slotOf.set(file, slot);
-          progress.start(slot, file);
-        });
+  const pool = pending.length === 0 ? null : new ConversionPool(slots, request.options, progress);
   try {
     const models = await Promise.all(
       targets.map(async ({ file, output }, i): Promise<ModelReport> => {
@@ -161,7 +157,6 @@ export async function convert(request: ConvertRequest): Promise<ConvertResult> {
         if (early != null) return early;
         const begin = performance.now();
         const reply = await pool!.convert(file);
-        progress.done(slotOf.get(file) ?? 0);
         if (reply.type === 'failed') {
           return {
             file,

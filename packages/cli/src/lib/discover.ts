@@ -31,7 +31,9 @@ export async function discoverModels(
     const full = resolve(cwd, input);
     const info = await stat(full).catch(() => null);
     if (info?.isFile()) {
-      add(full, dirname(full));
+      // A file keeps its path relative to the working directory (or its folder's name outside it).
+      const inside = !relative(cwd, full).startsWith('..');
+      add(full, inside ? cwd : dirname(dirname(full)));
     } else if (info?.isDirectory()) {
       const files = await glob(MODEL_PATTERN, {
         cwd: full,

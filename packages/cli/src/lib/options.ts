@@ -19,6 +19,9 @@ export interface ConversionOptions {
   calibrationSet?: import('./calibration/load_calibration.js').CalibrationSet;
 }
 
+/** Reports a conversion's stage and how far it is (0..1), for progress bars. */
+export type StageReporter = (stage: string, fraction: number) => void;
+
 /** Per quantized layer (or graph node): what was done and how well it went. */
 export interface LayerResult {
   name: string;

@@ -11,6 +11,21 @@ export type WorkerReply =
   | { type: 'done'; id: number; result: ConvertedModel }
   | { type: 'failed'; id: number; message: string; stack?: string; file?: string; reason?: string };
 
+/** Progress while a model converts (not a reply: the job goes on). */
+export interface WorkerStage {
+  type: 'stage';
+  id: number;
+  stage: string;
+  fraction: number;
+}
+
+/** Progress callbacks, by worker slot. */
+export interface PoolListener {
+  start?(slot: number, file: string): void;
+  stage?(slot: number, stage: string, fraction: number): void;
+  done?(slot: number): void;
+}
+
 interface Job {
   id: number;
   file: string;
@@ -26,12 +41,15 @@ export class ConversionPool {
   constructor(
     size: number,
     options: ConversionOptions,
-    private readonly onStart?: (slot: number, file: string) => void,
+    private readonly listener: PoolListener = {},
   ) {
     const script = new URL('../worker.js', import.meta.url);
     for (let i = 0; i < size; i++) {
       const worker = new Worker(script, { workerData: { options } });
-      worker.on('message', (reply: WorkerReply) => this.finish(worker, reply));
+      worker.on('message', (reply: WorkerReply | WorkerStage) => {
+        if (reply.type === 'stage') this.listener.stage?.(i, reply.stage, reply.fraction);
+        else this.finish(worker, reply);
+      });
       worker.on('error', (error) =>
         this.finish(worker, {
           type: 'failed',
@@ -64,7 +82,7 @@ export class ConversionPool {
       if (this.busy.has(worker) || this.queue.length === 0) continue;
       const job = this.queue.shift()!;
       this.busy.set(worker, job);
-      this.onStart?.(slot, job.file);
+      this.listener.start?.(slot, job.file);
       worker.postMessage({ id: job.id, file: job.file });
     }
   }
@@ -73,6 +91,8 @@ export class ConversionPool {
     const job = this.busy.get(worker);
     if (job == null) return;
     this.busy.delete(worker);
+    // Mark the slot done before it takes the next model.
+    this.listener.done?.(this.workers.indexOf(worker));
     job.resolve(reply);
     this.pump();
   }

@@ -10,7 +10,7 @@ import { errorMessage, ModelError } from '../errors.js';
 import { assertFiniteWeights, decodeWeights } from '../model_io/decode_weights.js';
 import type { LoadedModel } from '../model_io/read_model.js';
 import type { SerializedModel } from '../model_io/write_model.js';
-import type { ConversionOptions, LayerResult, ModelConversion } from '../options.js';
+import type { ConversionOptions, LayerResult, ModelConversion, StageReporter } from '../options.js';
 import { activationSqnrDb, argmaxAgreement, histogram, sqnrDb } from '../stats.js';
 import { type ActivationSample, calibrateGraph, predictAll } from './calibrate_graph.js';
 import type { GraphDefJson } from './graph_def.js';
@@ -50,6 +50,7 @@ async function compareOutputs(
 export async function convertGraphModel(
   model: LoadedModel,
   options: ConversionOptions,
+  stage: StageReporter = () => {},
 ): Promise<ModelConversion> {
   const weights = decodeWeights(model);
   let floatModel: GraphModel | null = null;
@@ -73,6 +74,7 @@ export async function convertGraphModel(
         'no --calibration given: weights are int8, activations stay float (as with --weights-only)',
       );
     }
+    stage('calibrating', 0.2);
     const ranges: Map<string, ActivationSample> =
       set != null && !options.weightsOnly
         ? calibrateGraph(
@@ -89,6 +91,7 @@ export async function convertGraphModel(
     );
     const rewritten = new Map<string, EncodedWeight>();
     const layers: LayerResult[] = [];
+    stage('quantizing', 0.6);
     for (const target of plan.targets) {
       const originalOp = target.node.op;
       const range = ranges.get(target.activationInput) ?? null;
@@ -163,6 +166,7 @@ export async function convertGraphModel(
     let outputSqnrDb: number | null = null;
     let agreement: number | null = null;
     if (set != null) {
+      stage('verifying', 0.8);
       const compared = await compareOutputs(floatModel, serialized, set);
       outputSqnrDb = compared.sqnr;
       agreement = compared.agreement;

@@ -18,7 +18,7 @@ import { assertFiniteWeights, decodeWeights } from '../model_io/decode_weights.j
 import { clipqMetadata, dequantizedWeights } from '../model_io/dequantize_clipq.js';
 import type { LoadedModel } from '../model_io/read_model.js';
 import type { SerializedModel } from '../model_io/write_model.js';
-import type { ConversionOptions, LayerResult, ModelConversion } from '../options.js';
+import type { ConversionOptions, LayerResult, ModelConversion, StageReporter } from '../options.js';
 import { activationSqnrDb, argmaxAgreement, histogram, sqnrDb } from '../stats.js';
 import { observeLayers, predictAll } from './calibrate_layers.js';
 import { convertWeightsOnly } from './weights_only.js';
@@ -124,6 +124,7 @@ function layerResults(
 export async function convertLayersModel(
   model: LoadedModel,
   options: ConversionOptions,
+  stage: StageReporter = () => {},
 ): Promise<ModelConversion> {
   const weights = decodeWeights(model);
   let float: tfl.LayersModel | null = null;
@@ -144,6 +145,7 @@ export async function convertLayersModel(
       return await convertWeightsOnly(model, float, weights, set, options);
     const inputs = tf.tensor(set.data, [set.count, ...set.sampleShape]);
     try {
+      stage('calibrating', 0.2);
       qat = quantizeModel(float, inputs, {
         weightBits: options.bits,
         activationBits: options.bits,
@@ -156,8 +158,10 @@ export async function convertLayersModel(
     } finally {
       inputs.dispose();
     }
+    stage('converting', 0.6);
     int8 = convertToInt8(qat);
     const serialized = toSerialized(await artifactsOf(int8, options.portable), model);
+    stage('verifying', 0.8);
     const reference = predictAll(float, set);
     const actual = predictAll(int8, set);
     const layers = layerResults(serialized, qat, float, set, options);
