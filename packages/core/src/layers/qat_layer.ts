@@ -19,7 +19,6 @@ import {
   reshape,
   type serialization,
   type Tensor,
-  tensor,
   tidy,
   zeros,
 } from '@tensorflow/tfjs-core';
@@ -30,9 +29,10 @@ import { assertBits } from '../ops/validate.js';
 import { applyActivation, assertActivation, type QatActivation } from '../qat/activation.js';
 import type { RangeObserver } from '../range/observers.js';
 import { RangeConstraint } from '../range/range_constraint.js';
-import { RangePenalty } from '../range/range_penalty.js';
 import { splitRange } from '../range/range_weight.js';
-import { RangeInitializer } from './range_initializer.js';
+import { addRangeWeight, type LearnedRange, readRange, writeRange } from './range_variable.js';
+
+export type { LearnedRange } from './range_variable.js';
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
 
@@ -56,11 +56,6 @@ export interface QatLayerArgs extends LayerArgs {
   quantizeWeights?: boolean;
   /** Fake-quantize the output. Default true. */
   quantizeOutput?: boolean;
-}
-
-export interface LearnedRange {
-  min: Float32Array;
-  max: Float32Array;
 }
 
 export abstract class QatLayer extends tfl.layers.Layer {
@@ -128,33 +123,13 @@ export abstract class QatLayer extends tfl.layers.Layer {
     const zeros = tfl.initializers.zeros();
     this.kernel = this.addWeight('kernel', kernelShape, 'float32', zeros);
     if (this.useBias) this.bias = this.addWeight('bias', [channels], 'float32', zeros);
-    const penalty =
-      this.rangePenaltyLambda > 0
-        ? new RangePenalty({ lambda: this.rangePenaltyLambda })
-        : undefined;
-    const constraint = new RangeConstraint({ epsilon: this.epsilon });
+    const ranges = { epsilon: this.epsilon, rangePenalty: this.rangePenaltyLambda };
     if (this.quantizeWeights) {
-      this.weightRange = this.addWeight(
-        'weight_range',
-        this.perChannel ? [2, channels] : [2],
-        'float32',
-        new RangeInitializer({ min: -1, max: 1 }) as never,
-        penalty as never,
-        true,
-        constraint as never,
-      );
+      const shape = this.perChannel ? [2, channels] : [2];
+      this.weightRange = addRangeWeight(this, 'weight_range', shape, [-1, 1], ranges);
     }
-    if (this.quantizeOutput) {
-      this.outputRange = this.addWeight(
-        'output_range',
-        [2],
-        'float32',
-        new RangeInitializer({ min: -6, max: 6 }) as never,
-        penalty as never,
-        true,
-        constraint as never,
-      );
-    }
+    if (this.quantizeOutput)
+      this.outputRange = addRangeWeight(this, 'output_range', [2], [-6, 6], ranges);
     this.built = true;
   }
 
@@ -286,29 +261,4 @@ export abstract class QatLayer extends tfl.layers.Layer {
       quantizeOutput: this.quantizeOutput,
     };
   }
-}
-
-function readRange(variable: tfl.LayerVariable): LearnedRange {
-  const values = variable.read().dataSync() as Float32Array;
-  const half = values.length / 2;
-  return { min: values.slice(0, half), max: values.slice(half) };
-}
-
-function writeRange(
-  variable: tfl.LayerVariable,
-  min: ArrayLike<number>,
-  max: ArrayLike<number>,
-  name: string,
-): void {
-  const shape = variable.shape as number[];
-  const values = Float32Array.from([...Array.from(min), ...Array.from(max)]);
-  if (values.length !== shape.reduce((a, b) => a * b, 1)) {
-    throw new Error(
-      `layer '${name}': a range of shape [${shape}] needs ${shape[1] ?? 1} min and max values, got ${min.length} and ${max.length}`,
-    );
-  }
-  // write() applies the range constraint, so the range always contains 0 and has width ≥ ε.
-  tidy(() => {
-    variable.write(tensor(values, shape));
-  });
 }
