@@ -1,13 +1,15 @@
 /**
- * Nudged range parameters for the fake-quant family, computed on the CPU with core's float32-exact
- * `quantParamsImpl` (min/max are tiny, and core's op has usually read them already to validate them,
- * so tfjs holds their values on the CPU). They reach the GPU as uniforms (per tensor) or as a [C, 4]
- * params tensor (per channel): scale, nudgedMin, nudgedMax, and the signed code of the zero point.
+ * Ranges for the fake-quant family. Programs take min/max as inputs and nudge them in the shader
+ * (`rangeInputs`); the raw WebGL2 range-gradient passes take a params texture built here on the CPU
+ * with core's float32-exact `quantParamsImpl` (scale, nudgedMin, nudgedMax, zero point's code).
  */
 import { codeOffset, quantParamsImpl } from '@clipq/core';
-import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
-import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { readValues } from './gl/webgl_backend.js';
+import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import { type TensorInfo, util } from '@tensorflow/tfjs-core';
+
+const { sizeFromShape } = util;
+
+import { readValues, reshapedView } from './gl/webgl_backend.js';
 
 export interface RangeParams {
   channels: number;
@@ -34,27 +36,19 @@ export function rangeParams(
 }
 
 /**
- * Runs a range program: per channel, the params tensor is appended to `inputs`; per tensor, the four
- * range uniforms come first in the custom uniform values, before `extraUniforms`.
+ * min and max as 1-D [C] inputs of a range program (C = 1 per tensor), whatever their rank; packed
+ * textures are unpacked first. Call `dispose()` after the program ran.
  */
-export function runRangeProgram(
+export function rangeInputs(
   backend: MathBackendWebGL,
-  program: GPGPUProgram,
-  inputs: TensorInfo[],
-  params: RangeParams,
-  perChannel: boolean,
-  outputDtype: 'float32' | 'int32',
-  extraUniforms: number[][],
-  rangeUniformCount = 3,
-): TensorInfo {
-  if (!perChannel) {
-    const range = [...params.values.subarray(0, rangeUniformCount)].map((v) => [v]);
-    return backend.runWebGLProgram(program, inputs, outputDtype, [...range, ...extraUniforms]);
-  }
-  const paramsInfo = backend.makeTensorInfo([params.channels, 4], 'float32', params.values);
-  try {
-    return backend.runWebGLProgram(program, [...inputs, paramsInfo], outputDtype, extraUniforms);
-  } finally {
-    backend.disposeIntermediateTensorInfo(paramsInfo);
-  }
+  min: TensorInfo,
+  max: TensorInfo,
+): { infos: TensorInfo[]; dispose(): void } {
+  const views = [min, max].map((range) =>
+    reshapedView(backend, range, [sizeFromShape(range.shape)]),
+  );
+  return {
+    infos: views.map((view) => view.info),
+    dispose: () => views.forEach((view) => view.dispose()),
+  };
 }

@@ -11,8 +11,11 @@ import type { Tensor } from '@tensorflow/tfjs-core';
 import { compare, type Row, sameBits, settleOnGpu } from './bench_common.js';
 import { tf } from './setup.js';
 
-/** Back-to-back calls per timed sample (see `compare`): one fake-quant pass is shorter than a sync. */
-const BATCH = 3;
+/**
+ * Back-to-back calls per timed sample (see `compare`): a forward pass is shorter than a GPU sync; a
+ * forward+backward sample is long enough on its own.
+ */
+const FORWARD_BATCH = 3;
 
 export interface FakeQuantSetup {
   shape: [number, number];
@@ -83,12 +86,16 @@ export async function fakeQuantRows(
   );
   y.dispose();
   const label = `${rows}x${columns}${perChannel ? ` per-channel(${channels})` : ''}`;
-  const fwd = await compare(quick, { ours: forward, baseline: refForward }, settleOnGpu, BATCH);
+  const fwd = await compare(
+    quick,
+    { ours: forward, baseline: refForward },
+    settleOnGpu,
+    FORWARD_BATCH,
+  );
   const both = await compare(
     quick,
     { ours: () => [forward(), ...grad()], baseline: () => [refForward(), ...refGrad()] },
     settleOnGpu,
-    BATCH,
   );
   for (const t of [x, dy, oursMin, oursMax, refMin, refMax]) t!.dispose();
   const row = (kernel: string, timing: typeof fwd): Row => ({

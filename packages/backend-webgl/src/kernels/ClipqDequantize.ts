@@ -1,4 +1,7 @@
-/** ClipqDequantize for backend 'webgl': codes to float32, bit-identical to fake-quant's output. */
+/**
+ * ClipqDequantize for backend 'webgl': codes to float32, bit-identical to fake-quant's output. Scale and
+ * zero point belong to the QuantizedTensor and are on the CPU, so reading them costs nothing.
+ */
 import {
   ClipqDequantize,
   type ClipqDequantizeAttrs,
@@ -9,7 +12,6 @@ import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { readValues } from '../gl/webgl_backend.js';
 import { DequantizeProgram } from '../programs/dequantize-program.js';
-import { runRangeProgram } from '../range_params.js';
 
 export function clipqDequantize(args: {
   inputs: ClipqDequantizeInputs;
@@ -22,24 +24,20 @@ export function clipqDequantize(args: {
   const scale = readValues(backend, args.inputs.scale);
   const zeroPoint = readValues(backend, args.inputs.zeroPoint);
   const { codeMin } = codeRange(attrs.bits, attrs.narrowRange);
-  const values = new Float32Array(scale.length * 4);
+  const params = new Float32Array(scale.length * 2);
   for (let c = 0; c < scale.length; c++) {
     const s = Math.fround(scale[c]!);
-    values[c * 4] = s;
-    values[c * 4 + 1] = Math.fround((codeMin - zeroPoint[c]!) * s);
+    params[2 * c] = s;
+    params[2 * c + 1] = Math.fround((codeMin - zeroPoint[c]!) * s);
   }
   const program = new DequantizeProgram(codes.shape, attrs.perChannel, attrs.axis);
-  const params = { channels: scale.length, values };
-  return runRangeProgram(
-    backend,
-    program,
-    [codes],
-    params,
-    attrs.perChannel,
-    'float32',
-    [[codeMin]],
-    2,
-  );
+  // Per tensor this is 2 values, which tfjs passes as uniforms rather than a texture.
+  const paramsInfo = backend.makeTensorInfo([scale.length, 2], 'float32', params);
+  try {
+    return backend.runWebGLProgram(program, [codes, paramsInfo], 'float32', [[codeMin]]);
+  } finally {
+    backend.disposeIntermediateTensorInfo(paramsInfo);
+  }
 }
 
 export const clipqDequantizeConfig: KernelConfig = {

@@ -2,8 +2,9 @@
 import { ClipqFakeQuant, type ClipqFakeQuantAttrs, type ClipqFakeQuantInputs } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { gridUniformValues } from '../programs/fake-quant-glsl.js';
 import { FakeQuantProgram } from '../programs/fake-quant-program.js';
-import { rangeParams, runRangeProgram } from '../range_params.js';
+import { rangeInputs } from '../range_params.js';
 
 export function clipqFakeQuant(args: {
   inputs: ClipqFakeQuantInputs;
@@ -13,10 +14,14 @@ export function clipqFakeQuant(args: {
   const backend = args.backend as MathBackendWebGL;
   const attrs = args.attrs as unknown as ClipqFakeQuantAttrs;
   const { x, min, max } = args.inputs;
-  const params = rangeParams(backend, min, max, attrs.bits, attrs.narrowRange);
-  const program = new FakeQuantProgram(x.shape, attrs.perChannel, attrs.axis);
-  const halfEven = attrs.rounding === 'half-even' ? 1 : 0;
-  return runRangeProgram(backend, program, [x], params, attrs.perChannel, 'float32', [[halfEven]]);
+  const ranges = rangeInputs(backend, min, max);
+  try {
+    const program = new FakeQuantProgram(x.shape, attrs.perChannel, attrs.axis);
+    const grid = gridUniformValues(attrs.bits, attrs.narrowRange, attrs.rounding);
+    return backend.runWebGLProgram(program, [x, ...ranges.infos], 'float32', grid);
+  } finally {
+    ranges.dispose();
+  }
 }
 
 export const clipqFakeQuantConfig: KernelConfig = {

@@ -10,9 +10,16 @@ import {
   channelLayout,
 } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type TensorInfo,
+  util,
+} from '@tensorflow/tfjs-core';
 import { rawPassesEnabled } from '../flags.js';
 import { readValues, reshapedView } from '../gl/webgl_backend.js';
+import { gridUniformValues } from '../programs/fake-quant-glsl.js';
 import {
   FakeQuantDxProgram,
   FakeQuantRangeSumsProgram,
@@ -20,31 +27,27 @@ import {
 } from '../programs/fake-quant-grad-program.js';
 import { RangeGradProgram } from '../programs/range-grad-program.js';
 import { fitsRangeGradPasses, rangeGradWebGL2 } from '../range_grad_webgl2.js';
-import { type RangeParams, rangeParams, runRangeProgram } from '../range_params.js';
+import { rangeInputs, rangeParams } from '../range_params.js';
 
-/** The three per-channel sums as a [3, C] tensor, reduced on the GPU. */
+/** The three per-channel sums as a [3, C] tensor, reduced on the GPU by tfjs programs. */
 function rangeSums(
   backend: MathBackendWebGL,
   inputs: ClipqFakeQuantGradInputs,
   attrs: ClipqFakeQuantGradAttrs,
-  params: Float32Array,
+  ranges: TensorInfo[],
 ): TensorInfo {
   const layout = channelLayout(inputs.x.shape, attrs.perChannel, attrs.axis);
   const view: [number, number, number] = [layout.outer, layout.channels, layout.inner];
   const x = reshapedView(backend, inputs.x, view);
   const dy = reshapedView(backend, inputs.dy, view);
-  const paramsInfo = backend.makeTensorInfo([layout.channels, 4], 'float32', params);
   let partials: TensorInfo;
   try {
-    const halfEven = attrs.rounding === 'half-even' ? 1 : 0;
     const program = new FakeQuantRangeSumsProgram(view);
-    partials = backend.runWebGLProgram(program, [dy.info, x.info, paramsInfo], 'float32', [
-      [halfEven],
-    ]);
+    const grid = gridUniformValues(attrs.bits, attrs.narrowRange, attrs.rounding);
+    partials = backend.runWebGLProgram(program, [dy.info, x.info, ...ranges], 'float32', grid);
   } finally {
     x.dispose();
     dy.dispose();
-    backend.disposeIntermediateTensorInfo(paramsInfo);
   }
   const rows = 3 * layout.channels;
   let columns = partials.shape[2]!;
@@ -58,6 +61,41 @@ function rangeSums(
   return { dataId: partials.dataId, shape: [3, layout.channels], dtype: 'float32' };
 }
 
+/** The tfjs-program path (WebGL1): tree-reduced sums, then one combine program per output. */
+function rangeGradPrograms(
+  backend: MathBackendWebGL,
+  inputs: ClipqFakeQuantGradInputs,
+  attrs: ClipqFakeQuantGradAttrs,
+  ranges: TensorInfo[],
+): TensorInfo[] {
+  const sums = rangeSums(backend, inputs, attrs, ranges);
+  try {
+    const full = attrs.rangeGradient === 'full' ? 1 : 0;
+    const program = new RangeGradProgram(inputs.min.shape);
+    const scale = attrs.gradScale;
+    return [-1, 1].map((sign) =>
+      backend.runWebGLProgram(program, [sums, ...ranges], 'float32', [[sign], [full], [scale]]),
+    );
+  } finally {
+    backend.disposeIntermediateTensorInfo(sums);
+  }
+}
+
+/** The raw WebGL2 path, whose params texture is built on the CPU from min and max. */
+function rangeGradRaw(
+  backend: MathBackendWebGL,
+  inputs: ClipqFakeQuantGradInputs,
+  attrs: ClipqFakeQuantGradAttrs,
+): TensorInfo[] {
+  const params = rangeParams(backend, inputs.min, inputs.max, attrs.bits, attrs.narrowRange);
+  const mins = readValues(backend, inputs.min);
+  const maxs = readValues(backend, inputs.max);
+  const widths = Float32Array.from(mins, (m, c) =>
+    Math.fround(Math.fround(maxs[c]!) - Math.fround(m)),
+  );
+  return rangeGradWebGL2(backend, inputs, attrs, params, widths);
+}
+
 export function clipqFakeQuantGrad(args: {
   inputs: ClipqFakeQuantGradInputs;
   backend: unknown;
@@ -66,41 +104,19 @@ export function clipqFakeQuantGrad(args: {
   const backend = args.backend as MathBackendWebGL;
   const attrs = args.attrs as unknown as ClipqFakeQuantGradAttrs;
   const { dy, x, min, max } = args.inputs;
-  const params = rangeParams(backend, min, max, attrs.bits, attrs.narrowRange);
-  const dxProgram = new FakeQuantDxProgram(x.shape, attrs.perChannel, attrs.axis);
-  const dx = runRangeProgram(backend, dxProgram, [dy, x], params, attrs.perChannel, 'float32', []);
-
-  const mins = readValues(backend, min);
-  const maxs = readValues(backend, max);
-  const widths = Float32Array.from(mins, (m, c) =>
-    Math.fround(Math.fround(maxs[c]!) - Math.fround(m)),
-  );
-  if (rawPassesEnabled() && fitsRangeGradPasses(backend, params.channels)) {
-    return [dx, ...rangeGradWebGL2(backend, args.inputs, attrs, params, widths)];
-  }
-  return [dx, ...rangeGradPrograms(backend, args.inputs, attrs, params, widths)];
-}
-
-/** The tfjs-program path (WebGL1): tree-reduced sums, then one combine program per output. */
-function rangeGradPrograms(
-  backend: MathBackendWebGL,
-  inputs: ClipqFakeQuantGradInputs,
-  attrs: ClipqFakeQuantGradAttrs,
-  params: RangeParams,
-  widths: Float32Array,
-): TensorInfo[] {
-  const sums = rangeSums(backend, inputs, attrs, params.values);
-  const widthsInfo = backend.makeTensorInfo([widths.length], 'float32', widths);
+  const ranges = rangeInputs(backend, min, max);
   try {
-    const full = attrs.rangeGradient === 'full' ? 1 : 0;
-    const program = new RangeGradProgram(inputs.min.shape);
-    const scale = attrs.gradScale;
-    return [-1, 1].map((sign) =>
-      backend.runWebGLProgram(program, [sums, widthsInfo], 'float32', [[sign], [full], [scale]]),
-    );
+    const dxProgram = new FakeQuantDxProgram(x.shape, attrs.perChannel, attrs.axis);
+    const grid = gridUniformValues(attrs.bits, attrs.narrowRange, attrs.rounding);
+    const dx = backend.runWebGLProgram(dxProgram, [dy, x, ...ranges.infos], 'float32', grid);
+    const channels = util.sizeFromShape(min.shape);
+    const raw = rawPassesEnabled() && fitsRangeGradPasses(backend, channels);
+    const ranged = raw
+      ? rangeGradRaw(backend, args.inputs, attrs)
+      : rangeGradPrograms(backend, args.inputs, attrs, ranges.infos);
+    return [dx, ...ranged];
   } finally {
-    backend.disposeIntermediateTensorInfo(sums);
-    backend.disposeIntermediateTensorInfo(widthsInfo);
+    ranges.dispose();
   }
 }
 

@@ -3,12 +3,13 @@ import {
   ClipqQuantize,
   type ClipqQuantizeAttrs,
   type ClipqQuantizeInputs,
-  codeRange,
+  codeOffset,
 } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { gridUniformValues } from '../programs/fake-quant-glsl.js';
 import { QuantizeProgram } from '../programs/quantize-program.js';
-import { rangeParams, runRangeProgram } from '../range_params.js';
+import { rangeInputs } from '../range_params.js';
 
 export function clipqQuantize(args: {
   inputs: ClipqQuantizeInputs;
@@ -18,21 +19,15 @@ export function clipqQuantize(args: {
   const backend = args.backend as MathBackendWebGL;
   const attrs = args.attrs as unknown as ClipqQuantizeAttrs;
   const { x, min, max } = args.inputs;
-  const params = rangeParams(backend, min, max, attrs.bits, attrs.narrowRange);
-  const program = new QuantizeProgram(x.shape, attrs.perChannel, attrs.axis);
-  const halfEven = attrs.rounding === 'half-even' ? 1 : 0;
-  // gridIndex counts from the grid's first code, whatever the range: codeBase = codeMin.
-  const { codeMin } = codeRange(attrs.bits, attrs.narrowRange);
-  return runRangeProgram(
-    backend,
-    program,
-    [x],
-    params,
-    attrs.perChannel,
-    'int32',
-    [[halfEven], [codeMin]],
-    4,
-  );
+  const ranges = rangeInputs(backend, min, max);
+  try {
+    const program = new QuantizeProgram(x.shape, attrs.perChannel, attrs.axis);
+    const grid = gridUniformValues(attrs.bits, attrs.narrowRange, attrs.rounding);
+    const uniforms = [...grid, [codeOffset(attrs.bits)]];
+    return backend.runWebGLProgram(program, [x, ...ranges.infos], 'int32', uniforms);
+  } finally {
+    ranges.dispose();
+  }
 }
 
 export const clipqQuantizeConfig: KernelConfig = {

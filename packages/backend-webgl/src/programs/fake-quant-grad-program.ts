@@ -7,28 +7,22 @@
  *   (tfjs's own sum over axes [1, 3] transposes first and was 10x slower.)
  */
 import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
-import {
-  channelRangeDeclarations,
-  GRID_INDEX_GLSL,
-  RANGE_UNIFORMS,
-  ROUNDING_UNIFORM,
-} from './fake-quant-glsl.js';
+import { GRID_INDEX_GLSL, GRID_UNIFORMS, NUDGE_GLSL, rangeDeclaration } from './fake-quant-glsl.js';
 
 export class FakeQuantDxProgram implements GPGPUProgram {
-  variableNames: string[];
+  variableNames = ['Dy', 'X', 'RangeMin', 'RangeMax'];
   outputShape: number[];
   userCode: string;
-  customUniforms;
+  customUniforms = GRID_UNIFORMS;
 
   constructor(shape: number[], perChannel: boolean, axis: number) {
     this.outputShape = shape;
-    this.variableNames = perChannel ? ['Dy', 'X', 'Params'] : ['Dy', 'X'];
-    this.customUniforms = perChannel ? [] : RANGE_UNIFORMS.slice(0, 3);
     this.userCode = `
+      ${NUDGE_GLSL}
       void main() {
-        ${channelRangeDeclarations(perChannel, shape.length, axis)}
+        ${rangeDeclaration(perChannel, shape.length, axis)}
         float x = getXAtOutCoords();
-        setOutput(x >= nudgedMin && x <= nudgedMax ? getDyAtOutCoords() : 0.0);
+        setOutput(x >= range.y && x <= range.z ? getDyAtOutCoords() : 0.0);
       }
     `;
   }
@@ -38,24 +32,25 @@ export class FakeQuantDxProgram implements GPGPUProgram {
 export const SUM_WINDOW = 128;
 
 export class FakeQuantRangeSumsProgram implements GPGPUProgram {
-  variableNames = ['Dy', 'X', 'Params'];
+  variableNames = ['Dy', 'X', 'RangeMin', 'RangeMax'];
   outputShape: number[];
   userCode: string;
-  customUniforms = [ROUNDING_UNIFORM];
+  customUniforms = GRID_UNIFORMS;
 
   /**
    * `view` is x's shape as [outer, C, inner]. Output [3, C, blocks]: fragment (term, c, block) sums
    * one term over the channel's elements block·W .. block·W + W − 1 (element j is (j / inner, c,
-   * j % inner)). Ranges always come from the [C, 4] params texture.
+   * j % inner)). RangeMin/RangeMax are [C] (C = 1 per tensor).
    */
   constructor(view: [number, number, number]) {
     const [outer, channels, inner] = view;
     const perChannel = outer * inner;
     this.outputShape = [3, channels, Math.ceil(perChannel / SUM_WINDOW)];
     this.userCode = `
+      ${NUDGE_GLSL}
       ${GRID_INDEX_GLSL}
       void main() {
-        ${channelRangeDeclarations(true, 3, 1)}
+        ${rangeDeclaration(true, 3, 1)}
         int term = coords.x;
         int start = coords.z * ${SUM_WINDOW};
         float total = 0.0;
@@ -67,11 +62,11 @@ export class FakeQuantRangeSumsProgram implements GPGPUProgram {
           float x = getX(o, channel, i);
           float dy = getDy(o, channel, i);
           if (term == 0) {
-            total += x < nudgedMin ? dy : 0.0;
+            total += x < range.y ? dy : 0.0;
           } else if (term == 1) {
-            total += x > nudgedMax ? dy : 0.0;
-          } else if (x >= nudgedMin && x <= nudgedMax) {
-            total += dy * (fakeQuantValue(x, scale, nudgedMin, nudgedMax) - x);
+            total += x > range.z ? dy : 0.0;
+          } else if (x >= range.y && x <= range.z) {
+            total += dy * (fakeQuantValue(x, range) - x);
           }
         }
         setOutput(total);

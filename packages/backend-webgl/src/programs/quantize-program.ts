@@ -1,32 +1,28 @@
-/** ClipqQuantize's program: signed codes, gridIndex + codeBase, or the zero code for NaN / empty ranges. */
+/**
+ * ClipqQuantize's program: signed codes, gridIndex + qmin − codeOffset, or the zero point's code for
+ * NaN inputs and empty ranges (see core's `quantizeImpl`).
+ */
 import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
-import {
-  channelRangeDeclarations,
-  GRID_INDEX_GLSL,
-  RANGE_UNIFORMS,
-  ROUNDING_UNIFORM,
-} from './fake-quant-glsl.js';
+import { GRID_INDEX_GLSL, GRID_UNIFORMS, NUDGE_GLSL, rangeDeclaration } from './fake-quant-glsl.js';
 
 export class QuantizeProgram implements GPGPUProgram {
-  variableNames: string[];
+  variableNames = ['X', 'RangeMin', 'RangeMax'];
   outputShape: number[];
   userCode: string;
-  customUniforms;
+  customUniforms = [...GRID_UNIFORMS, { name: 'codeOffset', type: 'float' as const }];
 
   constructor(shape: number[], perChannel: boolean, axis: number) {
     this.outputShape = shape;
-    this.variableNames = perChannel ? ['X', 'Params'] : ['X'];
-    const extra = [ROUNDING_UNIFORM, { name: 'codeBase', type: 'float' as const }];
-    this.customUniforms = perChannel ? extra : [...RANGE_UNIFORMS, ...extra];
     this.userCode = `
+      ${NUDGE_GLSL}
       ${GRID_INDEX_GLSL}
       void main() {
-        ${channelRangeDeclarations(perChannel, shape.length, axis)}
+        ${rangeDeclaration(perChannel, shape.length, axis)}
         float x = getXAtOutCoords();
-        if (scale == 0.0 || isnan(x)) {
-          setOutput(zeroCode);
+        if (range.x == 0.0 || isnan(x)) {
+          setOutput(range.w - codeOffset);
         } else {
-          setOutput(gridIndex(x, scale, nudgedMin, nudgedMax) + codeBase);
+          setOutput(gridIndex(x, range) + qmin - codeOffset);
         }
       }
     `;

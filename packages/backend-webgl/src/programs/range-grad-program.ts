@@ -1,12 +1,12 @@
 /**
  * Combines the per-channel sums [3, C] (below, above, rounding) into dmin or dmax (BRIEF 1):
  * dmin = (below − R/width)·gradScale, dmax = (above + R/width)·gradScale, with R used only for the
- * 'full' range gradient and a non-zero width. Widths come in a [C] tensor, the rest as uniforms.
+ * 'full' range gradient and a non-zero width = f32(max − min), from the [C] RangeMin/RangeMax inputs.
  */
 import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
 
 export class RangeGradProgram implements GPGPUProgram {
-  variableNames = ['Sums', 'Widths'];
+  variableNames = ['Sums', 'RangeMin', 'RangeMax'];
   outputShape: number[];
   userCode: string;
   customUniforms = [
@@ -22,7 +22,7 @@ export class RangeGradProgram implements GPGPUProgram {
     this.userCode = `
       void main() {
         int channel = ${channel};
-        float width = getWidths(channel);
+        float width = getRangeMax(channel) - getRangeMin(channel);
         float rounding = full == 1 && width > 0.0 ? getSums(2, channel) / width : 0.0;
         float clipped = getSums(sign < 0.0 ? 0 : 1, channel);
         setOutput((clipped + sign * rounding) * gradScale);
