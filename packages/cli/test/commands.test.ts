@@ -16,7 +16,7 @@ beforeAll(async () => {
   const out = join(fx.root, 'out');
   const run = await runCli(['convert', fx.graph, '--out', out, '--calibration', fx.calibration]);
   expect(run.code, run.stderr).toBe(0);
-  converted = join(out, 'model.json');
+  converted = join(out, 'graph', 'model.json');
 });
 afterAll(() => removeDir(fx.root));
 

@@ -46,7 +46,7 @@ export function detectFormat(json: ModelJson): ModelFormat {
 
 async function readBounded(file: string, limit: number, what: string): Promise<Buffer> {
   const info = await stat(file).catch(() => null);
-  if (info == null || !info.isFile()) throw new Error(`${what} '${file}' does not exist`);
+  if (info == null || !info.isFile()) throw new Error(`${what} does not exist or is not a file`);
   if (info.size > limit)
     throw new Error(`${what} is ${info.size} bytes, above the ${limit}-byte limit`);
   const handle = await open(file, 'r');
