@@ -36,7 +36,7 @@ import { registerBatchNormGradient } from './batch_norm_grad.mjs';
 import { accuracy, agreement, buildCnn, predictClasses } from './cnn.mjs';
 import { loadMnist } from './data.mjs';
 import { Progress } from './progress.mjs';
-import { printTable } from './report.mjs';
+import { checkAcceptance, printTable } from './report.mjs';
 import { registerWasmTrainingKernels } from './wasm_training_kernels.mjs';
 
 const { values: options } = parseArgs({
@@ -47,6 +47,8 @@ const { values: options } = parseArgs({
     // Reuse a float model saved by an earlier run (demo-output/float) instead of training one.
     'float-model': { type: 'string' },
     'qat-epochs': { type: 'string' },
+    'float-batch': { type: 'string' },
+    'float-lr': { type: 'string' },
     'range-lr': { type: 'string' },
     'range-penalty': { type: 'string' },
   },
@@ -59,9 +61,10 @@ const settings = {
   test: 2000,
   calibration: 1000,
   batchSize: 64,
+  floatBatchSize: Number(options['float-batch'] ?? 64),
   // Float: Adam at 2e-3, then a last epoch at 5e-4.
   floatEpochs: quick ? 1 : 4,
-  floatLearningRate: 2e-3,
+  floatLearningRate: Number(options['float-lr'] ?? 2e-3),
   floatFinalLearningRate: 5e-4,
   qatEpochs: Number(options['qat-epochs'] ?? 1),
   qatLearningRate: 1e-4,
@@ -93,19 +96,19 @@ log(
 
 const data = await timed('load', () => loadMnist(settings));
 const calibration = tf.slice(data.train.x, [0], [settings.calibration]);
-const steps = (epochs) => epochs * Math.ceil(settings.train / settings.batchSize);
+const steps = (epochs, batchSize) => epochs * Math.ceil(settings.train / batchSize);
 
 const softmaxCrossEntropy = (labels, logits) => tf.losses.softmaxCrossEntropy(labels, logits);
 
-async function fit(model, { epochs, optimizer, label, qat }) {
+async function fit(model, { epochs, optimizer, label, qat, batchSize = settings.batchSize }) {
   // The model outputs logits (a softmax before the output fake-quant would waste its grid), and tfjs's
   // 'categoricalCrossentropy' expects probabilities: use softmax cross-entropy on logits.
   model.compile({ optimizer, loss: softmaxCrossEntropy });
-  const callbacks = [new Progress(label, steps(epochs))];
+  const callbacks = [new Progress(label, steps(epochs, batchSize))];
   if (qat) callbacks.unshift(enforceRangeConstraints());
   await model.fit(data.train.x, data.train.y, {
     epochs,
-    batchSize: settings.batchSize,
+    batchSize,
     shuffle: false,
     verbose: 0,
     callbacks,
@@ -140,12 +143,14 @@ if (options['float-model']) {
       epochs: Math.max(1, epochs - 1),
       optimizer: tf.train.adam(floatLearningRate),
       label: 'float',
+      batchSize: settings.floatBatchSize,
     });
     if (epochs > 1)
       await fit(float, {
         epochs: 1,
         optimizer: tf.train.adam(floatFinalLearningRate),
         label: 'float (last epoch)',
+        batchSize: settings.floatBatchSize,
       });
   });
 }
@@ -231,24 +236,7 @@ const check = await timed('int8 checks', async () => {
   };
 });
 
-const floatRow = results[0];
-const byName = (prefix) => results.find((r) => r.variant.startsWith(prefix));
-const qat8Row = qat8.row;
-const penaltyRow = qat8Penalty.row;
-const acceptance = {
-  qatInt8WithinPoint3OfFloat: floatRow.accuracy - qat8Row.accuracy <= 0.3,
-  qatW4A4WithinOnePoint5OfFloat: floatRow.accuracy - byName('QAT W4A4').accuracy <= 1.5,
-  qatW4A4NotBelowPtqW4A4: byName('QAT W4A4').accuracy >= byName('PTQ W4A4').accuracy,
-  rangesMoved:
-    qat8Row.meanRangeWidthChange.activation > 0 && qat8Row.meanRangeWidthChange.weight > 0,
-  penaltyNarrowsRanges:
-    penaltyRow.meanRangeWidth.activation < qat8Row.meanRangeWidth.activation &&
-    penaltyRow.meanRangeWidth.weight < qat8Row.meanRangeWidth.weight,
-  penaltyCostAtMostPoint3: qat8Row.accuracy - penaltyRow.accuracy <= 0.3,
-  int8ArgmaxAgreementAtLeast99Point9: check.argmaxAgreementPercent >= 99.9,
-  saveLoadBitIdentical: check.saveLoadBitIdentical,
-  int8WeightBytesAtMost26PercentOfFloat: qat8Row.bytes.weights / floatRow.bytes.weights <= 0.26,
-};
+const acceptance = checkAcceptance(results, qat8.row, qat8Penalty.row, check);
 const report = {
   node: process.version,
   tfjs: tf.version_core,
@@ -256,7 +244,7 @@ const report = {
   date: new Date().toISOString(),
   settings,
   results,
-  int8: { ...check, weightBytesRatioToFloat: qat8Row.bytes.weights / floatRow.bytes.weights },
+  int8: { ...check, weightBytesRatioToFloat: qat8.row.bytes.weights / results[0].bytes.weights },
   acceptance,
   timingsSeconds: { ...timings, total: Number(((performance.now() - started) / 1000).toFixed(1)) },
   // Wall time depends on what else runs on the machine; this process's CPU time (tfjs-wasm uses one

@@ -1,4 +1,4 @@
-/** The demo's summary table (stdout). */
+/** The demo's acceptance checks (issue 6) and its summary table (stdout). */
 const pct = (v) => `${v.toFixed(2)}%`;
 const width = (w) => (w ? `${w.activation.toFixed(3)} / ${w.weight.toFixed(4)}` : '-');
 
@@ -45,4 +45,24 @@ export function printTable(report) {
       .map(([k, v]) => `${k} ${v}s`)
       .join(', ')} (wall); process CPU time ${report.cpuSeconds}s`,
   );
+}
+
+/** The issue's acceptance criteria, from the measured rows (results[0] is float). */
+export function checkAcceptance(results, qat8, qat8Penalty, int8) {
+  const float = results[0];
+  const byName = (prefix) => results.find((r) => r.variant.startsWith(prefix));
+  const qatW4A4 = byName('QAT W4A4');
+  return {
+    qatInt8WithinPoint3OfFloat: float.accuracy - qat8.accuracy <= 0.3,
+    qatW4A4WithinOnePoint5OfFloat: float.accuracy - qatW4A4.accuracy <= 1.5,
+    qatW4A4NotBelowPtqW4A4: qatW4A4.accuracy >= byName('PTQ W4A4').accuracy,
+    rangesMoved: qat8.meanRangeWidthChange.activation > 0 && qat8.meanRangeWidthChange.weight > 0,
+    penaltyNarrowsRanges:
+      qat8Penalty.meanRangeWidth.activation < qat8.meanRangeWidth.activation &&
+      qat8Penalty.meanRangeWidth.weight < qat8.meanRangeWidth.weight,
+    penaltyCostAtMostPoint3: qat8.accuracy - qat8Penalty.accuracy <= 0.3,
+    int8ArgmaxAgreementAtLeast99Point9: int8.argmaxAgreementPercent >= 99.9,
+    saveLoadBitIdentical: int8.saveLoadBitIdentical,
+    int8WeightBytesAtMost26PercentOfFloat: qat8.bytes.weights / float.bytes.weights <= 0.26,
+  };
 }
