@@ -63,7 +63,8 @@ const CASES: Case[] = [];
 {
   const r = rng(2024);
   const activations: FusedActivation[] = ['linear', 'relu', 'relu6'];
-  // Around the GEMV/GEMM switch, the 4-row and 8-column tile edges, the 256-step depth block, and deep K.
+  // Around the GEMV/GEMM switch, the 4-row and 8-column tile edges, the 256-step depth block, deep K,
+  // and the 128-row blocks.
   const shapes: Array<[number, number, number]> = [
     [1, 1, 1],
     [1, 4096, 13],
@@ -74,6 +75,11 @@ const CASES: Case[] = [];
     [13, 1024, 33],
     [33, 513, 7],
     [64, 96, 40],
+    // Several 128-row blocks, with one depth block (B unpacked once) and with several (per row block).
+    [257, 64, 9],
+    [133, 300, 20],
+    // B's pairs above 4 MB: unpacked per row block and depth block instead of once.
+    [130, 257, 4100],
   ];
   for (const [M, K, N] of shapes) {
     CASES.push({

@@ -9,8 +9,9 @@
  * Zero points are folded in later from row and column sums, so only raw codes are multiplied here.
  *
  * Blocking (GotoBLAS style): per depth block of 256, B's block is unpacked once into float64 pairs
- * (4 pairs per panel, 8 KB, stays in L1 while every row tile uses it) and A's block into 4-row tiles;
- * the register tile is 4 rows × 4 pairs (16 accumulators = 4×8 outputs).
+ * (4 pairs per panel, 8 KB, stays in L1 while every row tile uses it) and A's rows, 128 at a time,
+ * into 4-row tiles; the register tile is 4 rows × 4 pairs (16 accumulators = 4×8 outputs). Memory
+ * stays bounded for any M (an im2col convolution has M in the tens of thousands).
  */
 import { PAIR_SHIFT, PAIRS_PER_PANEL, TILE_ROWS, tile } from './gemm_tile.js';
 import { PANEL_WIDTH, type PackedWeights } from './packed_weights.js';
@@ -18,28 +19,47 @@ import { PANEL_WIDTH, type PackedWeights } from './packed_weights.js';
 /** Depth steps between unpacking the pairs; must stay ≤ 1024 for exactness (see above). */
 export const DEPTH_BLOCK = 256;
 
-/** Row tiles that share one pass over B's block (32 rows × 256 depth × 8 B = 64 KB of A, in L2). */
+/** Rows per outer block: A's packed block and the accumulators stay small (≤ 256 KB) for any M. */
+const ROW_BLOCK = 128;
+/** Row tiles that share one pass over a B panel (32 rows × 256 depth × 8 B = 64 KB of A, in L2). */
 const ROW_TILE_BLOCK = 8;
+
+/**
+ * With several row blocks, B is unpacked once per call for all of K when its float64 pairs take at most
+ * this many bytes; otherwise once per row block and depth block, right before use (then it is still in
+ * L2, which is faster when there is a single row block).
+ */
+const UNPACK_ALL_BYTES = 4 * 2 ** 20;
+
+/** Receives the raw sums of rows [rowStart, rowStart + rows): row m at raw[(m − rowStart)·rowStride]. */
+export type RawRowsSink = (
+  raw: Float64Array,
+  rowStart: number,
+  rows: number,
+  rowStride: number,
+) => void;
 
 let aScratch = new Float64Array(0);
 let bScratch = new Float64Array(0);
+let rawScratch = new Float64Array(0);
 
 function scratch(current: Float64Array<ArrayBuffer>, length: number): Float64Array<ArrayBuffer> {
   return current.length >= length ? current : new Float64Array(length);
 }
 
-/** B's depth block [k0, k0+depth) as float64 pairs: bTiles[p][kk][pair]. */
+/** B's depth block [k0, k0+depth) as float64 pairs from `base`: bTiles[base + (p·depth + kk)·4 + pair]. */
 function unpackWeightBlock(
   weights: PackedWeights,
   k0: number,
   depth: number,
   bTiles: Float64Array,
+  base: number,
 ): void {
   const { words, K } = weights;
   const panels = words.length / (2 * K);
   for (let p = 0; p < panels; p++) {
     let w = (p * K + k0) * 2;
-    let d = p * depth * PAIRS_PER_PANEL;
+    let d = base + p * depth * PAIRS_PER_PANEL;
     for (let kk = 0; kk < depth; kk++, w += 2, d += PAIRS_PER_PANEL) {
       const lo = words[w];
       const hi = words[w + 1];
@@ -51,70 +71,80 @@ function unpackWeightBlock(
   }
 }
 
-/** A's depth block as 4-row tiles: aTiles[t][kk][i]; rows past M are zero. */
+/** Rows [m0, m0+rows) of A's depth block as 4-row tiles: aTiles[t][kk][i]; padding rows are zero. */
 function packRowBlock(
   a: Int32Array,
-  M: number,
+  m0: number,
+  rows: number,
   K: number,
   k0: number,
   depth: number,
   aTiles: Float64Array,
 ): void {
-  const tiles = Math.ceil(M / TILE_ROWS);
+  const tiles = Math.ceil(rows / TILE_ROWS);
   for (let t = 0; t < tiles; t++) {
     for (let i = 0; i < TILE_ROWS; i++) {
       const m = t * TILE_ROWS + i;
       let d = t * depth * TILE_ROWS + i;
-      if (m >= M) {
+      if (m >= rows) {
         for (let kk = 0; kk < depth; kk++, d += TILE_ROWS) aTiles[d] = 0;
         continue;
       }
-      const src = m * K + k0;
+      const src = (m0 + m) * K + k0;
       for (let kk = 0; kk < depth; kk++, d += TILE_ROWS) aTiles[d] = a[src + kk];
     }
   }
 }
 
 /**
- * Adds the raw sums into `out`, row-major [ceil(M/4)·4, ceil(N/8)·8], which must start zeroed.
- * `a` holds M×K codes already checked to be int8.
+ * Computes the raw sums block by block of at most 128 rows and hands each block to `sink` (the buffer
+ * is reused for the next block). `a` holds M×K codes already checked to be int8.
  */
 export function gemmPackedPairs(
   a: Int32Array,
   M: number,
   weights: PackedWeights,
-  out: Float64Array,
+  sink: RawRowsSink,
 ): void {
   const { K, words } = weights;
-  const panels = words.length / (2 * K);
-  const rowTiles = Math.ceil(M / TILE_ROWS);
+  const panels = K === 0 ? 0 : words.length / (2 * K);
   const paddedN = panels * PANEL_WIDTH;
   const maxDepth = Math.min(DEPTH_BLOCK, K);
-  aScratch = scratch(aScratch, rowTiles * maxDepth * TILE_ROWS);
-  bScratch = scratch(bScratch, panels * maxDepth * PAIRS_PER_PANEL);
+  const blockRows = Math.min(ROW_BLOCK, Math.ceil(M / TILE_ROWS) * TILE_ROWS);
+  const unpackAll = K <= DEPTH_BLOCK || (M > ROW_BLOCK && K * paddedN * 4 <= UNPACK_ALL_BYTES);
+  aScratch = scratch(aScratch, blockRows * maxDepth);
+  bScratch = scratch(bScratch, panels * (unpackAll ? K : maxDepth) * PAIRS_PER_PANEL);
+  rawScratch = scratch(rawScratch, blockRows * paddedN);
   const aTiles = aScratch;
   const bTiles = bScratch;
-  for (let k0 = 0; k0 < K; k0 += DEPTH_BLOCK) {
-    const depth = Math.min(DEPTH_BLOCK, K - k0);
-    unpackWeightBlock(weights, k0, depth, bTiles);
-    packRowBlock(a, M, K, k0, depth, aTiles);
-    for (let t0 = 0; t0 < rowTiles; t0 += ROW_TILE_BLOCK) {
-      const tEnd = Math.min(rowTiles, t0 + ROW_TILE_BLOCK);
-      for (let p = 0; p < panels; p++) {
-        const bStart = p * depth * PAIRS_PER_PANEL;
-        for (let t = t0; t < tEnd; t++) {
-          tile(
-            aTiles,
-            t * depth * TILE_ROWS,
-            bTiles,
-            bStart,
-            depth,
-            out,
-            t * TILE_ROWS * paddedN + p * PANEL_WIDTH,
-            paddedN,
-          );
+  const raw = rawScratch;
+  /** Where depth block k0 starts in bTiles. */
+  const blockBase = (k0: number) => (unpackAll ? k0 * panels * PAIRS_PER_PANEL : 0);
+  if (unpackAll) {
+    for (let k0 = 0; k0 < K; k0 += DEPTH_BLOCK) {
+      unpackWeightBlock(weights, k0, Math.min(DEPTH_BLOCK, K - k0), bTiles, blockBase(k0));
+    }
+  }
+  for (let m0 = 0; m0 < M; m0 += ROW_BLOCK) {
+    const rows = Math.min(ROW_BLOCK, M - m0);
+    const rowTiles = Math.ceil(rows / TILE_ROWS);
+    raw.fill(0, 0, rowTiles * TILE_ROWS * paddedN);
+    for (let k0 = 0; k0 < K; k0 += DEPTH_BLOCK) {
+      const depth = Math.min(DEPTH_BLOCK, K - k0);
+      const bBase = blockBase(k0);
+      if (!unpackAll) unpackWeightBlock(weights, k0, depth, bTiles, bBase);
+      packRowBlock(a, m0, rows, K, k0, depth, aTiles);
+      for (let t0 = 0; t0 < rowTiles; t0 += ROW_TILE_BLOCK) {
+        const tEnd = Math.min(rowTiles, t0 + ROW_TILE_BLOCK);
+        for (let p = 0; p < panels; p++) {
+          const bStart = bBase + p * depth * PAIRS_PER_PANEL;
+          for (let t = t0; t < tEnd; t++) {
+            const o = t * TILE_ROWS * paddedN + p * PANEL_WIDTH;
+            tile(aTiles, t * depth * TILE_ROWS, bTiles, bStart, depth, raw, o, paddedN);
+          }
         }
       }
     }
+    sink(raw, m0, rows, paddedN);
   }
 }

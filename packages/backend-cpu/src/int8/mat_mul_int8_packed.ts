@@ -4,9 +4,8 @@
  * and the packed-pair GEMM otherwise.
  */
 import type { FusedActivation } from '@clipq/core';
-import { type EpilogueInput, foldZeroPoints, requantize } from './epilogue.js';
-import { gemmPackedPairs } from './gemm_packed_pairs.js';
-import { TILE_ROWS } from './gemm_tile.js';
+import { columnTerms, type EpilogueInput, finishOutput, foldRows, scaleRows } from './epilogue.js';
+import { gemmPackedPairs, type RawRowsSink } from './gemm_packed_pairs.js';
 import { gemvRow } from './gemv.js';
 import {
   assertInt8Code,
@@ -31,17 +30,6 @@ export interface MatMulInt8Operands {
   bZeroPoint: ArrayLike<number>;
 }
 
-/**
- * The GEMM's accumulators, reused across calls: allocating (and page-faulting) a fresh Float64Array
- * cost half a millisecond per 512 KB. Returned zeroed.
- */
-let rawBuffer = new Float64Array(0);
-function rawScratch(length: number): Float64Array {
-  if (rawBuffer.length < length) rawBuffer = new Float64Array(length);
-  else rawBuffer.fill(0, 0, length);
-  return rawBuffer;
-}
-
 /** Checks A's codes and returns Σ_k a[m,k] per row. */
 function rowSumsOf(a: Int32Array, M: number, K: number): Float64Array {
   const sums = new Float64Array(M);
@@ -63,30 +51,46 @@ function rowSumsOf(a: Int32Array, M: number, K: number): Float64Array {
   return sums;
 }
 
-/** Raw sums Σ a·b with the fold's inputs. */
-function rawProducts(operands: MatMulInt8Operands): EpilogueInput {
+/** Computes the raw sums Σ a·b, row block by row block, into `sink`; returns the fold's inputs. */
+function rawProducts(
+  operands: MatMulInt8Operands,
+  sink: (input: EpilogueInput) => RawRowsSink,
+): EpilogueInput {
   const { a, M, weights } = operands;
   const { K, N } = weights;
-  const rowSums = rowSumsOf(a, M, K);
-  const rowStride = panelCount(N) * PANEL_WIDTH;
-  let raw: Float64Array;
+  const input: EpilogueInput = {
+    ...operands,
+    N,
+    K,
+    rowSums: rowSumsOf(a, M, K),
+    columnSums: weights.columnSums,
+  };
+  const rows = sink(input);
   if (M <= GEMV_MAX_ROWS) {
-    raw = new Float64Array(M * rowStride);
+    const rowStride = panelCount(N) * PANEL_WIDTH;
+    const raw = new Float64Array(rowStride);
     const row = new Float64Array(K);
     for (let m = 0; m < M; m++) {
       for (let k = 0; k < K; k++) row[k] = a[m * K + k];
-      gemvRow(row, weights, raw, m * rowStride);
+      gemvRow(row, weights, raw, 0);
+      rows(raw, m, 1, rowStride);
     }
   } else {
-    raw = rawScratch(Math.ceil(M / TILE_ROWS) * TILE_ROWS * rowStride);
-    gemmPackedPairs(a, M, weights, raw);
+    gemmPackedPairs(a, M, weights, rows);
   }
-  return { ...operands, raw, rowStride, N, K, rowSums, columnSums: weights.columnSums };
+  return input;
 }
 
 /** The exact accumulators Σ(a − za)(b − zb), [M,N] (what core's `matMulInt8AccImpl` returns). */
 export function matMulInt8AccPacked(operands: MatMulInt8Operands): Float64Array {
-  return foldZeroPoints(rawProducts(operands));
+  const { M, weights } = operands;
+  const acc = new Float64Array(M * weights.N);
+  rawProducts(operands, (input) => {
+    const terms = columnTerms(input);
+    return (raw, rowStart, rows, rowStride) =>
+      foldRows(terms, input.rowSums, raw, rowStart, rows, rowStride, acc, input.N);
+  });
+  return acc;
 }
 
 /** The float32 result [M,N], bit-identical to core's `matMulInt8Impl`. */
@@ -95,5 +99,13 @@ export function matMulInt8Packed(
   bias: ArrayLike<number> | null,
   activation: FusedActivation,
 ): Float32Array {
-  return requantize(rawProducts(operands), bias, activation);
+  const { M, weights } = operands;
+  const out = new Float32Array(M * weights.N);
+  rawProducts(operands, (input) => {
+    const terms = columnTerms(input);
+    return (raw, rowStart, rows, rowStride) =>
+      scaleRows(terms, input.rowSums, raw, rowStart, rows, rowStride, out, input.N);
+  });
+  finishOutput(out, weights.N, bias, activation);
+  return out;
 }
