@@ -89,6 +89,23 @@ describe('prepareQat', () => {
     expect(() => prepareQat(model, { skip: ['nope'] })).toThrow(/skip lists layer 'nope'/);
   });
 
+  it('a BatchNormalization that does not directly follow a conv/dense is unsupported unless skipped; skipped convs stay float', () => {
+    const model = tfl.sequential();
+    model.add(tfl.layers.conv2d({ name: 'c', inputShape: [6, 6, 1], filters: 2, kernelSize: 3 }));
+    model.add(tfl.layers.maxPooling2d({ name: 'p', poolSize: 2 }));
+    model.add(tfl.layers.batchNormalization({ name: 'late_bn' }));
+    model.add(tfl.layers.flatten());
+    model.add(tfl.layers.dense({ name: 'd', units: 2, activation: 'relu6' }));
+    expect(() => prepareQat(model)).toThrow(/layer 'late_bn' \(BatchNormalization\) has weights/);
+    const qat = prepareQat(model, { skip: ['late_bn', 'c'] });
+    expect(qat.getLayer('c').getClassName()).toBe('Conv2D');
+    expect(qat.getLayer('late_bn').getClassName()).toBe('BatchNormalization');
+    expect(qatLayer(qat, 'd').activation).toBe('relu6');
+    const x = tf.randomUniform([4, 6, 6, 1], 0, 1, 'float32', 2);
+    calibrate(qat, x);
+    expect((qat.predict(x) as tf.Tensor).shape).toEqual([4, 2]);
+  });
+
   it('handles functional models with Add and keeps a skipped Dense in float', () => {
     const input = tfl.input({ shape: [6], name: 'features' });
     const a = tfl.layers
