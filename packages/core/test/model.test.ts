@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, truncate, unlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, truncate, unlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -186,6 +186,13 @@ describe('saveQuantized / loadQuantized', () => {
     await writeFile(join(dir, 'model.json'), JSON.stringify(json));
     await expect(loadQuantized(dir)).rejects.toThrow(
       /shard path '\.\.\/outside\.bin' .* points outside the model folder/,
+    );
+    await writeFile(join(root, 'outside.bin'), new Uint8Array(size));
+    await symlink(join(root, 'outside.bin'), join(dir, 'link.bin'));
+    json.weightsManifest[0].paths = ['link.bin'];
+    await writeFile(join(dir, 'model.json'), JSON.stringify(json));
+    await expect(loadQuantized(dir)).rejects.toThrow(
+      /shard 'link\.bin' .* is a link to a file outside the model folder/,
     );
     delete json.userDefinedMetadata;
     json.weightsManifest[0].paths = [];

@@ -78,11 +78,20 @@ export function fileSystemHandler(directory: string): io.IOHandler {
               `loadQuantized: shard path '${shard}' in ${jsonPath} points outside the model folder`,
             );
           }
+          let realShard: string;
           try {
-            parts.push(new Uint8Array(await fs.readFile(shardPath)));
+            realShard = await fs.realpath(shardPath);
           } catch {
             throw new Error(`loadQuantized: shard '${shard}' listed in ${jsonPath} is missing`);
           }
+          // A symlink inside the folder must not lead out of it either.
+          const realRelative = path.relative(await fs.realpath(root), realShard);
+          if (realRelative.startsWith('..') || path.isAbsolute(realRelative)) {
+            throw new Error(
+              `loadQuantized: shard '${shard}' in ${jsonPath} is a link to a file outside the model folder`,
+            );
+          }
+          parts.push(new Uint8Array(await fs.readFile(realShard)));
         }
         const expected = group.weights.reduce(
           (n, w) => n + w.shape.reduce((a, b) => a * b, 1) * byteWidth(w),
