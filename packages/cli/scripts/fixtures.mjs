@@ -14,27 +14,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { graphArtifacts } from './graph_fixture.mjs';
+import { random, randomArray } from './random.mjs';
+
+export { graphArtifacts, random, randomArray };
 
 export const INPUT_SHAPE = [8, 8, 2];
-
-/** A seeded generator, so fixtures are the same on every machine. */
-export function random(seed) {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-function normal(rand) {
-  const u = Math.max(rand(), 1e-12);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());
-}
-
-export function randomArray(count, seed, scale = 1) {
-  const rand = random(seed);
-  return Float32Array.from({ length: count }, () => normal(rand) * scale);
-}
 
 function write(file, data) {
   mkdirSync(dirname(file), { recursive: true });
@@ -158,124 +143,6 @@ export function compressWeights(artifacts) {
     offset += p.length;
   }
   return { ...artifacts, weightSpecs: specs, weightData: data.buffer };
-}
-
-const b64 = (s) => Buffer.from(s).toString('base64');
-const dims = (shape) => ({ dim: shape.map((d) => ({ size: String(d) })) });
-const T = { type: 'DT_FLOAT' };
-
-function constNode(name, shape, dtype = 'DT_FLOAT') {
-  return {
-    name,
-    op: 'Const',
-    attr: { value: { tensor: { dtype, tensorShape: dims(shape) } }, dtype: { type: dtype } },
-  };
-}
-
-/**
- * A graph model as GraphDef JSON: x [-1,8,8,2] → _FusedConv2D(3×3×2×8, BiasAdd, Relu) →
- * DepthwiseConv2dNative(3×3×8×1, stride 2) → Reshape [-1,128] → _FusedMatMul(128×32, BiasAdd, Relu)
- * → MatMul(transpose_b, 10×32) → Identity.
- */
-export function graphArtifacts(seed = 11, hidden = 32) {
-  const w = (shape, fanIn, s) =>
-    randomArray(
-      shape.reduce((a, b) => a * b, 1),
-      s,
-      Math.sqrt(2 / fanIn),
-    );
-  const weights = [
-    ['conv/kernel', [3, 3, 2, 8], w([3, 3, 2, 8], 18, seed)],
-    ['conv/bias', [8], randomArray(8, seed + 1, 0.1)],
-    ['dw/kernel', [3, 3, 8, 1], w([3, 3, 8, 1], 9, seed + 2)],
-    ['flat/shape', [2], new Int32Array([-1, 128])],
-    ['fc1/kernel', [128, hidden], w([128, hidden], 128, seed + 3)],
-    ['fc1/bias', [hidden], randomArray(hidden, seed + 4, 0.1)],
-    ['fc2/kernel', [10, hidden], w([10, hidden], hidden, seed + 5)],
-  ];
-  const nodes = [
-    {
-      name: 'x',
-      op: 'Placeholder',
-      attr: { dtype: T, shape: { shape: dims([-1, ...INPUT_SHAPE]) } },
-    },
-    ...weights.map(([name, shape, data]) =>
-      constNode(name, shape, data instanceof Int32Array ? 'DT_INT32' : 'DT_FLOAT'),
-    ),
-    {
-      name: 'conv',
-      op: '_FusedConv2D',
-      input: ['x', 'conv/kernel', 'conv/bias'],
-      attr: {
-        T,
-        strides: { list: { i: ['1', '1', '1', '1'] } },
-        padding: { s: b64('SAME') },
-        data_format: { s: b64('NHWC') },
-        dilations: { list: { i: ['1', '1', '1', '1'] } },
-        fused_ops: { list: { s: [b64('BiasAdd'), b64('Relu')] } },
-        num_args: { i: '1' },
-        epsilon: { f: 0 },
-      },
-    },
-    {
-      name: 'dw',
-      op: 'DepthwiseConv2dNative',
-      input: ['conv', 'dw/kernel'],
-      attr: {
-        T,
-        strides: { list: { i: ['1', '2', '2', '1'] } },
-        padding: { s: b64('SAME') },
-        data_format: { s: b64('NHWC') },
-        dilations: { list: { i: ['1', '1', '1', '1'] } },
-      },
-    },
-    {
-      name: 'flat',
-      op: 'Reshape',
-      input: ['dw', 'flat/shape'],
-      attr: { T, Tshape: { type: 'DT_INT32' } },
-    },
-    {
-      name: 'fc1',
-      op: '_FusedMatMul',
-      input: ['flat', 'fc1/kernel', 'fc1/bias'],
-      attr: {
-        T,
-        transpose_a: { b: false },
-        transpose_b: { b: false },
-        fused_ops: { list: { s: [b64('BiasAdd'), b64('Relu')] } },
-        num_args: { i: '1' },
-        epsilon: { f: 0 },
-      },
-    },
-    {
-      name: 'fc2',
-      op: 'MatMul',
-      input: ['fc1', 'fc2/kernel'],
-      attr: { T, transpose_a: { b: false }, transpose_b: { b: true } },
-    },
-    { name: 'logits', op: 'Identity', input: ['fc2'], attr: { T } },
-  ];
-  const parts = weights.map(([, , data]) => new Uint8Array(data.buffer));
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const data = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    data.set(p, offset);
-    offset += p.length;
-  }
-  return {
-    format: 'graph-model',
-    generatedBy: 'clipq fixtures',
-    convertedBy: 'clipq fixtures',
-    modelTopology: { node: nodes, library: {}, versions: { producer: 1 } },
-    weightSpecs: weights.map(([name, shape, d]) => ({
-      name,
-      shape,
-      dtype: d instanceof Int32Array ? 'int32' : 'float32',
-    })),
-    weightData: data.buffer,
-  };
 }
 
 /** NumPy .npy v1.0 writer (float32 or uint8). */

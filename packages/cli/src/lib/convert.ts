@@ -5,108 +5,21 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ConvertedModel } from './convert_model.js';
+import {
+  type ConvertRequest,
+  type ConvertResult,
+  dryRun,
+  type ModelReport,
+  summarize,
+} from './convert_result.js';
 import { discoverModels, outputPath } from './discover.js';
 import { errorMessage } from './errors.js';
-import { DEFAULT_LIMITS } from './model_io/limits.js';
-import { readModel } from './model_io/read_model.js';
 import { installCleanupHandlers, writeModelAtomically } from './model_io/write_model.js';
-import type { ConversionOptions, LayerResult } from './options.js';
 import { createProgress } from './progress.js';
 import { writeReport } from './report/write_report.js';
 import { ConversionPool } from './worker_pool.js';
 
-export interface ConvertRequest {
-  inputs: string[];
-  out: string | null;
-  options: ConversionOptions;
-  jobs: number;
-  force: boolean;
-  dryRun: boolean;
-  report: string | null;
-  progress: boolean;
-}
-
-export type ModelStatus = 'converted' | 'failed' | 'planned';
-
-export interface ModelReport {
-  file: string;
-  output: string | null;
-  status: ModelStatus;
-  format?: string;
-  error?: string;
-  /** Bytes of model.json plus shards, before and after. */
-  bytesBefore?: number;
-  bytesAfter?: number;
-  ms: number;
-  outputSqnrDb?: number | null;
-  argmaxAgreement?: number | null;
-  layers?: LayerResult[];
-  notes?: string[];
-  stack?: string;
-}
-
-export interface ConvertResult {
-  ok: boolean;
-  models: ModelReport[];
-  summary: {
-    total: number;
-    converted: number;
-    failed: number;
-    planned: number;
-    bytesBefore: number;
-    bytesAfter: number;
-  };
-  report: string | null;
-  ms: number;
-}
-
-async function dryRun(
-  file: string,
-  output: string | null,
-  options: ConversionOptions,
-  force: boolean,
-): Promise<ModelReport> {
-  const started = performance.now();
-  try {
-    if (output != null && !force && existsSync(output))
-      throw new Error(`output '${output}' exists (use --force to overwrite)`);
-    const model = await readModel(file, {
-      ...DEFAULT_LIMITS,
-      maxWeightBytes: options.maxWeightBytes,
-    });
-    return {
-      file,
-      output,
-      status: 'planned',
-      format: model.format,
-      bytesBefore: model.jsonBytes + model.weightBytes,
-      ms: performance.now() - started,
-    };
-  } catch (error) {
-    return {
-      file,
-      output,
-      status: 'failed',
-      error: errorMessage(error),
-      ms: performance.now() - started,
-    };
-  }
-}
-
-function summarize(models: ModelReport[]): ConvertResult['summary'] {
-  const count = (s: ModelStatus) => models.filter((m) => m.status === s).length;
-  return {
-    total: models.length,
-    converted: count('converted'),
-    failed: count('failed'),
-    planned: count('planned'),
-    bytesBefore: models.reduce(
-      (n, m) => n + (m.status === 'converted' ? (m.bytesBefore ?? 0) : 0),
-      0,
-    ),
-    bytesAfter: models.reduce((n, m) => n + (m.bytesAfter ?? 0), 0),
-  };
-}
+export type { ConvertRequest, ConvertResult, ModelReport, ModelStatus } from './convert_result.js';
 
 export async function convert(request: ConvertRequest): Promise<ConvertResult> {
   const started = performance.now();
@@ -129,7 +42,8 @@ export async function convert(request: ConvertRequest): Promise<ConvertResult> {
   }
   installCleanupHandlers();
   const outputs = new Map<string, number>();
-  for (const t of targets) if (t.output) outputs.set(resolve(t.output), (outputs.get(resolve(t.output)) ?? 0) + 1);
+  for (const t of targets)
+    if (t.output) outputs.set(resolve(t.output), (outputs.get(resolve(t.output)) ?? 0) + 1);
   const precheck = targets.map(({ file, output }): ModelReport | null => {
     const fail = (message: string): ModelReport => ({
       file,
@@ -140,7 +54,8 @@ export async function convert(request: ConvertRequest): Promise<ConvertResult> {
     });
     if (output == null) return fail('no --out directory');
     if (resolve(output) === resolve(file)) return fail('output would overwrite the input model');
-    if (outputs.get(resolve(output))! > 1) return fail(`several inputs map to the output '${output}'`);
+    if (outputs.get(resolve(output))! > 1)
+      return fail(`several inputs map to the output '${output}'`);
     if (!request.force && existsSync(output))
       return fail(`output '${output}' exists (use --force to overwrite)`);
     return null;

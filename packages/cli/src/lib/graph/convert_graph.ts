@@ -12,7 +12,7 @@ import type { LoadedModel } from '../model_io/read_model.js';
 import type { SerializedModel } from '../model_io/write_model.js';
 import type { ConversionOptions, LayerResult, ModelConversion, StageReporter } from '../options.js';
 import { activationSqnrDb, argmaxAgreement, histogram, sqnrDb } from '../stats.js';
-import { type ActivationSample, calibrateGraph, predictAll } from './calibrate_graph.js';
+import { type ActivationSample, calibrateGraph, predictGraph } from './calibrate_graph.js';
 import type { GraphDefJson } from './graph_def.js';
 import { planGraph } from './plan.js';
 import './register_ops.js';
@@ -36,8 +36,8 @@ async function compareOutputs(
     format: 'graph-model',
   });
   try {
-    const reference = predictAll(floatModel, set);
-    const actual = predictAll(converted, set);
+    const reference = predictGraph(floatModel, set);
+    const actual = predictGraph(converted, set);
     return {
       sqnr: sqnrDb(reference, actual),
       agreement: argmaxAgreement(reference, actual, set.count),

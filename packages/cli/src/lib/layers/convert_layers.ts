@@ -20,7 +20,7 @@ import type { LoadedModel } from '../model_io/read_model.js';
 import type { SerializedModel } from '../model_io/write_model.js';
 import type { ConversionOptions, LayerResult, ModelConversion, StageReporter } from '../options.js';
 import { activationSqnrDb, argmaxAgreement, histogram, sqnrDb } from '../stats.js';
-import { observeLayers, predictAll } from './calibrate_layers.js';
+import { observeLayers, predictLayers } from './calibrate_layers.js';
 import { convertWeightsOnly } from './weights_only.js';
 
 async function artifactsOf(
@@ -162,8 +162,8 @@ export async function convertLayersModel(
     int8 = convertToInt8(qat);
     const serialized = toSerialized(await artifactsOf(int8, options.portable), model);
     stage('verifying', 0.8);
-    const reference = predictAll(float, set);
-    const actual = predictAll(int8, set);
+    const reference = predictLayers(float, set);
+    const actual = predictLayers(int8, set);
     const layers = layerResults(serialized, qat, float, set, options);
     const notes = options.portable
       ? ['portable: kernels are dequantized float32 (stock-loadable)']

@@ -13,7 +13,7 @@ import type { SerializedModel } from '../model_io/write_model.js';
 import type { ConversionOptions, LayerResult, ModelConversion } from '../options.js';
 import { argmaxAgreement, histogram, sqnrDb } from '../stats.js';
 import { type EncodedWeight, encodeWeight } from '../weight_encoding.js';
-import { predictAll } from './calibrate_layers.js';
+import { predictLayers } from './calibrate_layers.js';
 import { dequantizeLayersArtifacts } from './load_layers.js';
 import { findLayerTargets } from './targets.js';
 
@@ -109,8 +109,8 @@ export async function convertWeightsOnly(
         ),
       ),
     );
-    const reference = predictAll(float, set);
-    const actual = predictAll(converted, set);
+    const reference = predictLayers(float, set);
+    const actual = predictLayers(converted, set);
     converted.dispose();
     outputSqnrDb = sqnrDb(reference, actual);
     agreement = argmaxAgreement(reference, actual, set.count);

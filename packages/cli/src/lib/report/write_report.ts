@@ -4,7 +4,7 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import type { ModelReport } from '../convert.js';
+import type { ModelReport } from '../convert_result.js';
 import type { LayerResult } from '../options.js';
 import { escapeHtml, histogramSvg } from './svg.js';
 
