@@ -3,13 +3,15 @@
  * (`rangeInputs`); the raw WebGL2 range-gradient passes take a params texture built here on the CPU
  * with core's float32-exact `quantParamsImpl` (scale, nudgedMin, nudgedMax, zero point's code).
  */
-import { codeOffset, quantParamsImpl } from '@clipq/core';
+import { codeOffset, quantParamsImpl, type Rounding } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { type TensorInfo, util } from '@tensorflow/tfjs-core';
+import { gridUniformValues, type RangeSource } from './programs/fake-quant-glsl.js';
+import { NudgeProgram } from './programs/nudge-program.js';
 
 const { sizeFromShape } = util;
 
-import { readValues, reshapedView } from './gl/webgl_backend.js';
+import { readValues, reshapedView, textureData } from './gl/webgl_backend.js';
 
 export interface RangeParams {
   channels: number;
@@ -51,4 +53,59 @@ export function rangeInputs(
     infos: views.map((view) => view.info),
     dispose: () => views.forEach((view) => view.dispose()),
   };
+}
+
+/**
+ * The nudged per-tensor range (scale, nudgedMin, nudgedMax, zeroPoint) when min and max are scalars
+ * whose values tfjs still holds on the CPU (free to read: no GPU sync), else null.
+ */
+export function cpuNudgedRange(
+  backend: MathBackendWebGL,
+  min: TensorInfo,
+  max: TensorInfo,
+  bits: number,
+  narrowRange: boolean,
+): number[] | null {
+  if (sizeFromShape(min.shape) !== 1) return null;
+  const onCpu = (info: TensorInfo) => textureData(backend, info.dataId).values != null;
+  if (!onCpu(min) || !onCpu(max)) return null;
+  const p = quantParamsImpl(
+    readValues(backend, min)[0]!,
+    readValues(backend, max)[0]!,
+    bits,
+    narrowRange,
+  );
+  return [p.scale, p.nudgedMin, p.nudgedMax, p.zeroPoint];
+}
+
+/** A program's nudged ranges: extra inputs and custom uniform values (grid first), see RangeSource. */
+export interface NudgedRanges {
+  source: RangeSource;
+  inputs: TensorInfo[];
+  uniforms: number[][];
+  dispose(): void;
+}
+
+export function nudgedRanges(
+  backend: MathBackendWebGL,
+  min: TensorInfo,
+  max: TensorInfo,
+  attrs: { bits: number; narrowRange: boolean; rounding: Rounding },
+): NudgedRanges {
+  const grid = gridUniformValues(attrs.bits, attrs.narrowRange, attrs.rounding);
+  const nudged = cpuNudgedRange(backend, min, max, attrs.bits, attrs.narrowRange);
+  if (nudged) return { source: 'uniform', inputs: [], uniforms: [...grid, nudged], dispose() {} };
+  const ranges = rangeInputs(backend, min, max);
+  try {
+    const program = new NudgeProgram(sizeFromShape(min.shape));
+    const params = backend.runWebGLProgram(program, ranges.infos, 'float32', grid);
+    return {
+      source: 'params',
+      inputs: [params],
+      uniforms: grid,
+      dispose: () => backend.disposeIntermediateTensorInfo(params),
+    };
+  } finally {
+    ranges.dispose();
+  }
 }

@@ -10,7 +10,7 @@ import { matMulRow } from './bench_mat_mul.js';
 import { initBackends, publish, tf } from './setup.js';
 
 publish(async () => {
-  await initBackends(['webgl']);
+  await initBackends(['webgl'], false);
   const gl = (tf.backend() as unknown as { gpgpu: { gl: WebGL2RenderingContext } }).gpgpu.gl;
   return {
     meta: {

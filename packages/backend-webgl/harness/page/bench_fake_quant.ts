@@ -15,7 +15,7 @@ import { tf } from './setup.js';
  * Back-to-back calls per timed sample (see `compare`): a forward pass is shorter than a GPU sync; a
  * forward+backward sample is long enough on its own.
  */
-const FORWARD_BATCH = 3;
+const FORWARD_BATCH = 8;
 
 export interface FakeQuantSetup {
   shape: [number, number];

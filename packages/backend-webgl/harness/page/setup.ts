@@ -26,13 +26,17 @@ export function forceGpuPath(): void {
   tf.env().set('CPU_HANDOFF_SIZE_THRESHOLD', 0);
 }
 
-export async function initBackends(names = ['wasm', 'cpu', 'webgl']): Promise<void> {
+/**
+ * Initializes `names` (the last one stays active). Tests force the GPU path; the benchmark keeps
+ * tfjs's default flags (`forceGpu: false`), which is how users run it.
+ */
+export async function initBackends(names = ['wasm', 'cpu', 'webgl'], forceGpu = true): Promise<void> {
   setWasmPaths('/wasm/');
-  forceGpuPath();
+  if (forceGpu) forceGpuPath();
   for (const name of names) {
     if (!(await tf.setBackend(name))) throw new Error(`backend ${name} failed to initialize`);
   }
-  forceGpuPath();
+  if (forceGpu) forceGpuPath();
 }
 
 /** Publishes the page's API to Node, or the setup error. */

@@ -2,9 +2,8 @@
 import { ClipqFakeQuant, type ClipqFakeQuantAttrs, type ClipqFakeQuantInputs } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { gridUniformValues } from '../programs/fake-quant-glsl.js';
 import { FakeQuantProgram } from '../programs/fake-quant-program.js';
-import { rangeInputs } from '../range_params.js';
+import { nudgedRanges } from '../range_params.js';
 
 export function clipqFakeQuant(args: {
   inputs: ClipqFakeQuantInputs;
@@ -14,11 +13,10 @@ export function clipqFakeQuant(args: {
   const backend = args.backend as MathBackendWebGL;
   const attrs = args.attrs as unknown as ClipqFakeQuantAttrs;
   const { x, min, max } = args.inputs;
-  const ranges = rangeInputs(backend, min, max);
+  const ranges = nudgedRanges(backend, min, max, attrs);
   try {
-    const program = new FakeQuantProgram(x.shape, attrs.perChannel, attrs.axis);
-    const grid = gridUniformValues(attrs.bits, attrs.narrowRange, attrs.rounding);
-    return backend.runWebGLProgram(program, [x, ...ranges.infos], 'float32', grid);
+    const program = new FakeQuantProgram(x.shape, attrs.perChannel, attrs.axis, ranges.source);
+    return backend.runWebGLProgram(program, [x, ...ranges.inputs], 'float32', ranges.uniforms);
   } finally {
     ranges.dispose();
   }

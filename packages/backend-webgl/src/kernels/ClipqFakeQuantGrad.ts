@@ -19,7 +19,6 @@ import {
 } from '@tensorflow/tfjs-core';
 import { rawPassesEnabled } from '../flags.js';
 import { readValues, reshapedView } from '../gl/webgl_backend.js';
-import { gridUniformValues } from '../programs/fake-quant-glsl.js';
 import {
   FakeQuantDxProgram,
   FakeQuantRangeSumsProgram,
@@ -27,14 +26,14 @@ import {
 } from '../programs/fake-quant-grad-program.js';
 import { RangeGradProgram } from '../programs/range-grad-program.js';
 import { fitsRangeGradPasses, rangeGradWebGL2 } from '../range_grad_webgl2.js';
-import { rangeInputs, rangeParams } from '../range_params.js';
+import { type NudgedRanges, nudgedRanges, rangeInputs, rangeParams } from '../range_params.js';
 
 /** The three per-channel sums as a [3, C] tensor, reduced on the GPU by tfjs programs. */
 function rangeSums(
   backend: MathBackendWebGL,
   inputs: ClipqFakeQuantGradInputs,
   attrs: ClipqFakeQuantGradAttrs,
-  ranges: TensorInfo[],
+  ranges: NudgedRanges,
 ): TensorInfo {
   const layout = channelLayout(inputs.x.shape, attrs.perChannel, attrs.axis);
   const view: [number, number, number] = [layout.outer, layout.channels, layout.inner];
@@ -42,9 +41,9 @@ function rangeSums(
   const dy = reshapedView(backend, inputs.dy, view);
   let partials: TensorInfo;
   try {
-    const program = new FakeQuantRangeSumsProgram(view);
-    const grid = gridUniformValues(attrs.bits, attrs.narrowRange, attrs.rounding);
-    partials = backend.runWebGLProgram(program, [dy.info, x.info, ...ranges], 'float32', grid);
+    const program = new FakeQuantRangeSumsProgram(view, ranges.source);
+    const inputs = [dy.info, x.info, ...ranges.inputs];
+    partials = backend.runWebGLProgram(program, inputs, 'float32', ranges.uniforms);
   } finally {
     x.dispose();
     dy.dispose();
@@ -66,18 +65,24 @@ function rangeGradPrograms(
   backend: MathBackendWebGL,
   inputs: ClipqFakeQuantGradInputs,
   attrs: ClipqFakeQuantGradAttrs,
-  ranges: TensorInfo[],
+  ranges: NudgedRanges,
 ): TensorInfo[] {
   const sums = rangeSums(backend, inputs, attrs, ranges);
+  const bounds = rangeInputs(backend, inputs.min, inputs.max);
   try {
     const full = attrs.rangeGradient === 'full' ? 1 : 0;
     const program = new RangeGradProgram(inputs.min.shape);
     const scale = attrs.gradScale;
     return [-1, 1].map((sign) =>
-      backend.runWebGLProgram(program, [sums, ...ranges], 'float32', [[sign], [full], [scale]]),
+      backend.runWebGLProgram(program, [sums, ...bounds.infos], 'float32', [
+        [sign],
+        [full],
+        [scale],
+      ]),
     );
   } finally {
     backend.disposeIntermediateTensorInfo(sums);
+    bounds.dispose();
   }
 }
 
@@ -104,16 +109,20 @@ export function clipqFakeQuantGrad(args: {
   const backend = args.backend as MathBackendWebGL;
   const attrs = args.attrs as unknown as ClipqFakeQuantGradAttrs;
   const { dy, x, min, max } = args.inputs;
-  const ranges = rangeInputs(backend, min, max);
+  const ranges = nudgedRanges(backend, min, max, attrs);
   try {
-    const dxProgram = new FakeQuantDxProgram(x.shape, attrs.perChannel, attrs.axis);
-    const grid = gridUniformValues(attrs.bits, attrs.narrowRange, attrs.rounding);
-    const dx = backend.runWebGLProgram(dxProgram, [dy, x, ...ranges.infos], 'float32', grid);
+    const dxProgram = new FakeQuantDxProgram(x.shape, attrs.perChannel, attrs.axis, ranges.source);
+    const dx = backend.runWebGLProgram(
+      dxProgram,
+      [dy, x, ...ranges.inputs],
+      'float32',
+      ranges.uniforms,
+    );
     const channels = util.sizeFromShape(min.shape);
     const raw = rawPassesEnabled() && fitsRangeGradPasses(backend, channels);
     const ranged = raw
       ? rangeGradRaw(backend, args.inputs, attrs)
-      : rangeGradPrograms(backend, args.inputs, attrs, ranges.infos);
+      : rangeGradPrograms(backend, args.inputs, attrs, ranges);
     return [dx, ...ranged];
   } finally {
     ranges.dispose();

@@ -7,9 +7,8 @@ import {
 } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { gridUniformValues } from '../programs/fake-quant-glsl.js';
 import { QuantizeProgram } from '../programs/quantize-program.js';
-import { rangeInputs } from '../range_params.js';
+import { nudgedRanges } from '../range_params.js';
 
 export function clipqQuantize(args: {
   inputs: ClipqQuantizeInputs;
@@ -19,12 +18,11 @@ export function clipqQuantize(args: {
   const backend = args.backend as MathBackendWebGL;
   const attrs = args.attrs as unknown as ClipqQuantizeAttrs;
   const { x, min, max } = args.inputs;
-  const ranges = rangeInputs(backend, min, max);
+  const ranges = nudgedRanges(backend, min, max, attrs);
   try {
-    const program = new QuantizeProgram(x.shape, attrs.perChannel, attrs.axis);
-    const grid = gridUniformValues(attrs.bits, attrs.narrowRange, attrs.rounding);
-    const uniforms = [...grid, [codeOffset(attrs.bits)]];
-    return backend.runWebGLProgram(program, [x, ...ranges.infos], 'int32', uniforms);
+    const program = new QuantizeProgram(x.shape, attrs.perChannel, attrs.axis, ranges.source);
+    const uniforms = [...ranges.uniforms, [codeOffset(attrs.bits)]];
+    return backend.runWebGLProgram(program, [x, ...ranges.inputs], 'int32', uniforms);
   } finally {
     ranges.dispose();
   }

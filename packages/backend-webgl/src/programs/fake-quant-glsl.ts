@@ -3,11 +3,12 @@
  * `fakeQuantValue` step by step in float32, so results match the pure Impl wherever the GPU rounds
  * like IEEE float32 (measured true for SwiftShader, with no fused multiply-add contraction).
  *
- * Ranges are never pasted into a shader's source: programs take min and max as small inputs (tfjs
- * hands tensors still on the CPU to the shader as uniforms, and samples them from their texture once
- * they live on the GPU, e.g. as trained variables) and nudge them in the shader, per channel or per
- * tensor. The grid (qmin, qmax, from bits) and the rounding are uniforms. Nothing is read back to the
- * CPU, so a training step on WebGL never waits for the GPU here.
+ * Ranges are never pasted into a shader's source. Per tensor, with min/max values on the CPU (free to
+ * read), the nudged range is a vec4 uniform. Otherwise (per channel, or ranges living on the GPU as
+ * trained variables) NudgeProgram nudges min/max on the GPU into a small [C, 4] params texture that
+ * the element-wise program samples: nothing is read back, so a training step never waits for the GPU.
+ * (Nudging in every element's fragment instead cost more than the fake-quant itself on SwiftShader.)
+ * The grid (qmin, qmax, from bits) and the rounding are uniforms.
  */
 import type { Rounding } from '@clipq/core';
 import { quantRange } from '@clipq/core';
@@ -34,17 +35,46 @@ function coordsType(rank: number): string {
   return rank <= 1 ? 'int' : `ivec${rank}`;
 }
 
+/** Per-tensor ranges already nudged on the CPU: (scale, nudgedMin, nudgedMax, zeroPoint). */
+export const NUDGED_UNIFORM: { name: string; type: UniformType } = { name: 'nudged', type: 'vec4' };
+
+/** Where a program finds its nudged ranges. */
+export type RangeSource = 'uniform' | 'params';
+
+/** The program inputs that go with a range source (after the program's own inputs). */
+export function rangeVariables(source: RangeSource): string[] {
+  return source === 'uniform' ? [] : ['Params'];
+}
+
+export function rangeUniforms(source: RangeSource): Array<{ name: string; type: UniformType }> {
+  return source === 'uniform' ? [...GRID_UNIFORMS, NUDGED_UNIFORM] : GRID_UNIFORMS;
+}
+
 /**
- * Declares `vec4 range` = (scale, nudgedMin, nudgedMax, zeroPoint) for the channel of the output
- * coordinate along `axis` (per channel) or for the whole tensor, from the RangeMin/RangeMax inputs.
+ * Declares `vec4 range` = (scale, nudgedMin, nudgedMax, zeroPoint): from the `nudged` uniform, or
+ * from the [C, 4] Params input (see NudgeProgram) at the channel of the output coordinate along
+ * `axis` (at 0 per tensor).
  */
-export function rangeDeclaration(perChannel: boolean, rank: number, axis: number): string {
-  if (!perChannel) return 'vec4 range = nudgedRange(getRangeMin(0), getRangeMax(0));';
+export function rangeDeclaration(
+  source: RangeSource,
+  perChannel: boolean,
+  rank: number,
+  axis: number,
+): string {
+  if (source === 'uniform') return rangeAt(source, '0');
+  if (!perChannel) return rangeAt(source, '0');
   const channel = rank <= 1 ? 'coords' : `coords.${'xyzwuv'[axis]}`;
   return `
     ${coordsType(rank)} coords = getOutputCoords();
     int channel = ${channel};
-    vec4 range = nudgedRange(getRangeMin(channel), getRangeMax(channel));`;
+    ${rangeAt(source, 'channel')}`;
+}
+
+/** Declares `vec4 range` for the GLSL int expression `channel`. */
+export function rangeAt(source: RangeSource, channel: string): string {
+  if (source === 'uniform') return 'vec4 range = nudged;';
+  const at = (i: number) => `getParams(${channel}, ${i})`;
+  return `vec4 range = vec4(${at(0)}, ${at(1)}, ${at(2)}, ${at(3)});`;
 }
 
 export const NUDGE_GLSL = `

@@ -7,20 +7,28 @@
  *   (tfjs's own sum over axes [1, 3] transposes first and was 10x slower.)
  */
 import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
-import { GRID_INDEX_GLSL, GRID_UNIFORMS, NUDGE_GLSL, rangeDeclaration } from './fake-quant-glsl.js';
+import {
+  GRID_INDEX_GLSL,
+  type RangeSource,
+  rangeAt,
+  rangeDeclaration,
+  rangeUniforms,
+  rangeVariables,
+} from './fake-quant-glsl.js';
 
 export class FakeQuantDxProgram implements GPGPUProgram {
-  variableNames = ['Dy', 'X', 'RangeMin', 'RangeMax'];
+  variableNames: string[];
   outputShape: number[];
   userCode: string;
-  customUniforms = GRID_UNIFORMS;
+  customUniforms;
 
-  constructor(shape: number[], perChannel: boolean, axis: number) {
+  constructor(shape: number[], perChannel: boolean, axis: number, source: RangeSource) {
     this.outputShape = shape;
+    this.variableNames = ['Dy', 'X', ...rangeVariables(source)];
+    this.customUniforms = rangeUniforms(source);
     this.userCode = `
-      ${NUDGE_GLSL}
       void main() {
-        ${rangeDeclaration(perChannel, shape.length, axis)}
+        ${rangeDeclaration(source, perChannel, shape.length, axis)}
         float x = getXAtOutCoords();
         setOutput(x >= range.y && x <= range.z ? getDyAtOutCoords() : 0.0);
       }
@@ -32,25 +40,28 @@ export class FakeQuantDxProgram implements GPGPUProgram {
 export const SUM_WINDOW = 128;
 
 export class FakeQuantRangeSumsProgram implements GPGPUProgram {
-  variableNames = ['Dy', 'X', 'RangeMin', 'RangeMax'];
+  variableNames: string[];
   outputShape: number[];
   userCode: string;
-  customUniforms = GRID_UNIFORMS;
+  customUniforms;
 
   /**
    * `view` is x's shape as [outer, C, inner]. Output [3, C, blocks]: fragment (term, c, block) sums
    * one term over the channel's elements block·W .. block·W + W − 1 (element j is (j / inner, c,
-   * j % inner)). RangeMin/RangeMax are [C] (C = 1 per tensor).
+   * j % inner)).
    */
-  constructor(view: [number, number, number]) {
+  constructor(view: [number, number, number], source: RangeSource) {
     const [outer, channels, inner] = view;
+    this.variableNames = ['Dy', 'X', ...rangeVariables(source)];
+    this.customUniforms = rangeUniforms(source);
     const perChannel = outer * inner;
     this.outputShape = [3, channels, Math.ceil(perChannel / SUM_WINDOW)];
     this.userCode = `
-      ${NUDGE_GLSL}
       ${GRID_INDEX_GLSL}
       void main() {
-        ${rangeDeclaration(true, 3, 1)}
+        ivec3 coords = getOutputCoords();
+        int channel = coords.y;
+        ${rangeAt(source, 'channel')}
         int term = coords.x;
         int start = coords.z * ${SUM_WINDOW};
         float total = 0.0;

@@ -1,20 +1,27 @@
 /** ClipqFakeQuant's forward program: one fused pass, y = fakeQuant(x) element by element. */
 import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
-import { GRID_INDEX_GLSL, GRID_UNIFORMS, NUDGE_GLSL, rangeDeclaration } from './fake-quant-glsl.js';
+import {
+  GRID_INDEX_GLSL,
+  type RangeSource,
+  rangeDeclaration,
+  rangeUniforms,
+  rangeVariables,
+} from './fake-quant-glsl.js';
 
 export class FakeQuantProgram implements GPGPUProgram {
-  variableNames = ['X', 'RangeMin', 'RangeMax'];
+  variableNames: string[];
   outputShape: number[];
   userCode: string;
-  customUniforms = GRID_UNIFORMS;
+  customUniforms;
 
-  constructor(shape: number[], perChannel: boolean, axis: number) {
+  constructor(shape: number[], perChannel: boolean, axis: number, source: RangeSource) {
     this.outputShape = shape;
+    this.variableNames = ['X', ...rangeVariables(source)];
+    this.customUniforms = rangeUniforms(source);
     this.userCode = `
-      ${NUDGE_GLSL}
       ${GRID_INDEX_GLSL}
       void main() {
-        ${rangeDeclaration(perChannel, shape.length, axis)}
+        ${rangeDeclaration(source, perChannel, shape.length, axis)}
         setOutput(fakeQuantValue(getXAtOutCoords(), range));
       }
     `;

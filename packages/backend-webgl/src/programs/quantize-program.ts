@@ -3,21 +3,31 @@
  * NaN inputs and empty ranges (see core's `quantizeImpl`).
  */
 import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
-import { GRID_INDEX_GLSL, GRID_UNIFORMS, NUDGE_GLSL, rangeDeclaration } from './fake-quant-glsl.js';
+import {
+  GRID_INDEX_GLSL,
+  type RangeSource,
+  rangeDeclaration,
+  rangeUniforms,
+  rangeVariables,
+} from './fake-quant-glsl.js';
 
 export class QuantizeProgram implements GPGPUProgram {
-  variableNames = ['X', 'RangeMin', 'RangeMax'];
+  variableNames: string[];
   outputShape: number[];
   userCode: string;
-  customUniforms = [...GRID_UNIFORMS, { name: 'codeOffset', type: 'float' as const }];
+  customUniforms;
 
-  constructor(shape: number[], perChannel: boolean, axis: number) {
+  constructor(shape: number[], perChannel: boolean, axis: number, source: RangeSource) {
     this.outputShape = shape;
+    this.variableNames = ['X', ...rangeVariables(source)];
+    this.customUniforms = [
+      ...rangeUniforms(source),
+      { name: 'codeOffset', type: 'float' as const },
+    ];
     this.userCode = `
-      ${NUDGE_GLSL}
       ${GRID_INDEX_GLSL}
       void main() {
-        ${rangeDeclaration(perChannel, shape.length, axis)}
+        ${rangeDeclaration(source, perChannel, shape.length, axis)}
         float x = getXAtOutCoords();
         if (range.x == 0.0 || isnan(x)) {
           setOutput(range.w - codeOffset);
