@@ -1,4 +1,4 @@
-/** Seeded random numbers, so generated fixtures are the same on every machine. */
+/** Helpers of the fixture generator: seeded random numbers (the same fixtures on every machine) and byte concatenation. */
 
 /** A seeded generator, so fixtures are the same on every machine. */
 export function random(seed) {
@@ -17,4 +17,15 @@ export function normal(rand) {
 export function randomArray(count, seed, scale = 1) {
   const rand = random(seed);
   return Float32Array.from({ length: count }, () => normal(rand) * scale);
+}
+
+/** Concatenates byte arrays into one ArrayBuffer (weight shards). */
+export function concatBytes(parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out.buffer;
 }

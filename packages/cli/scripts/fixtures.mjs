@@ -14,8 +14,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { concatBytes, random, randomArray } from './fixture_util.mjs';
 import { graphArtifacts } from './graph_fixture.mjs';
-import { random, randomArray } from './random.mjs';
 
 export { graphArtifacts, random, randomArray };
 
@@ -135,13 +135,7 @@ export function compressWeights(artifacts) {
     }
   }
   tf.dispose(Object.values(decoded));
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const data = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    data.set(p, offset);
-    offset += p.length;
-  }
+  const data = new Uint8Array(concatBytes(parts));
   return { ...artifacts, weightSpecs: specs, weightData: data.buffer };
 }
 

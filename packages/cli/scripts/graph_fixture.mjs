@@ -1,5 +1,5 @@
 /** A tfjs-converter graph model written directly as GraphDef JSON (no TensorFlow needed). */
-import { randomArray } from './random.mjs';
+import { concatBytes, randomArray } from './fixture_util.mjs';
 
 export const GRAPH_INPUT_SHAPE = [8, 8, 2];
 
@@ -100,13 +100,7 @@ export function graphArtifacts(seed = 11, hidden = 32) {
     { name: 'logits', op: 'Identity', input: ['fc2'], attr: { T } },
   ];
   const parts = weights.map(([, , data]) => new Uint8Array(data.buffer));
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const data = new Uint8Array(total);
-  let offset = 0;
-  for (const p of parts) {
-    data.set(p, offset);
-    offset += p.length;
-  }
+  const data = new Uint8Array(concatBytes(parts));
   return {
     format: 'graph-model',
     generatedBy: 'clipq fixtures',

@@ -87,12 +87,16 @@ describe('interrupted conversions', () => {
       [bin, 'convert', join(fx.batch, 'good'), '--out', out, '--calibration', fx.calibration],
       { stdio: 'ignore' },
     );
-    await new Promise((r) => setTimeout(r, 2500));
-    child.kill('SIGTERM');
-    const code = await new Promise<number | null>((r) =>
+    // Listen before killing: a fast machine may finish first (then there is nothing to interrupt).
+    const exited = new Promise<number | null>((r) =>
       child.on('exit', (c, signal) => r(c ?? (signal ? 143 : null))),
     );
-    expect(code).not.toBe(0);
+    await new Promise((r) => setTimeout(r, 1200));
+    const interrupted = child.exitCode == null;
+    child.kill('SIGTERM');
+    const code = await exited;
+    if (interrupted) expect(code).toBe(143);
+    else console.log('the conversion finished before SIGTERM; checking its outputs only');
     const files = listFiles(out);
     expect(files.filter((f) => f.includes('.clipq-tmp'))).toEqual([]);
     for (const file of files.filter((f) => f.endsWith('model.json'))) {

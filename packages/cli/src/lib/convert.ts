@@ -9,6 +9,7 @@ import {
   type ConvertRequest,
   type ConvertResult,
   dryRun,
+  failedReport,
   type ModelReport,
   summarize,
 } from './convert_result.js';
@@ -45,13 +46,8 @@ export async function convert(request: ConvertRequest): Promise<ConvertResult> {
   for (const t of targets)
     if (t.output) outputs.set(resolve(t.output), (outputs.get(resolve(t.output)) ?? 0) + 1);
   const precheck = targets.map(({ file, output }): ModelReport | null => {
-    const fail = (message: string): ModelReport => ({
-      file,
-      output,
-      status: 'failed',
-      error: message,
-      ms: 0,
-    });
+    const now = performance.now();
+    const fail = (message: string) => failedReport(file, output, message, now);
     if (output == null) return fail('no --out directory');
     if (resolve(output) === resolve(file)) return fail('output would overwrite the input model');
     if (outputs.get(resolve(output))! > 1)
@@ -73,14 +69,7 @@ export async function convert(request: ConvertRequest): Promise<ConvertResult> {
         const begin = performance.now();
         const reply = await pool!.convert(file);
         if (reply.type === 'failed') {
-          return {
-            file,
-            output,
-            status: 'failed',
-            error: reply.reason ?? reply.message,
-            ms: performance.now() - begin,
-            ...(reply.stack ? { stack: reply.stack } : {}),
-          };
+          return failedReport(file, output, reply.reason ?? reply.message, begin, reply.stack);
         }
         return await writeConverted(file, output!, reply.result, request.force, begin);
       }),
@@ -123,12 +112,6 @@ async function writeConverted(
       notes: result.notes,
     };
   } catch (error) {
-    return {
-      file,
-      output,
-      status: 'failed',
-      error: errorMessage(error),
-      ms: performance.now() - begin,
-    };
+    return failedReport(file, output, errorMessage(error), begin);
   }
 }

@@ -73,14 +73,26 @@ export async function dryRun(
       ms: performance.now() - started,
     };
   } catch (error) {
-    return {
-      file,
-      output,
-      status: 'failed',
-      error: errorMessage(error),
-      ms: performance.now() - started,
-    };
+    return failedReport(file, output, errorMessage(error), started);
   }
+}
+
+/** The report of a model that failed, timed from `started`. */
+export function failedReport(
+  file: string,
+  output: string | null,
+  error: string,
+  started: number,
+  stack?: string,
+): ModelReport {
+  return {
+    file,
+    output,
+    status: 'failed',
+    error,
+    ms: performance.now() - started,
+    ...(stack ? { stack } : {}),
+  };
 }
 
 export function summarize(models: ModelReport[]): ConvertResult['summary'] {

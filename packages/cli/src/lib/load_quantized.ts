@@ -11,7 +11,7 @@ import { registerClipqGraphOps } from './graph/register_ops.js';
 // Registers core's QAT layer classes, so their deploy graphs deserialize.
 import '@clipq/core/layers';
 import { dequantizeLayersArtifacts } from './layers/load_layers.js';
-import { clipqMetadata, dequantizedWeights } from './model_io/dequantize_clipq.js';
+import { clipqMetadata, floatWeightArtifacts } from './model_io/dequantize_clipq.js';
 import { DEFAULT_LIMITS } from './model_io/limits.js';
 import { type LoadedModel, readModel } from './model_io/read_model.js';
 
@@ -82,36 +82,11 @@ function floatGraphArtifacts(model: LoadedModel): tf.io.ModelArtifacts {
     }
   }
   const specs = model.artifacts.weightSpecs ?? [];
-  const floats = dequantizedWeights(model.json, specs, model.artifacts.weightData as ArrayBuffer);
   return {
     modelTopology: topology as unknown as object,
     format: 'graph-model',
-    weightSpecs: [],
-    weightData: new ArrayBuffer(0),
-    ...encodeSync(floats, specs),
+    ...floatWeightArtifacts(model.json, specs, model.artifacts.weightData as ArrayBuffer),
   };
-}
-
-function encodeSync(
-  map: tf.NamedTensorMap,
-  specs: tf.io.WeightsManifestEntry[],
-): Pick<tf.io.ModelArtifacts, 'weightSpecs' | 'weightData'> {
-  const weightSpecs: tf.io.WeightsManifestEntry[] = [];
-  const parts: Uint8Array[] = [];
-  for (const spec of specs) {
-    const t = map[spec.name]!;
-    const values = t.dataSync();
-    weightSpecs.push({ name: spec.name, shape: t.shape, dtype: t.dtype as 'float32' | 'int32' });
-    parts.push(new Uint8Array(values.buffer, values.byteOffset, values.byteLength).slice());
-  }
-  tf.dispose(Object.values(map));
-  const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    data.set(p, offset);
-    offset += p.length;
-  }
-  return { weightSpecs, weightData: data.buffer };
 }
 
 /** The float equivalent of a model: itself for a float model, the dequantized original for a clipq one. */

@@ -4,6 +4,7 @@
  * `axis` of `codesShape`; 'per-tensor' weights and everything else decode to real values as stored.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { concatBytes } from '../graph/weight_bytes.js';
 import type { WeightMetadata } from '../weight_encoding.js';
 
 export interface ClipqModelMetadata {
@@ -67,4 +68,27 @@ export function dequantizedWeights(
     codes.dispose();
   }
   return decoded;
+}
+
+/** The dequantized weights re-encoded as plain float32 (or int32) specs and bytes, in manifest order. */
+export function floatWeightArtifacts(
+  json: Record<string, unknown>,
+  specs: tf.io.WeightsManifestEntry[],
+  data: ArrayBuffer,
+): { weightSpecs: tf.io.WeightsManifestEntry[]; weightData: ArrayBuffer } {
+  const floats = dequantizedWeights(json, specs, data);
+  try {
+    const weightSpecs = specs.map((s) => ({
+      name: s.name,
+      shape: s.shape,
+      dtype: floats[s.name]!.dtype as 'float32' | 'int32',
+    }));
+    const parts = specs.map((s) => {
+      const values = floats[s.name]!.dataSync();
+      return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+    });
+    return { weightSpecs, weightData: concatBytes(parts) };
+  } finally {
+    tf.dispose(Object.values(floats));
+  }
 }
