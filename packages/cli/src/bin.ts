@@ -92,7 +92,12 @@ async function run(argv: string[]): Promise<number> {
       `clipq ${command}: ${message}${usage ? ` (see 'clipq ${command} --help')` : ''}\n`,
     );
     if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-    return usage ? 2 : 1;
+    const exitCode = usage ? 2 : 1;
+    // With --json, stdout still carries one JSON document.
+    if (argv.includes('--json')) {
+      process.stdout.write(`${JSON.stringify({ command, ok: false, exitCode, error: message })}\n`);
+    }
+    return exitCode;
   }
 }
 

@@ -72,6 +72,12 @@ describe.concurrent('usage errors exit 2 with one clear line', () => {
     });
   }
 
+  it('with --json, stdout is still one JSON document', async ({ expect }) => {
+    const run = await runCli(['convert', 'x', '--out', 'o', '--bits', '12', '--json']);
+    expect(run.code).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject({ command: 'convert', ok: false, exitCode: 2 });
+  });
+
   it('--verbose adds the stack trace', async ({ expect }) => {
     const run = await runCli(['convert', 'x', '--out', 'o', '--bits', '1', '--verbose']);
     expect(run.code).toBe(2);

@@ -21,6 +21,7 @@ import type { SerializedModel } from '../model_io/write_model.js';
 import type { ConversionOptions, LayerResult, ModelConversion, StageReporter } from '../options.js';
 import { activationSqnrDb, argmaxAgreement, histogram, sqnrDb } from '../stats.js';
 import { observeLayers, predictLayers } from './calibrate_layers.js';
+import { unsupportedLayers } from './targets.js';
 import { convertWeightsOnly } from './weights_only.js';
 
 async function artifactsOf(
@@ -141,12 +142,19 @@ export async function convertLayersModel(
         throw new ModelError(model.file, `calibration: ${errorMessage(error)}`);
       }
     }
+    const notes = options.portable
+      ? ['portable: kernels are dequantized float32 (stock-loadable)']
+      : [];
+    let skip: string[] = [];
     if (set == null || options.weightsOnly)
       return await convertWeightsOnly(model, float, weights, set, options);
     const inputs = tf.tensor(set.data, [set.count, ...set.sampleShape]);
     try {
       stage('calibrating', 0.2);
+      // Layers with weights that core's QAT transform does not handle stay float (listed in notes).
+      skip = unsupportedLayers(float);
       qat = quantizeModel(float, inputs, {
+        skip,
         weightBits: options.bits,
         activationBits: options.bits,
         perChannel: options.perChannel,
@@ -161,13 +169,13 @@ export async function convertLayersModel(
     stage('converting', 0.6);
     int8 = convertToInt8(qat);
     const serialized = toSerialized(await artifactsOf(int8, options.portable), model);
+    notes.push(
+      ...skip.map((name) => `layer '${name}' stays float: core's QAT transform does not handle it`),
+    );
     stage('verifying', 0.8);
     const reference = predictLayers(float, set);
     const actual = predictLayers(int8, set);
     const layers = layerResults(serialized, qat, float, set, options);
-    const notes = options.portable
-      ? ['portable: kernels are dequantized float32 (stock-loadable)']
-      : [];
     return {
       format: 'layers-model',
       layers,

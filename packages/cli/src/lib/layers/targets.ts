@@ -45,3 +45,13 @@ export function findLayerTargets(model: tfl.LayersModel): {
   }
   return { targets, notes };
 }
+
+/** Layer classes core's QAT transform wraps, folds or passes through (anything else with weights is skipped). */
+const QAT_HANDLED = new Set(['Dense', 'Conv2D', 'DepthwiseConv2D', 'BatchNormalization']);
+
+/** Names of layers that have weights core's QAT transform cannot handle. */
+export function unsupportedLayers(model: tfl.LayersModel): string[] {
+  return model.layers
+    .filter((l) => l.weights.length > 0 && !QAT_HANDLED.has(l.getClassName()))
+    .map((l) => l.name);
+}
