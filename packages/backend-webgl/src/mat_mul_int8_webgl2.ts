@@ -13,9 +13,23 @@ import { rawProgram, runPass } from './gl/raw_pass.js';
 import { allocateOutput, denseTexture, gl2 } from './gl/webgl_backend.js';
 import { type EpilogueValues, interleave } from './mat_mul_int8_epilogue.js';
 import { packedB, workspaceFor } from './packed_weights.js';
-import { ACTIVATION_CODES, INT8_EPILOGUE_SOURCE } from './programs/int8-epilogue-program.js';
+import {
+  ACTIVATION_CODES,
+  INT8_EPILOGUE_PACKED_SOURCE,
+  INT8_EPILOGUE_SOURCE,
+} from './programs/int8-epilogue-program.js';
 import { BLOCK_COLUMNS, BLOCK_ROWS, matMulInt8Source } from './programs/mat-mul-int8-program.js';
 import { PACK_A_SOURCE } from './programs/pack-a-program.js';
+
+/** Bitwise equality of two small arrays (an upload is skipped when the values did not change). */
+function sameValues(
+  a: Float32Array | Int32Array | undefined,
+  b: Float32Array | Int32Array,
+): boolean {
+  if (!a || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
+  return true;
+}
 
 /** True when every texture of the integer path fits the GPU's texture size limit. */
 export function fitsIntegerPath(
@@ -68,7 +82,10 @@ export function matMulInt8WebGL2(
   if (subtractZero) {
     const perColumn = new Int32Array(weights.columnBlocks * BLOCK_COLUMNS);
     for (let n = 0; n < N; n++) perColumn[n] = zeroPoints[zeroPoints.length === 1 ? 0 : n]!;
-    writeTexture2D(gl, workspace.zeroPoints, formats.rgba32i, weights.columnBlocks, 1, perColumn);
+    if (!sameValues(workspace.written.zeroPoints, perColumn)) {
+      writeTexture2D(gl, workspace.zeroPoints, formats.rgba32i, weights.columnBlocks, 1, perColumn);
+      workspace.written.zeroPoints = perColumn;
+    }
   }
   runPass(backend, rawProgram(backend, matMulInt8Source(subtractZero)), {
     targets: [...Array(BLOCK_ROWS).keys()].map((layer) => ({ texture: workspace.acc, layer })),
@@ -82,9 +99,21 @@ export function matMulInt8WebGL2(
     ints: { kBlocks: weights.kBlocks },
   });
 
-  writeTexture2D(gl, workspace.scaleBias, formats.rg32f, N, 1, interleave(epilogue, N));
-  const out = allocateOutput(backend, [M, N], 'float32');
-  runPass(backend, rawProgram(backend, INT8_EPILOGUE_SOURCE), {
+  const scaleBias = interleave(epilogue, N);
+  if (!sameValues(workspace.written.scaleBias, scaleBias)) {
+    writeTexture2D(gl, workspace.scaleBias, formats.rg32f, N, 1, scaleBias);
+    workspace.written.scaleBias = scaleBias;
+  }
+  // A packed [M, N] output is laid out as plain 2×2 blocks when tfjs keeps its texture shape at
+  // [even(M), even(N)]; other shapes (squarified past the size limit) take the unpacked epilogue.
+  let out = allocateOutput(backend, [M, N], 'float32', true);
+  let source = INT8_EPILOGUE_PACKED_SOURCE;
+  if (out.texShape[0] !== M + (M % 2) || out.texShape[1] !== N + (N % 2)) {
+    backend.disposeIntermediateTensorInfo(out.info);
+    out = allocateOutput(backend, [M, N], 'float32');
+    source = INT8_EPILOGUE_SOURCE;
+  }
+  runPass(backend, rawProgram(backend, source), {
     targets: [{ texture: out.texture }],
     width: out.width,
     height: out.height,

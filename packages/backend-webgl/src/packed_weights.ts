@@ -43,6 +43,8 @@ export interface Workspace {
   scaleBias: WebGLTexture;
   /** RGBA32I, ceil(N/4) × 1: B's zero point per column. */
   zeroPoints: WebGLTexture;
+  /** What the two small textures hold, so that unchanged values (the usual case) are not re-uploaded. */
+  written: { scaleBias?: Float32Array; zeroPoints?: Int32Array };
 }
 
 interface Entry extends PackedB {
@@ -76,6 +78,7 @@ export function workspaceFor(weights: PackedB, M: number): Workspace {
     acc: createTexture2DArray(gl, formats.rgba32i, entry.columnBlocks, rowBlocks, BLOCK_ROWS),
     scaleBias: createTexture2D(gl, formats.rg32f, entry.N, 1, null),
     zeroPoints: createTexture2D(gl, formats.rgba32i, entry.columnBlocks, 1, null),
+    written: {},
   };
   return entry.workspace;
 }

@@ -61,18 +61,24 @@ export function denseTexture(backend: MathBackendWebGL, info: TensorInfo): Dense
   };
 }
 
-/** A new tfjs tensor whose (unpacked, float) texture is allocated for a raw pass to render into. */
+/**
+ * A new tfjs tensor whose float texture is allocated for a raw pass to render into. `width`/`height`
+ * are the physical texels; a packed texture holds 2×2 values per texel.
+ */
 export function allocateOutput(
   backend: MathBackendWebGL,
   shape: number[],
   dtype: DataType,
-): { info: TensorInfo; texture: WebGLTexture; width: number; height: number } {
+  packed = false,
+): { info: TensorInfo; texture: WebGLTexture; width: number; height: number; texShape: number[] } {
   const info = backend.makeTensorInfo(shape, dtype);
   const data = textureData(backend, info.dataId);
   data.usage = TEXTURE_USAGE_RENDER;
+  data.isPacked = packed;
   backend.uploadToGPU(info.dataId);
-  const [height, width] = data.texShape!;
-  return { info, texture: data.texture!.texture, width, height };
+  const [rows, columns] = data.texShape!;
+  const [width, height] = packed ? [Math.ceil(columns / 2), Math.ceil(rows / 2)] : [columns, rows];
+  return { info, texture: data.texture!.texture, width, height, texShape: [rows, columns] };
 }
 
 /** The values of a small tensor on the CPU (free when tfjs still holds them there, a sync otherwise). */
