@@ -15,7 +15,10 @@ publish(async () => {
   return {
     meta: {
       browser: navigator.userAgent,
-      renderer: gl.getParameter(gl.RENDERER),
+      renderer: (() => {
+        const info = gl.getExtension('WEBGL_debug_renderer_info');
+        return info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
+      })(),
       webglVersion: tf.env().getNumber('WEBGL_VERSION'),
     },
     async bench({ quick }: { quick: boolean }) {

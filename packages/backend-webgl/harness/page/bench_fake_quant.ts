@@ -106,6 +106,10 @@ export async function fakeQuantRows(
     baseline_ms: timing.baseline_ms,
     ratio: timing.ratio,
     exact,
+    notes:
+      kernel === 'fakeQuant'
+        ? `${FORWARD_BATCH} calls per sample, timed to a 1-element slice of each output`
+        : 'timed to a 1-element slice of each output',
   });
   return [row('fakeQuant', fwd), row('fakeQuant fwd+bwd', both)];
 }

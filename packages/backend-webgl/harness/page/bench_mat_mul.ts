@@ -68,5 +68,6 @@ export async function matMulRow(M: number, K: number, N: number, quick: boolean)
     ratio: timing.ratio,
     exact: sameBits(got, expected),
     weight_bytes: weightBytes,
+    notes: `${batch} call${batch > 1 ? 's' : ''} per sample, full data() of every output`,
   };
 }

@@ -30,7 +30,10 @@ export function forceGpuPath(): void {
  * Initializes `names` (the last one stays active). Tests force the GPU path; the benchmark keeps
  * tfjs's default flags (`forceGpu: false`), which is how users run it.
  */
-export async function initBackends(names = ['wasm', 'cpu', 'webgl'], forceGpu = true): Promise<void> {
+export async function initBackends(
+  names = ['wasm', 'cpu', 'webgl'],
+  forceGpu = true,
+): Promise<void> {
   setWasmPaths('/wasm/');
   if (forceGpu) forceGpuPath();
   for (const name of names) {
