@@ -50,6 +50,15 @@ function depthwiseModel(): tfl.LayersModel {
   return model;
 }
 
+/** The int8 runtime (exact integer accumulation) against the fake-quant model (float accumulation). */
+function agreeOnArgmax(int8: tf.Tensor, fakeQuant: tf.Tensor): void {
+  const a = tf.argMax(int8, -1).dataSync();
+  const b = tf.argMax(fakeQuant, -1).dataSync();
+  expect(Array.from(a)).toEqual(Array.from(b));
+  const spread = tf.max(tf.abs(fakeQuant)).dataSync()[0]!;
+  expect(tf.max(tf.abs(tf.sub(int8, fakeQuant))).dataSync()[0]!).toBeLessThanOrEqual(0.05 * spread);
+}
+
 describe('convertToInt8', () => {
   it('gives int8 kernels (codes in −127..127, zero point 0) and predicts exactly what the fake-quant model does', () => {
     const x = images(20, 7);
@@ -62,7 +71,8 @@ describe('convertToInt8', () => {
     const codes = conv2.codes.dataSync();
     expect(Math.max(...codes)).toBeLessThanOrEqual(127);
     expect(Math.min(...codes)).toBeGreaterThanOrEqual(-127);
-    same(int8.predict(x), qat.predict(x) as tf.Tensor);
+    same(int8.predictDequantized(x), qat.predict(x) as tf.Tensor);
+    agreeOnArgmax(int8.predict(x), qat.predict(x) as tf.Tensor);
     expect(int8.activationRanges.map((r) => r.layer)).toEqual([
       qat.layers[1]!.name,
       'conv1',
@@ -83,7 +93,8 @@ describe('convertToInt8', () => {
       });
       const int8 = convertToInt8(qat);
       expect(int8.layers.get('dw')!.kernel.shape).toEqual([3, 3, 4]);
-      same(int8.predict(x), qat.predict(x) as tf.Tensor);
+      same(int8.predictDequantized(x), qat.predict(x) as tf.Tensor);
+      agreeOnArgmax(int8.predict(x), qat.predict(x) as tf.Tensor);
     }
   });
 });

@@ -5,7 +5,7 @@
  * every backend, WebGL's float textures included; codes are never bit-packed into int32 values.
  * Real value = (code − zeroPoint)·scale, computed in TF's float32 form by `dequantize`.
  */
-import { reshape, type Tensor, util } from '@tensorflow/tfjs-core';
+import { keep, reshape, type Tensor, tensor1d, util } from '@tensorflow/tfjs-core';
 import { codeRange } from '../impl/quantize_impl.js';
 import { releasePackedWeights } from './packed_weight_cache.js';
 
@@ -29,6 +29,7 @@ export class QuantizedTensor implements QuantizationSpec {
   readonly shape: number[];
   private readonly codesTensor: Tensor;
   private disposed = false;
+  private params: { scale: Tensor; zeroPoint: Tensor } | null = null;
 
   /** Prefer `quantize()` or `QuantizedTensor.fromCodes()`, which validate. */
   constructor(codes: Tensor, spec: QuantizationSpec) {
@@ -98,7 +99,8 @@ export class QuantizedTensor implements QuantizationSpec {
     const channels = axis === null ? 1 : shape[axis];
     util.assert(
       channels === this.scale.length,
-      () => `QuantizedTensor.reshaped: [${shape}] with axis ${axis} has ${channels} channels, the codes have ${this.scale.length}`,
+      () =>
+        `QuantizedTensor.reshaped: [${shape}] with axis ${axis} has ${channels} channels, the codes have ${this.scale.length}`,
     );
     return new QuantizedTensor(reshape(this.codesTensor, shape), {
       scale: this.scale,
@@ -122,10 +124,25 @@ export class QuantizedTensor implements QuantizationSpec {
       throw new Error(`${opName}: this QuantizedTensor [${this.shape}] was disposed`);
   }
 
+  /**
+   * `scale` (float32) and `zeroPoint` (int32) as 1-D tensors for kernel inputs, made once and kept until
+   * `dispose()`, so that ops do not upload them on every call.
+   */
+  paramTensors(): { scale: Tensor; zeroPoint: Tensor } {
+    this.assertNotDisposed('QuantizedTensor.paramTensors');
+    this.params ??= {
+      scale: keep(tensor1d(this.scale, 'float32')),
+      zeroPoint: keep(tensor1d(this.zeroPoint, 'int32')),
+    };
+    return this.params;
+  }
+
   /** Frees the codes and every backend's packed copy of them. Idempotent. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.params?.scale.dispose();
+    this.params?.zeroPoint.dispose();
     releasePackedWeights(this.codesTensor.dataId);
     this.codesTensor.dispose();
   }

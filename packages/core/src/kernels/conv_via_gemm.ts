@@ -89,7 +89,11 @@ export function conv2dInt8ViaMatMul(args: ConvArgs): Tensor {
     const a: TensorInfo = pointwise
       ? { dataId: x.dataId, shape: [M, K], dtype: 'int32' }
       : tensor(
-          im2colInt8(Int32Array.from(args.backend.readSync(x.dataId) as Int32Array), g, attrs.xZeroPoint),
+          im2colInt8(
+            Int32Array.from(args.backend.readSync(x.dataId) as Int32Array),
+            g,
+            attrs.xZeroPoint,
+          ),
           [M, K],
           'int32',
         );

@@ -2,11 +2,12 @@
  * QuantizedModel: a QAT model converted to int8. Its quantized layers' kernels are QuantizedTensors
  * (signed codes with the learned, nudged per-channel ranges); its activation ranges are the learned ones.
  *
- * `predict` runs a "deploy" graph: the same QAT layer classes with `quantizeWeights: false`, whose kernels
- * hold the dequantized codes. Dequantized codes equal the fake-quantized kernel bit for bit, so the
- * converted model computes what the QAT model did (exact int8 kernels are the backends' business).
+ * `predict` runs the int8 runtime (int8 kernels, codes between layers). `predictDequantized` runs a
+ * "deploy" graph: the same QAT layer classes with `quantizeWeights: false`, whose kernels hold the
+ * dequantized codes; dequantized codes equal the fake-quantized kernel bit for bit, so it computes
+ * exactly what the QAT model did.
  */
-import { reshape, type Tensor, tidy } from '@tensorflow/tfjs-core';
+import { reshape, type Tensor, tidy, zeros } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { QuantizedTensor } from '../int8/quantized_tensor.js';
 import { FakeQuantize } from '../layers/fake_quantize_layer.js';
@@ -14,6 +15,7 @@ import { QatLayer } from '../layers/qat_layer.js';
 import { dequantize } from '../ops/dequantize.js';
 import { quantize } from '../ops/quantize.js';
 import { cloneLayer, rebuildModel } from '../qat/graph.js';
+import { Int8Runtime } from '../runtime/int8_runtime.js';
 
 export interface ActivationRange {
   /** The layer whose output (or, for an input quantizer, whose input) the range quantizes. */
@@ -39,6 +41,8 @@ export class QuantizedModel {
     readonly layers: Map<string, QuantizedLayerWeights>,
   ) {}
 
+  private int8Runtime: Int8Runtime | null = null;
+
   /** The learned activation ranges, in model order. */
   get activationRanges(): ActivationRange[] {
     const ranges: ActivationRange[] = [];
@@ -60,12 +64,43 @@ export class QuantizedModel {
     return ranges;
   }
 
-  predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
+  /**
+   * Runs the model on int8 kernels (the active backend's ClipqMatMulInt8/ClipqConv2DInt8/
+   * ClipqDepthwiseConv2DInt8), with activations kept as int8 codes between quantized layers; see
+   * `summary()` for what each layer runs.
+   */
+  predict(x: Tensor): Tensor {
+    return this.runtime().predict(x) as Tensor;
+  }
+
+  /**
+   * Runs the deploy graph in float on the dequantized weights: bit-identical to the fake-quant (QAT)
+   * model, which makes it the reference the int8 runtime is checked against.
+   */
+  predictDequantized(x: Tensor, options: { batchSize?: number } = {}): Tensor {
     return this.model.predict(x, options) as Tensor;
+  }
+
+  /** Prints which kernel each layer runs (after one `predict`, or on a zero input of batch 1). */
+  summary(print: (line: string) => void = console.log): void {
+    const runtime = this.runtime();
+    if (!runtime.hasPlan()) {
+      tidy(() => {
+        const shape = (this.model.inputs[0]!.shape as number[]).map((d) => d ?? 1);
+        runtime.predict(zeros(shape)) as Tensor;
+      });
+    }
+    runtime.summary(print);
+  }
+
+  private runtime(): Int8Runtime {
+    this.int8Runtime ??= new Int8Runtime(this.model, this.layers);
+    return this.int8Runtime;
   }
 
   /** Frees the codes and the deploy graph's weights. */
   dispose(): void {
+    this.int8Runtime?.dispose();
     for (const { kernel, bias } of this.layers.values()) {
       kernel.dispose();
       bias?.dispose();

@@ -1,5 +1,5 @@
 /** dequantize: QuantizedTensor → float32, bit-identical to the fake-quant output it came from. */
-import { engine, type Tensor, tensor1d, tidy } from '@tensorflow/tfjs-core';
+import { engine, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import type { QuantizedTensor } from '../int8/quantized_tensor.js';
 import { ClipqDequantize, type ClipqDequantizeAttrs } from '../kernel_names.js';
 
@@ -14,8 +14,8 @@ export function dequantize(q: QuantizedTensor): Tensor {
     };
     const inputs = {
       codes: q.codes,
-      scale: tensor1d(q.scale, 'float32'),
-      zeroPoint: tensor1d(q.zeroPoint, 'int32'),
+      scale: q.paramTensors().scale,
+      zeroPoint: q.paramTensors().zeroPoint,
     };
     return engine().runKernel(
       ClipqDequantize,

@@ -2,7 +2,7 @@
  * matMulInt8: float32 [M,N] = scaleA·scaleB[n]·Σ_k (a − zpA)(b − zpB[n]) + bias, with exact integer
  * accumulation on every backend (BRIEF 2; semantics in `impl/mat_mul_int8_impl.ts`).
  */
-import { engine, type Tensor, type TensorLike, tensor1d, tidy, util } from '@tensorflow/tfjs-core';
+import { engine, type Tensor, type TensorLike, tidy, util } from '@tensorflow/tfjs-core';
 import type { QuantizedTensor } from '../int8/quantized_tensor.js';
 import {
   ClipqMatMulInt8,
@@ -62,8 +62,8 @@ export function matMulInt8(
     const inputs: Record<string, Tensor> = {
       a: a.codes,
       b: b.codes,
-      bScale: tensor1d(b.scale, 'float32'),
-      bZeroPoint: tensor1d(b.zeroPoint, 'int32'),
+      bScale: b.paramTensors().scale,
+      bZeroPoint: b.paramTensors().zeroPoint,
     };
     if (options.bias != null) {
       const bias = toTensor(options.bias, 'bias', op, 'float32');

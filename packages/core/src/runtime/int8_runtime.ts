@@ -116,6 +116,10 @@ export class Int8Runtime {
     for (const step of this.steps) step.compiled.dispose();
   }
 
+  hasPlan(): boolean {
+    return this.lastPlan !== null;
+  }
+
   /** What each layer ran in the last `predict` (run one first). */
   plan(): LayerPlan[] {
     if (!this.lastPlan)
