@@ -61,8 +61,16 @@ function progress(message) {
  */
 function warmUp(fn) {
   const start = performance.now();
-  for (let runs = 0; runs < 50 && performance.now() - start < 300; runs++) fn();
+  let runs = 0;
+  while (runs < 50 && performance.now() - start < 300) {
+    fn();
+    runs++;
+  }
+  return (performance.now() - start) / runs;
 }
+
+/** Shapes whose baseline runs in under this many ms get the full sampling (30 runs) even in quick mode. */
+const CHEAP_MS = 100;
 
 /** Deterministic uniform numbers in [0, 1) (mulberry32). */
 function rng(seed) {
@@ -287,8 +295,8 @@ async function matMulRows(quick) {
       out.dispose();
     };
     warmUp(ours);
-    warmUp(baseline);
-    const timing = await comparePair({ ...sampling(quick, 0), ours, baseline });
+    const cheap = warmUp(baseline) < CHEAP_MS;
+    const timing = await comparePair({ ...sampling(quick && !cheap, 0), ours, baseline });
     progress(`matMulInt8 ${M}x${K}x${N}: ratio ${timing.ratio}`);
     rows.push({
       kernel: 'matMulInt8',

@@ -1,14 +1,8 @@
 /**
- * Quantize and dequantize in one pass each, bit-identical to core's `quantizeImpl` and `dequantizeImpl`
- * (signed codes: code = gridIndex + qmin − 2^(bits−1); dequantize in TF's two-step float32 form).
+ * Quantize in one pass, bit-identical to core's `quantizeImpl` (signed codes: code = gridIndex + qmin −
+ * 2^(bits−1)), reading the nudge from a flat per-channel table instead of one object per element.
  */
-import {
-  type ChannelLayout,
-  codeOffset,
-  codeRange,
-  type Rounding,
-  roundHalfEven,
-} from '@clipq/core';
+import { type ChannelLayout, codeOffset, type Rounding, roundHalfEven } from '@clipq/core';
 import type { ChannelTable } from './channel_table.js';
 
 const f32 = Math.fround;
@@ -45,31 +39,4 @@ export function fusedQuantize(
     }
   }
   return codes;
-}
-
-export function fusedDequantize(
-  codes: Int32Array,
-  scale: ArrayLike<number>,
-  zeroPoint: ArrayLike<number>,
-  layout: ChannelLayout,
-  bits: number,
-  narrowRange: boolean,
-): Float32Array {
-  const { codeMin } = codeRange(bits, narrowRange);
-  const out = new Float32Array(codes.length);
-  const { outer, channels, inner } = layout;
-  let i = 0;
-  for (let o = 0; o < outer; o++) {
-    for (let c = 0; c < channels; c++) {
-      const s = f32(scale[c]!);
-      const nudgedMin = f32((codeMin - zeroPoint[c]!) * s);
-      const end = i + inner;
-      if (s === 0) {
-        i = end;
-        continue;
-      }
-      for (; i < end; i++) out[i] = f32((codes[i] - codeMin) * s) + nudgedMin;
-    }
-  }
-  return out;
 }

@@ -1,14 +1,17 @@
-/** Dequantize int32 codes to float32 on the cpu backend, bit-identical to `dequantizeImpl`. */
+/**
+ * Dequantize int32 codes to float32 on the cpu backend with core's `dequantizeImpl` (already a single
+ * pass over typed arrays, as tfjs-backend-cpu reuses its shared Impl functions).
+ */
 import {
   ClipqDequantize,
   type ClipqDequantizeAttrs,
   type ClipqDequantizeInputs,
   channelLayout,
+  dequantizeImpl,
 } from '@clipq/core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { float32Of, int32Of } from '../backend_data.js';
-import { fusedDequantize } from '../fake_quant/fused_quantize.js';
 
 export function clipqDequantize(args: {
   inputs: ClipqDequantizeInputs;
@@ -31,7 +34,7 @@ export function clipqDequantize(args: {
         `[${codes.shape}], got ${scales.length} and ${zeroPoints.length}`,
     );
   }
-  const out = fusedDequantize(
+  const out = dequantizeImpl(
     int32Of(backend, codes),
     scales,
     zeroPoints,
