@@ -18,6 +18,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 // clipq's SIMD fake-quant kernels for tfjs-wasm: QAT steps run about 3x faster than on the reference kernels.
 import '@clipq/backend-wasm';
+// clipq's int8 kernels for tfjs's cpu backend, for the latency comparison.
+import '@clipq/backend-cpu';
 import {
   convertToInt8,
   enforceRangeConstraints,
@@ -35,6 +37,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { registerBatchNormGradient } from './batch_norm_grad.mjs';
 import { accuracy, agreement, buildCnn, predictClasses } from './cnn.mjs';
 import { loadMnist } from './data.mjs';
+import { measureLatency, printLatency } from './latency.mjs';
 import { Progress } from './progress.mjs';
 import { checkAcceptance, printTable } from './report.mjs';
 import { registerWasmTrainingKernels } from './wasm_training_kernels.mjs';
@@ -236,6 +239,11 @@ const check = await timed('int8 checks', async () => {
   };
 });
 
+// 4. Inference latency: the int8 runtime against the float model on each installed backend.
+const latency = await timed('latency', () =>
+  measureLatency({ float, int8: qat8.int8, x: data.test.x, backends: ['wasm', 'cpu'] }),
+);
+
 const acceptance = checkAcceptance(results, qat8.row, qat8Penalty.row, check);
 const report = {
   node: process.version,
@@ -245,6 +253,7 @@ const report = {
   settings,
   results,
   int8: { ...check, weightBytesRatioToFloat: qat8.row.bytes.weights / results[0].bytes.weights },
+  latency,
   acceptance,
   timingsSeconds: { ...timings, total: Number(((performance.now() - started) / 1000).toFixed(1)) },
   // Wall time depends on what else runs on the machine; this process's CPU time (tfjs-wasm uses one
@@ -254,5 +263,8 @@ const report = {
 const resultsPath = options.out ?? join(root, 'demo-results.json');
 await writeFile(resultsPath, `${JSON.stringify(report, null, 2)}\n`);
 printTable(report);
+log('\nwhat the int8 model runs, layer by layer:');
+qat8.int8.summary(log);
+printLatency(latency, log);
 log(`\nwrote ${resultsPath}; int8 model in ${check.int8Folder}`);
 if (!Object.values(acceptance).every(Boolean)) process.exitCode = 1;
