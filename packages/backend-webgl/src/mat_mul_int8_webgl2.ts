@@ -61,7 +61,7 @@ export function matMulInt8WebGL2(
   const dense = denseTexture(backend, inputs.a);
   try {
     runPass(backend, rawProgram(backend, PACK_A_SOURCE), {
-      targets: [{ texture: workspace.aPacked }],
+      framebuffer: workspace.framebuffers.aPacked,
       width: weights.kBlocks,
       height: rowBlocks * BLOCK_ROWS,
       textures: { a: { texture: dense.texture } },
@@ -88,7 +88,7 @@ export function matMulInt8WebGL2(
     }
   }
   runPass(backend, rawProgram(backend, matMulInt8Source(subtractZero)), {
-    targets: [...Array(BLOCK_ROWS).keys()].map((layer) => ({ texture: workspace.acc, layer })),
+    framebuffer: workspace.framebuffers.acc,
     width: weights.columnBlocks,
     height: rowBlocks,
     textures: {

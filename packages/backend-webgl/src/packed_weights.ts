@@ -14,6 +14,7 @@ import {
   deleteTexture,
   intFormats,
 } from './gl/own_textures.js';
+import { targetFramebuffer } from './gl/raw_pass.js';
 import { gl2, readValues } from './gl/webgl_backend.js';
 import { BLOCK_COLUMNS, BLOCK_ROWS } from './programs/mat-mul-int8-program.js';
 
@@ -43,6 +44,8 @@ export interface Workspace {
   scaleBias: WebGLTexture;
   /** RGBA32I, ceil(N/4) × 1: B's zero point per column. */
   zeroPoints: WebGLTexture;
+  /** Framebuffers with aPacked, and the 8 layers of acc, attached for good. */
+  framebuffers: { aPacked: WebGLFramebuffer; acc: WebGLFramebuffer };
   /** What the two small textures hold, so that unchanged values (the usual case) are not re-uploaded. */
   written: { scaleBias?: Float32Array; zeroPoints?: Int32Array };
 }
@@ -54,6 +57,8 @@ interface Entry extends PackedB {
 
 function deleteWorkspace(gl: WebGL2RenderingContext, workspace: Workspace | undefined): void {
   if (!workspace) return;
+  gl.deleteFramebuffer(workspace.framebuffers.aPacked);
+  gl.deleteFramebuffer(workspace.framebuffers.acc);
   for (const texture of [
     workspace.aPacked,
     workspace.acc,
@@ -72,10 +77,17 @@ export function workspaceFor(weights: PackedB, M: number): Workspace {
   deleteWorkspace(gl, entry.workspace);
   const formats = intFormats(gl);
   const rowBlocks = Math.ceil(M / BLOCK_ROWS);
+  const aPacked = createTexture2D(gl, formats.rgba16i, entry.kBlocks, rowBlocks * BLOCK_ROWS, null);
+  const acc = createTexture2DArray(gl, formats.rgba32i, entry.columnBlocks, rowBlocks, BLOCK_ROWS);
+  const layers = [...Array(BLOCK_ROWS).keys()].map((layer) => ({ texture: acc, layer }));
   entry.workspace = {
     M,
-    aPacked: createTexture2D(gl, formats.rgba16i, entry.kBlocks, rowBlocks * BLOCK_ROWS, null),
-    acc: createTexture2DArray(gl, formats.rgba32i, entry.columnBlocks, rowBlocks, BLOCK_ROWS),
+    aPacked,
+    acc,
+    framebuffers: {
+      aPacked: targetFramebuffer(entry.backend, [{ texture: aPacked }]),
+      acc: targetFramebuffer(entry.backend, layers),
+    },
     scaleBias: createTexture2D(gl, formats.rg32f, entry.N, 1, null),
     zeroPoints: createTexture2D(gl, formats.rgba32i, entry.columnBlocks, 1, null),
     written: {},

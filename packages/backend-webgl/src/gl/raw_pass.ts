@@ -53,7 +53,10 @@ export interface SampledTexture {
 }
 
 export interface PassSpec {
-  targets: RenderTarget[];
+  /** Attached to clipq's shared framebuffer for this pass only. */
+  targets?: RenderTarget[];
+  /** Or a framebuffer whose attachments stay configured (see `targetFramebuffer`). */
+  framebuffer?: WebGLFramebuffer;
   width: number;
   height: number;
   textures: Record<string, SampledTexture>;
@@ -61,17 +64,8 @@ export interface PassSpec {
   floats?: Record<string, number>;
 }
 
-/** Draws one full-viewport pass of `raw` into `targets`. */
-export function runPass(backend: MathBackendWebGL, raw: RawProgram, spec: PassSpec): void {
-  const gpgpu = backend.gpgpu;
-  const gl = gpgpu.gl as WebGL2RenderingContext;
-  let framebuffer = framebuffers.get(gpgpu);
-  if (!framebuffer) {
-    framebuffer = gl.createFramebuffer()!;
-    framebuffers.set(gpgpu, framebuffer);
-  }
-  gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
-  const attachments = spec.targets.map((target, i) => {
+function attach(gl: WebGL2RenderingContext, targets: RenderTarget[]): number[] {
+  const attachments = targets.map((target, i) => {
     const attachment = gl.COLOR_ATTACHMENT0 + i;
     if (target.layer === undefined) {
       gl.framebufferTexture2D(gl.FRAMEBUFFER, attachment, gl.TEXTURE_2D, target.texture, 0);
@@ -81,6 +75,36 @@ export function runPass(backend: MathBackendWebGL, raw: RawProgram, spec: PassSp
     return attachment;
   });
   gl.drawBuffers(attachments);
+  return attachments;
+}
+
+/**
+ * A framebuffer with `targets` attached for good, for passes that always render into the same
+ * textures (re-attaching 8 layers on every call is needless GL work). Delete it with the textures.
+ */
+export function targetFramebuffer(
+  backend: MathBackendWebGL,
+  targets: RenderTarget[],
+): WebGLFramebuffer {
+  const gl = backend.gpgpu.gl as WebGL2RenderingContext;
+  const framebuffer = gl.createFramebuffer()!;
+  gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
+  attach(gl, targets);
+  gl.bindFramebuffer(gl.FRAMEBUFFER, backend.gpgpu.framebuffer);
+  return framebuffer;
+}
+
+/** Draws one full-viewport pass of `raw` into `spec.targets` or `spec.framebuffer`. */
+export function runPass(backend: MathBackendWebGL, raw: RawProgram, spec: PassSpec): void {
+  const gpgpu = backend.gpgpu;
+  const gl = gpgpu.gl as WebGL2RenderingContext;
+  let framebuffer = spec.framebuffer ?? framebuffers.get(gpgpu);
+  if (!framebuffer) {
+    framebuffer = gl.createFramebuffer()!;
+    framebuffers.set(gpgpu, framebuffer);
+  }
+  gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
+  const attachments = spec.framebuffer ? [] : attach(gl, spec.targets ?? []);
   gl.viewport(0, 0, spec.width, spec.height);
   gl.scissor(0, 0, spec.width, spec.height);
   gpgpu.setProgram(raw.program);
@@ -102,10 +126,12 @@ export function runPass(backend: MathBackendWebGL, raw: RawProgram, spec: PassSp
     gl.bindTexture(sampled.array ? gl.TEXTURE_2D_ARRAY : gl.TEXTURE_2D, null);
   });
   gl.activeTexture(gl.TEXTURE0);
-  attachments.forEach((attachment) => {
-    gl.framebufferTexture2D(gl.FRAMEBUFFER, attachment, gl.TEXTURE_2D, null, 0);
-  });
-  gl.drawBuffers([gl.COLOR_ATTACHMENT0]);
+  if (attachments.length > 0) {
+    attachments.forEach((attachment) => {
+      gl.framebufferTexture2D(gl.FRAMEBUFFER, attachment, gl.TEXTURE_2D, null, 0);
+    });
+    gl.drawBuffers([gl.COLOR_ATTACHMENT0]);
+  }
   gl.bindFramebuffer(gl.FRAMEBUFFER, gpgpu.framebuffer);
 }
 
