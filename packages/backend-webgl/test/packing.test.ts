@@ -1,0 +1,36 @@
+/** Pure helpers of the int8 paths, checked in Node (the GPU paths run in the browser suite). */
+import { describe, expect, it } from 'vitest';
+import { packB } from '../src/packed_weights.js';
+import { exactChunk } from '../src/programs/mat-mul-int8-float-program.js';
+
+describe('packB', () => {
+  it('lays B out as texel (nb, k) = b[k, 4nb..4nb+3], zero-padded to 4-wide columns and 4-deep K', () => {
+    const K = 3;
+    const N = 5;
+    const b = Int32Array.from({ length: K * N }, (_, i) => i - 7);
+    const packed = packB(b, K, N, false);
+    expect(packed.length).toBe(4 * 8); // 4 rows (K padded) × 2 texels × 4 codes
+    for (let k = 0; k < 4; k++) {
+      for (let n = 0; n < 8; n++) {
+        expect(packed[k * 8 + n]).toBe(k < K && n < N ? b[k * N + n] : 0);
+      }
+    }
+  });
+
+  it('reads [N, K] codes when transposeB', () => {
+    const K = 4;
+    const N = 4;
+    const bT = Int32Array.from({ length: N * K }, (_, i) => (i % 2 ? -i : i));
+    const packed = packB(bT, K, N, true);
+    for (let k = 0; k < K; k++)
+      for (let n = 0; n < N; n++) expect(packed[k * 4 + n]).toBe(bT[n * K + k]);
+  });
+});
+
+describe('exactChunk', () => {
+  it('keeps every partial sum within float32 integers: 1024 steps for full-range int8 codes', () => {
+    expect(exactChunk(128, 128)).toBe(1024);
+    expect(exactChunk(255, 255) * 255 * 255).toBeLessThanOrEqual(2 ** 24);
+    expect((exactChunk(255, 255) + 1) * 255 * 255).toBeGreaterThan(2 ** 24);
+  });
+});
