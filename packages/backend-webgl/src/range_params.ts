@@ -51,7 +51,9 @@ export function rangeInputs(
   );
   return {
     infos: views.map((view) => view.info),
-    dispose: () => views.forEach((view) => view.dispose()),
+    dispose: () => {
+      for (const view of views) view.dispose();
+    },
   };
 }
 
