@@ -5,6 +5,8 @@
 import * as core from '@clipq/core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import './flags.js';
+import { clipqConv2DInt8Config } from './kernels/ClipqConv2DInt8.js';
+import { clipqDepthwiseConv2DInt8Config } from './kernels/ClipqDepthwiseConv2DInt8.js';
 import { clipqDequantizeConfig } from './kernels/ClipqDequantize.js';
 import { clipqFakeQuantConfig } from './kernels/ClipqFakeQuant.js';
 import { clipqFakeQuantGradConfig } from './kernels/ClipqFakeQuantGrad.js';
@@ -18,6 +20,8 @@ export const webglKernelConfigs: KernelConfig[] = [
   clipqQuantizeConfig,
   clipqDequantizeConfig,
   clipqMatMulInt8Config,
+  clipqConv2DInt8Config,
+  clipqDepthwiseConv2DInt8Config,
 ];
 
 type CacheRegistrar = (cache: typeof webglPackedWeightCache) => void;

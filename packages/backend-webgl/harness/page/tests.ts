@@ -3,8 +3,13 @@
  * checks. With `?webgl=1`: the suite on a real WebGL1 context, through the program paths. Node lists
  * the cases, then runs them one by one with `__clipq.run(index)`.
  */
-import { fakeQuantConformanceCases, int8ConformanceCases } from '@clipq/core/testing';
+import {
+  convInt8ConformanceCases,
+  fakeQuantConformanceCases,
+  int8ConformanceCases,
+} from '@clipq/core/testing';
 import { instrumentKernels, kernelsRanCheck, type PageCase, webglChecks } from './checks.js';
+import { convWebglChecks } from './conv_checks.js';
 import { initBackends, publish, tf } from './setup.js';
 
 function suite(name: string, cases: Array<{ name: string; run(): Promise<void> }>): PageCase[] {
@@ -31,6 +36,7 @@ function webgl1Cases(): PageCase[] {
     },
     ...suite('WebGL1 fakeQuant conformance', fakeQuantConformanceCases('webgl')),
     ...suite('WebGL1 int8 conformance', int8ConformanceCases('webgl')),
+    ...suite('WebGL1 conv int8 conformance', convInt8ConformanceCases('webgl')),
     kernelsRanCheck(),
   ];
 }
@@ -40,6 +46,8 @@ function webgl2Cases(): PageCase[] {
     ...webglChecks().slice(0, 1),
     ...suite('webgl fakeQuant conformance', fakeQuantConformanceCases('webgl')),
     ...suite('webgl int8 conformance', int8ConformanceCases('webgl')),
+    ...suite('webgl conv int8 conformance', convInt8ConformanceCases('webgl')),
+    ...convWebglChecks(),
     ...webglChecks().slice(1),
     ...suite('wasm fakeQuant conformance', fakeQuantConformanceCases('wasm')),
     ...suite('wasm int8 conformance', int8ConformanceCases('wasm')),

@@ -1,0 +1,99 @@
+/**
+ * ClipqConv2DInt8 for backend 'webgl': im2col on the GPU (a tfjs program writing the patches, padded
+ * with the input zero point), then the package's exact int8 matmul with the filter codes viewed as
+ * [kh·kw·Cin, Cout]. The view keeps the filter's dataId, so its RGBA8I texture is packed once and
+ * reused by every call (and freed with the weights). A 1×1, stride-1, unpadded convolution is already
+ * a matmul over pixels and skips im2col. Bit-identical to core's `conv2dInt8Impl`, because the matmul
+ * is (exact int32 accumulation, the same float32 epilogue).
+ */
+import {
+  ClipqConv2DInt8,
+  type ClipqConv2DInt8Attrs,
+  type ClipqConv2DInt8Inputs,
+  ClipqMatMulInt8,
+  type ClipqMatMulInt8Attrs,
+  convGeometry,
+} from '@clipq/core';
+import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import {
+  engine,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type NamedTensorMap,
+  reshape,
+  type Tensor,
+  type TensorInfo,
+  tidy,
+} from '@tensorflow/tfjs-core';
+import { reshapedView } from '../gl/webgl_backend.js';
+import { Im2ColInt8Program } from '../programs/im2col-int8-program.js';
+
+export function clipqConv2DInt8(args: {
+  inputs: ClipqConv2DInt8Inputs;
+  backend: unknown;
+  attrs: NamedAttrMap;
+}): Tensor {
+  const backend = args.backend as MathBackendWebGL;
+  const { x, filter, wScale, wZeroPoint, bias } = args.inputs;
+  const attrs = args.attrs as unknown as ClipqConv2DInt8Attrs;
+  const [kh, kw, cin, cout] = filter.shape as [number, number, number, number];
+  if (x.shape.length !== 4 || filter.shape.length !== 4 || x.shape[3] !== cin) {
+    throw new Error(
+      `ClipqConv2DInt8: expected x [B,H,W,${cin}] and a 4-D filter, got [${x.shape}] and [${filter.shape}]`,
+    );
+  }
+  const g = convGeometry(x.shape, kh, kw, attrs.strides, attrs.dilations, attrs.pad);
+  const K = kh * kw * cin;
+  const M = g.batch * g.outHeight * g.outWidth;
+  const pointwise =
+    kh === 1 &&
+    kw === 1 &&
+    g.strideHeight === 1 &&
+    g.strideWidth === 1 &&
+    g.padTop === 0 &&
+    g.padLeft === 0;
+  let patches: TensorInfo;
+  let release: () => void;
+  if (pointwise) {
+    const view = reshapedView(backend, x, [M, K]);
+    patches = view.info;
+    release = view.dispose;
+  } else {
+    patches = backend.runWebGLProgram(new Im2ColInt8Program(g), [x], 'int32', [[attrs.xZeroPoint]]);
+    release = () => backend.disposeIntermediateTensorInfo(patches);
+  }
+  try {
+    return tidy(() => {
+      const b: TensorInfo = { dataId: filter.dataId, shape: [K, cout], dtype: 'int32' };
+      const matMulAttrs: ClipqMatMulInt8Attrs = {
+        aScale: attrs.xScale,
+        aZeroPoint: attrs.xZeroPoint,
+        transposeB: false,
+        activation: attrs.activation,
+        hasBias: attrs.hasBias,
+      };
+      const inputs = {
+        a: patches,
+        b,
+        bScale: wScale,
+        bZeroPoint: wZeroPoint,
+        ...(attrs.hasBias && bias ? { bias } : {}),
+      };
+      const out = engine().runKernel(
+        ClipqMatMulInt8,
+        inputs as unknown as NamedTensorMap,
+        matMulAttrs as unknown as NamedAttrMap,
+      ) as Tensor;
+      return reshape(out, [g.batch, g.outHeight, g.outWidth, cout]);
+    });
+  } finally {
+    release();
+  }
+}
+
+export const clipqConv2DInt8Config: KernelConfig = {
+  kernelName: ClipqConv2DInt8,
+  backendName: 'webgl',
+  kernelFunc: clipqConv2DInt8 as unknown as KernelFunc,
+};
