@@ -240,19 +240,40 @@ function matMulOperands(M, K, N, seed) {
   return { a, b, aCodes, bCodes };
 }
 
+/**
+ * Σ_k (a − za)(b − zb[n]) as a naive triple loop in m-k-n order (row-wise over B, so it runs in a
+ * fraction of a second even at 128x768x3072). Integers in JS numbers: exact in any order.
+ */
+function naiveIntegerAcc(aCodes, bCodes, M, K, N, aZeroPoint, bZeroPoint) {
+  const acc = new Float64Array(M * N);
+  for (let m = 0; m < M; m++) {
+    const row = m * N;
+    for (let k = 0; k < K; k++) {
+      const av = aCodes[m * K + k] - aZeroPoint;
+      const bRow = k * N;
+      for (let n = 0; n < N; n++) acc[row + n] += av * (bCodes[bRow + n] - bZeroPoint[n]);
+    }
+  }
+  return acc;
+}
+
 /** Exactness of one shape: accumulators vs the naive integer reference, output vs core's epilogue. */
 function checkMatMul(M, K, N, { a, b, aCodes, bCodes }) {
-  const problem = {
-    a: aCodes,
+  const naive = naiveIntegerAcc(aCodes, bCodes, M, K, N, -7, b.zeroPoint);
+  // Spot check that this loop is core's definition (matMulInt8AccImpl) on the first rows.
+  const rows = Math.min(M, 2);
+  const reference = matMulInt8AccImpl({
+    a: aCodes.subarray(0, rows * K),
     b: bCodes,
-    M,
+    M: rows,
     K,
     N,
     transposeB: false,
     aZeroPoint: -7,
     bZeroPoint: b.zeroPoint,
-  };
-  const naive = matMulInt8AccImpl(problem);
+  });
+  if (!sameBits(reference, naive.subarray(0, rows * N)))
+    throw new Error('cpu bench: naive reference disagrees with matMulInt8AccImpl');
   const out = matMulInt8(a, b); // packs B through the kernel; the lookup below is a cache hit
   const weights = packedWeightCache.get(b.codes.dataId, () => bCodes, K, N, false);
   const ours = matMulInt8AccPacked({
