@@ -59,8 +59,9 @@ async function bundle(entry) {
     target: 'chrome120',
     write: false,
     logLevel: 'silent',
-    // tfjs-backend-wasm's emscripten glue mentions Node modules it never loads in a browser.
-    external: ['fs', 'path', 'crypto', 'worker_threads', 'perf_hooks', 'os', 'util'],
+    // tfjs-backend-wasm's emscripten glue, and core's file-system model handler (unused in pages),
+    // mention Node modules a browser never loads.
+    external: ['fs', 'path', 'crypto', 'worker_threads', 'perf_hooks', 'os', 'util', 'node:*'],
     define: { 'process.env.NODE_ENV': '"production"' },
   });
   return result.outputFiles[0].text;
