@@ -10,6 +10,7 @@
  */
 import { cpus } from 'node:os';
 import '@tensorflow/tfjs-backend-cpu';
+import { matMulInt8AccPacked, packedWeightCache } from '@clipq/backend-cpu';
 import {
   ClipqFakeQuant,
   ClipqFakeQuantGrad,
@@ -24,7 +25,6 @@ import {
   requantizeOutputImpl,
 } from '@clipq/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { matMulInt8AccPacked, packedWeightCache } from '../../packages/backend-cpu/dist/index.js';
 import { comparePair, median, round3 } from '../lib.mjs';
 
 const MATMUL_SHAPES = [
