@@ -6,6 +6,8 @@
 import { registerKernelOverride, registerPackedWeightCache } from '@clipq/core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { packedWeightCache } from './int8/packed_weight_cache.js';
+import { clipqConv2DInt8Config } from './kernels/ClipqConv2DInt8.js';
+import { clipqDepthwiseConv2DInt8Config } from './kernels/ClipqDepthwiseConv2DInt8.js';
 import { clipqDequantizeConfig } from './kernels/ClipqDequantize.js';
 import { clipqFakeQuantConfig } from './kernels/ClipqFakeQuant.js';
 import { clipqFakeQuantGradConfig } from './kernels/ClipqFakeQuantGrad.js';
@@ -18,6 +20,8 @@ export const cpuKernelConfigs: KernelConfig[] = [
   clipqQuantizeConfig,
   clipqDequantizeConfig,
   clipqMatMulInt8Config,
+  clipqConv2DInt8Config,
+  clipqDepthwiseConv2DInt8Config,
 ];
 
 export function registerClipqCpuKernels(): void {

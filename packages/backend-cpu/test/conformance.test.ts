@@ -1,4 +1,8 @@
-import { fakeQuantConformanceCases, int8ConformanceCases } from '@clipq/core/testing';
+import {
+  convInt8ConformanceCases,
+  fakeQuantConformanceCases,
+  int8ConformanceCases,
+} from '@clipq/core/testing';
 import { describe, it } from 'vitest';
 import './setup.js';
 
@@ -8,4 +12,7 @@ describe('fake-quant conformance on cpu (@clipq/backend-cpu kernels)', () => {
 });
 describe('int8 conformance on cpu (@clipq/backend-cpu kernels)', () => {
   for (const c of int8ConformanceCases('cpu')) it(c.name, c.run);
+});
+describe('int8 convolution conformance on cpu (@clipq/backend-cpu kernels)', () => {
+  for (const c of convInt8ConformanceCases('cpu')) it(c.name, c.run);
 });

@@ -24,8 +24,10 @@ function int8Tensor(codes: number[], shape: [number, number]): QuantizedTensor {
 }
 
 describe('importing @clipq/backend-cpu', () => {
-  it('registers all five kernels for cpu, replacing the reference kernels', () => {
+  it('registers all seven kernels for cpu, replacing the reference kernels', () => {
     expect(cpuKernelConfigs.map((c) => c.kernelName).sort()).toEqual([
+      'ClipqConv2DInt8',
+      'ClipqDepthwiseConv2DInt8',
       'ClipqDequantize',
       'ClipqFakeQuant',
       'ClipqFakeQuantGrad',

@@ -5,7 +5,13 @@ import {
   type ClipqFakeQuantAttrs,
   type ClipqFakeQuantInputs,
 } from '../kernel_names.js';
-import { asTensor, broadcastRange, fakeQuantComposite, nudge } from './reference_math.js';
+import {
+  asTensor,
+  broadcastRange,
+  expandRange,
+  fakeQuantComposite,
+  nudge,
+} from './reference_math.js';
 
 export function clipqFakeQuantReference(args: {
   inputs: ClipqFakeQuantInputs;
@@ -16,7 +22,11 @@ export function clipqFakeQuantReference(args: {
     const x = asTensor(args.inputs.x);
     const min = broadcastRange(asTensor(args.inputs.min), attrs, x.rank);
     const max = broadcastRange(asTensor(args.inputs.max), attrs, x.rank);
-    return fakeQuantComposite(x, nudge(min, max, attrs.bits, attrs.narrowRange), attrs);
+    return fakeQuantComposite(
+      x,
+      expandRange(nudge(min, max, attrs.bits, attrs.narrowRange), x.shape),
+      attrs,
+    );
   });
 }
 

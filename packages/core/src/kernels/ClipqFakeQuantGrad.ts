@@ -26,7 +26,13 @@ import {
   type ClipqFakeQuantGradAttrs,
   type ClipqFakeQuantGradInputs,
 } from '../kernel_names.js';
-import { asTensor, broadcastRange, fakeQuantComposite, nudge } from './reference_math.js';
+import {
+  asTensor,
+  broadcastRange,
+  expandRange,
+  fakeQuantComposite,
+  nudge,
+} from './reference_math.js';
 
 export function clipqFakeQuantGradReference(args: {
   inputs: ClipqFakeQuantGradInputs;
@@ -39,7 +45,7 @@ export function clipqFakeQuantGradReference(args: {
     const rangeShape = args.inputs.min.shape;
     const min = broadcastRange(asTensor(args.inputs.min), attrs, x.rank);
     const max = broadcastRange(asTensor(args.inputs.max), attrs, x.rank);
-    const r = nudge(min, max, attrs.bits, attrs.narrowRange);
+    const r = expandRange(nudge(min, max, attrs.bits, attrs.narrowRange), x.shape);
     const reduceAxes = [...Array(x.rank).keys()].filter(
       (d) => !attrs.perChannel || d !== attrs.axis,
     );

@@ -20,7 +20,7 @@ import {
   type ClipqQuantizeAttrs,
   type ClipqQuantizeInputs,
 } from '../kernel_names.js';
-import { asTensor, broadcastRange, nudge } from './reference_math.js';
+import { asTensor, broadcastRange, expandRange, nudge } from './reference_math.js';
 
 export function clipqQuantizeReference(args: { inputs: ClipqQuantizeInputs; attrs: NamedAttrMap }) {
   const attrs = args.attrs as unknown as ClipqQuantizeAttrs;
@@ -28,7 +28,7 @@ export function clipqQuantizeReference(args: { inputs: ClipqQuantizeInputs; attr
     const x = asTensor(args.inputs.x);
     const min = broadcastRange(asTensor(args.inputs.min), attrs, x.rank);
     const max = broadcastRange(asTensor(args.inputs.max), attrs, x.rank);
-    const r = nudge(min, max, attrs.bits, attrs.narrowRange);
+    const r = expandRange(nudge(min, max, attrs.bits, attrs.narrowRange), x.shape);
     const { qmin } = quantRange(attrs.bits, attrs.narrowRange);
     const offset = codeOffset(attrs.bits);
     const clamped = maximum(minimum(x, r.nudgedMax), r.nudgedMin);

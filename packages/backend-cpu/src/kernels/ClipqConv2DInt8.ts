@@ -1,0 +1,68 @@
+/**
+ * Exact int8 2-D convolution on the cpu backend: im2col (core's `im2colInt8`, padded taps hold the input
+ * zero point) feeding this package's packed int8 GEMM, with the filter codes packed once as a
+ * [kh·kw·Cin, Cout] matrix (its row-major layout already is one) and cached like any matmul weight.
+ * A 1×1, stride-1, unpadded convolution uses the input codes as they are.
+ */
+import {
+  ClipqConv2DInt8,
+  type ClipqConv2DInt8Attrs,
+  type ClipqConv2DInt8Inputs,
+  convGeometry,
+  im2colInt8,
+} from '@clipq/core';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { float32Of, int32Of, isLive } from '../backend_data.js';
+import { matMulInt8Packed } from '../int8/mat_mul_int8_packed.js';
+import { packedWeightCache } from '../int8/packed_weight_cache.js';
+
+export function clipqConv2DInt8(args: {
+  inputs: ClipqConv2DInt8Inputs & { bias?: TensorInfo };
+  backend: unknown;
+  attrs: NamedAttrMap;
+}): TensorInfo {
+  const backend = args.backend as MathBackendCPU;
+  const attrs = args.attrs as unknown as ClipqConv2DInt8Attrs;
+  const { x, filter, wScale, wZeroPoint, bias } = args.inputs;
+  const [kh, kw, cin, cout] = filter.shape as [number, number, number, number];
+  const g = convGeometry(x.shape, kh, kw, attrs.strides, attrs.dilations, attrs.pad);
+  const K = kh * kw * cin;
+  const M = g.batch * g.outHeight * g.outWidth;
+  const direct =
+    kh === 1 &&
+    kw === 1 &&
+    g.strideHeight === 1 &&
+    g.strideWidth === 1 &&
+    g.padTop === 0 &&
+    g.padLeft === 0;
+  const codes = int32Of(backend, x);
+  packedWeightCache.sweep((dataId) => isLive(backend, dataId));
+  const weights = packedWeightCache.get(
+    filter.dataId,
+    () => int32Of(backend, filter),
+    K,
+    cout,
+    false,
+  );
+  const out = matMulInt8Packed(
+    {
+      a: direct ? codes : im2colInt8(codes, g, attrs.xZeroPoint),
+      M,
+      weights,
+      aScale: attrs.xScale,
+      aZeroPoint: attrs.xZeroPoint,
+      bScale: float32Of(backend, wScale),
+      bZeroPoint: int32Of(backend, wZeroPoint),
+    },
+    attrs.hasBias && bias != null ? float32Of(backend, bias) : null,
+    attrs.activation,
+  );
+  return backend.makeTensorInfo([g.batch, g.outHeight, g.outWidth, cout], 'float32', out);
+}
+
+export const clipqConv2DInt8Config: KernelConfig = {
+  kernelName: ClipqConv2DInt8,
+  backendName: 'cpu',
+  kernelFunc: clipqConv2DInt8 as unknown as KernelFunc,
+};
