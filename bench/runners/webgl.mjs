@@ -10,11 +10,12 @@ export async function run({ quick = false } = {}) {
   const { page, close } = await openPage('bench');
   try {
     const meta = await page.evaluate(() => globalThis.__clipq.meta);
-    const { rows, leftoverClipqTextures } = await page.evaluate(
+    const { rows, skipped, phases, leftoverClipqTextures } = await page.evaluate(
       (options) => globalThis.__clipq.bench(options),
       { quick },
     );
-    return { rows, meta: { ...meta, leftoverClipqTextures } };
+    for (const line of skipped) console.error(`[webgl] ${line}`);
+    return { rows, meta: { ...meta, e2ePhases: phases, leftoverClipqTextures } };
   } finally {
     await close();
   }

@@ -5,7 +5,7 @@
  */
 import { ownTextureStats } from '../../src/base.js';
 import type { Row } from './bench_common.js';
-import { e2eRows } from './bench_e2e.js';
+import { e2eRows, phases, skipped } from './bench_e2e.js';
 import { fakeQuantRows } from './bench_fake_quant.js';
 import { matMulRow } from './bench_mat_mul.js';
 import { initBackends, publish, tf } from './setup.js';
@@ -26,7 +26,7 @@ publish(async () => {
       const rows: Row[] = [];
       if (only === 'e2e') {
         rows.push(...(await e2eRows(quick)));
-        return { rows, leftoverClipqTextures: ownTextureStats().textures };
+        return { rows, skipped, phases, leftoverClipqTextures: ownTextureStats().textures };
       }
       for (const [M, K, N] of [
         [64, 1024, 1024],
@@ -38,7 +38,7 @@ publish(async () => {
       rows.push(...(await fakeQuantRows({ shape: [256, 1024], perChannel: false }, quick)));
       rows.push(...(await fakeQuantRows({ shape: [256, 1024], perChannel: true }, quick)));
       rows.push(...(await e2eRows(quick)));
-      return { rows, leftoverClipqTextures: ownTextureStats().textures };
+      return { rows, skipped, phases, leftoverClipqTextures: ownTextureStats().textures };
     },
   };
 });

@@ -16,18 +16,43 @@ import {
 } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import {
+  concat,
   engine,
   type KernelConfig,
   type KernelFunc,
   type NamedAttrMap,
   type NamedTensorMap,
   reshape,
+  Slice,
   type Tensor,
   type TensorInfo,
   tidy,
 } from '@tensorflow/tfjs-core';
-import { reshapedView } from '../gl/webgl_backend.js';
+import { rawPassesEnabled } from '../flags.js';
+import { gl2, reshapedView } from '../gl/webgl_backend.js';
+import { fitsIntegerPath } from '../mat_mul_int8_webgl2.js';
 import { Im2ColInt8Program } from '../programs/im2col-int8-program.js';
+import { BLOCK_ROWS } from '../programs/mat-mul-int8-program.js';
+
+/**
+ * Rows per matmul call: all of M when the integer path fits the texture size limit, else the largest
+ * multiple of the 8-row block that does (the batch-16 layers of MobileNet reach M = 65,536 pixels,
+ * which would otherwise fall to the float program, 3–5x slower).
+ */
+function rowsPerMatMul(backend: MathBackendWebGL, M: number, K: number, N: number): number {
+  const gl = gl2(backend);
+  if (!rawPassesEnabled() || fitsIntegerPath(gl, M, K, N)) return M;
+  const limit = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
+  const step = Math.floor(limit / BLOCK_ROWS) * BLOCK_ROWS;
+  return fitsIntegerPath(gl, step, K, N) ? step : M;
+}
+
+/** [start, rows] chunks of equal size (the last one shorter) covering M rows. */
+function rowRanges(M: number, step: number): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  for (let start = 0; start < M; start += step) ranges.push([start, Math.min(step, M - start)]);
+  return ranges;
+}
 
 export function clipqConv2DInt8(args: {
   inputs: ClipqConv2DInt8Inputs;
@@ -80,11 +105,27 @@ export function clipqConv2DInt8(args: {
         bZeroPoint: wZeroPoint,
         ...(attrs.hasBias && bias ? { bias } : {}),
       };
-      const out = engine().runKernel(
-        ClipqMatMulInt8,
-        inputs as unknown as NamedTensorMap,
-        matMulAttrs as unknown as NamedAttrMap,
-      ) as Tensor;
+      const matMul = (a: TensorInfo) =>
+        engine().runKernel(
+          ClipqMatMulInt8,
+          { ...inputs, a } as unknown as NamedTensorMap,
+          matMulAttrs as unknown as NamedAttrMap,
+        ) as Tensor;
+      const step = rowsPerMatMul(backend, M, K, cout);
+      const out =
+        step >= M
+          ? matMul(patches)
+          : concat(
+              rowRanges(M, step).map(([start, rows]) =>
+                matMul(
+                  engine().runKernel(
+                    Slice,
+                    { x: patches } as unknown as NamedTensorMap,
+                    { begin: [start, 0], size: [rows, K] } as unknown as NamedAttrMap,
+                  ) as Tensor,
+                ),
+              ),
+            );
       return reshape(out, [g.batch, g.outHeight, g.outWidth, cout]);
     });
   } finally {
