@@ -6,8 +6,15 @@ import {
   codeOffset,
 } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { QuantizeProgram } from '../programs/quantize-program.js';
+import {
+  env,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { textureData } from '../gl/webgl_backend.js';
+import { packedReadable, QuantizeProgram } from '../programs/quantize-program.js';
 import { nudgedRanges } from '../range_params.js';
 
 export function clipqQuantize(args: {
@@ -20,7 +27,19 @@ export function clipqQuantize(args: {
   const { x, min, max } = args.inputs;
   const ranges = nudgedRanges(backend, min, max, attrs);
   try {
-    const program = new QuantizeProgram(x.shape, attrs.perChannel, attrs.axis, ranges.source);
+    // Per tensor, a packed input (clipq's conv and matmul outputs) is read in place on WebGL2.
+    const packed =
+      !attrs.perChannel &&
+      packedReadable(x.shape.length) &&
+      env().getNumber('WEBGL_VERSION') === 2 &&
+      textureData(backend, x.dataId).isPacked;
+    const program = new QuantizeProgram(
+      x.shape,
+      attrs.perChannel,
+      attrs.axis,
+      ranges.source,
+      packed,
+    );
     const uniforms = [...ranges.uniforms, [codeOffset(attrs.bits)]];
     return backend.runWebGLProgram(program, [x, ...ranges.inputs], 'int32', uniforms);
   } finally {

@@ -1,5 +1,5 @@
 /**
- * Exact int8 depthwise convolution as one tfjs program (one output per fragment): the codes arrive as
+ * Exact int8 depthwise convolution as one tfjs program (2×2 outputs per fragment, tfjs's packed layout): the codes arrive as
  * floats (small integers, exact), are shifted by their zero points and multiplied-accumulated in int32,
  * so any kernel size is exact. Out-of-image taps are skipped, which is padding with the input zero point
  * (the real value 0). The epilogue is core's `requantizeOutputImpl`:
@@ -12,6 +12,8 @@ import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
 
 export class DepthwiseInt8Program implements GPGPUProgram {
   variableNames = ['X', 'W', 'WZeroPoint', 'Epilogue'];
+  /** tfjs's 2×2 packed output (width × channel): a quarter of the fragments, a cheaper download. */
+  packedOutput = true;
   outputShape: number[];
   userCode: string;
   customUniforms = [
@@ -22,16 +24,15 @@ export class DepthwiseInt8Program implements GPGPUProgram {
 
   constructor(g: ConvGeometry, multiplier: number, perChannelZeroPoint: boolean) {
     this.outputShape = [g.batch, g.outHeight, g.outWidth, g.inChannels * multiplier];
+    const N = g.inChannels * multiplier;
     this.userCode = `
-      void main() {
-        ivec4 coords = getOutputCoords();
-        int b = coords.x;
-        int n = coords.w;
+      float outputAt(int b, int oy, int ox, int n) {
+        if (ox >= ${g.outWidth} || n >= ${N}) return 0.0;
         int c = n / ${multiplier};
         int m = n - c * ${multiplier};
         int zw = int(getWZeroPoint(${perChannelZeroPoint ? 'n' : '0'}));
-        int y0 = coords.y * ${g.strideHeight} - ${g.padTop};
-        int x0 = coords.z * ${g.strideWidth} - ${g.padLeft};
+        int y0 = oy * ${g.strideHeight} - ${g.padTop};
+        int x0 = ox * ${g.strideWidth} - ${g.padLeft};
         int acc = 0;
         for (int ky = 0; ky < ${g.kernelHeight}; ky++) {
           int iy = y0 + ky * ${g.dilationHeight};
@@ -48,7 +49,16 @@ export class DepthwiseInt8Program implements GPGPUProgram {
         if (hasBias == 1) y = y + getEpilogue(1, n);
         if (activation >= 1 && y < 0.0) y = 0.0;
         if (activation == 2 && y > 6.0) y = 6.0;
-        setOutput(y);
+        return y;
+      }
+
+      void main() {
+        ivec4 p = getOutputCoords();
+        setOutput(vec4(
+          outputAt(p.x, p.y, p.z, p.w),
+          outputAt(p.x, p.y, p.z, p.w + 1),
+          outputAt(p.x, p.y, p.z + 1, p.w),
+          outputAt(p.x, p.y, p.z + 1, p.w + 1)));
       }
     `;
   }
