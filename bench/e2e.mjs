@@ -7,9 +7,9 @@
  */
 import { packedWeightBytes } from '@clipq/core';
 import { calibrate, convertToInt8, prepareQat } from '@clipq/core/layers';
-import { Int8Runtime } from '../packages/core/dist/runtime/int8_runtime.js';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { Int8Runtime } from '../packages/core/dist/runtime/int8_runtime.js';
 import { comparePair } from './lib.mjs';
 
 let seed = 1;
@@ -17,9 +17,26 @@ const init = () => tfl.initializers.glorotUniform({ seed: seed++ });
 
 export function demoCnn() {
   const model = tfl.sequential({ name: 'demo_cnn' });
-  model.add(tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init() }));
+  model.add(
+    tfl.layers.conv2d({
+      inputShape: [28, 28, 1],
+      filters: 16,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: init(),
+    }),
+  );
   model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tfl.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init() }));
+  model.add(
+    tfl.layers.conv2d({
+      filters: 32,
+      kernelSize: 3,
+      padding: 'same',
+      activation: 'relu',
+      kernelInitializer: init(),
+    }),
+  );
   model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
   model.add(tfl.layers.flatten());
   model.add(tfl.layers.dense({ units: 10, kernelInitializer: init() }));
@@ -30,11 +47,50 @@ export function demoCnn() {
 export function mobileNetV1(alpha = 0.5, size = 128, classes = 1000) {
   const channels = (c) => Math.max(8, Math.round(c * alpha));
   const input = tfl.input({ shape: [size, size, 3] });
-  let x = tfl.layers.conv2d({ filters: channels(32), kernelSize: 3, strides: 2, padding: 'same', activation: 'relu6', kernelInitializer: init() }).apply(input);
-  const blocks = [[64, 1], [128, 2], [128, 1], [256, 2], [256, 1], [512, 2], [512, 1], [512, 1], [512, 1], [512, 1], [512, 1], [1024, 2], [1024, 1]];
+  let x = tfl.layers
+    .conv2d({
+      filters: channels(32),
+      kernelSize: 3,
+      strides: 2,
+      padding: 'same',
+      activation: 'relu6',
+      kernelInitializer: init(),
+    })
+    .apply(input);
+  const blocks = [
+    [64, 1],
+    [128, 2],
+    [128, 1],
+    [256, 2],
+    [256, 1],
+    [512, 2],
+    [512, 1],
+    [512, 1],
+    [512, 1],
+    [512, 1],
+    [512, 1],
+    [1024, 2],
+    [1024, 1],
+  ];
   for (const [filters, stride] of blocks) {
-    x = tfl.layers.depthwiseConv2d({ kernelSize: 3, strides: stride, padding: 'same', activation: 'relu6', depthwiseInitializer: init() }).apply(x);
-    x = tfl.layers.conv2d({ filters: channels(filters), kernelSize: 1, padding: 'same', activation: 'relu6', kernelInitializer: init() }).apply(x);
+    x = tfl.layers
+      .depthwiseConv2d({
+        kernelSize: 3,
+        strides: stride,
+        padding: 'same',
+        activation: 'relu6',
+        depthwiseInitializer: init(),
+      })
+      .apply(x);
+    x = tfl.layers
+      .conv2d({
+        filters: channels(filters),
+        kernelSize: 1,
+        padding: 'same',
+        activation: 'relu6',
+        kernelInitializer: init(),
+      })
+      .apply(x);
   }
   x = tfl.layers.globalAveragePooling2d({}).apply(x);
   const output = tfl.layers.dense({ units: classes, kernelInitializer: init() }).apply(x);
@@ -50,7 +106,13 @@ async function prepared(name, build, inputShape) {
   const converted = convertToInt8(qat);
   calibration.dispose();
   qat.dispose();
-  return { name, float, converted, runtime: new Int8Runtime(converted.model, converted.layers), inputShape };
+  return {
+    name,
+    float,
+    converted,
+    runtime: new Int8Runtime(converted.model, converted.layers),
+    inputShape,
+  };
 }
 
 /** e2e rows on the active backend (`backendLabel` names it in the baseline column). */
@@ -65,7 +127,9 @@ export async function e2eRows({ quick, backendLabel, batches = [1, 16], progress
       if (quick && backendLabel === 'cpu' && m.name.startsWith('mobilenet') && batch > 1) {
         // tfjs-cpu's float MobileNet takes ~8 s per batch of 16: ten interleaved runs cannot fit in
         // --quick's minute. The full run (without --quick) measures it.
-        console.error(`[${backendLabel}] SKIPPED e2e:${m.name}:b${batch} in --quick (float baseline ~8 s per run); run without --quick`);
+        console.error(
+          `[${backendLabel}] SKIPPED e2e:${m.name}:b${batch} in --quick (float baseline ~8 s per run); run without --quick`,
+        );
         continue;
       }
       progress(`e2e ${m.name} batch ${batch}`);
@@ -80,7 +144,12 @@ export async function e2eRows({ quick, backendLabel, batches = [1, 16], progress
         await y.data();
         y.dispose();
       };
-      const timing = await comparePair({ ours: runInt8, baseline: runFloat, quick, ...(quick ? { rounds: 2, runsPerRound: 5, warmup: 1 } : {}) });
+      const timing = await comparePair({
+        ours: runInt8,
+        baseline: runFloat,
+        quick,
+        ...(quick ? { rounds: 2, runsPerRound: 5, warmup: 1 } : {}),
+      });
       const paths = m.runtime.plan().map((p) => p.path);
       rows.push({
         kernel: `e2e:${m.name}:b${batch}`,

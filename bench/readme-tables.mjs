@@ -24,7 +24,16 @@ for (const backend of ['cpu', 'wasm', 'webgl', 'cli']) {
     '|---|---|---:|---|---:|---:|:---:|---:|',
   ];
   for (const row of doc.rows) {
-    const cells = [row.kernel, row.shape, row.ours_ms, row.baseline, row.baseline_ms, row.ratio, row.exact ?? '', row.weight_bytes ?? ''];
+    const cells = [
+      row.kernel,
+      row.shape,
+      row.ours_ms,
+      row.baseline,
+      row.baseline_ms,
+      row.ratio,
+      row.exact ?? '',
+      row.weight_bytes ?? '',
+    ];
     lines.push(`| ${cells.join(' | ')} |`);
   }
   sections.push(lines.join('\n'));

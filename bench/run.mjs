@@ -37,7 +37,13 @@ for (const backend of backends) {
   if (backend === 'cpu' || backend === 'wasm') {
     // End-to-end int8 runtime rows, measured on the backend the runner left active.
     const { e2eRows } = await import('./e2e.mjs');
-    rows.push(...(await e2eRows({ quick: values.quick, backendLabel: backend, progress: (m) => console.error(`[${backend}] ${m}`) })));
+    rows.push(
+      ...(await e2eRows({
+        quick: values.quick,
+        backendLabel: backend,
+        progress: (m) => console.error(`[${backend}] ${m}`),
+      })),
+    );
   }
   const tfjs = JSON.parse(
     await import('node:fs').then((fs) =>

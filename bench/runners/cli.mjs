@@ -21,15 +21,19 @@ function files(dir, prefix = '') {
   return readdirSync(dir)
     .sort()
     .flatMap((name) =>
-      statSync(join(dir, name)).isDirectory() ? files(join(dir, name), `${prefix}${name}/`) : [`${prefix}${name}`],
+      statSync(join(dir, name)).isDirectory()
+        ? files(join(dir, name), `${prefix}${name}/`)
+        : [`${prefix}${name}`],
     );
 }
 
 function sameOutputs(a, b) {
   const listA = files(a);
-  return listA.join() === files(b).join() && listA.every((f) => readFileSync(join(a, f)).equals(readFileSync(join(b, f))));
+  return (
+    listA.join() === files(b).join() &&
+    listA.every((f) => readFileSync(join(a, f)).equals(readFileSync(join(b, f))))
+  );
 }
-
 
 export async function run({ quick = false } = {}) {
   const { graphArtifacts, writeArtifacts, npy, calibrationData, INPUT_SHAPE } = await import(
@@ -38,14 +42,28 @@ export async function run({ quick = false } = {}) {
   const work = mkdtempSync(join(tmpdir(), 'clipq-bench-cli-'));
   try {
     const models = join(work, 'models');
-    for (let i = 0; i < MODELS; i++) writeArtifacts(join(models, `m${i}`), graphArtifacts(100 + i, 512));
+    for (let i = 0; i < MODELS; i++)
+      writeArtifacts(join(models, `m${i}`), graphArtifacts(100 + i, 512));
     const calibration = join(work, 'calib.npy');
     const samples = 256;
     const { writeFileSync } = await import('node:fs');
     writeFileSync(calibration, npy(calibrationData(samples, 5), [samples, ...INPUT_SHAPE]));
     const convert = (jobs) => async () => {
       const out = join(work, `out-jobs${jobs}`);
-      await execFileAsync(process.execPath, [bin, 'convert', models, '--out', out, '--jobs', String(jobs), '--force', '--calibration', calibration, '--calibration-method', 'mse']);
+      await execFileAsync(process.execPath, [
+        bin,
+        'convert',
+        models,
+        '--out',
+        out,
+        '--jobs',
+        String(jobs),
+        '--force',
+        '--calibration',
+        calibration,
+        '--calibration-method',
+        'mse',
+      ]);
     };
     const result = await comparePair({
       ours: convert(2),
