@@ -32,7 +32,7 @@ export interface PackedB {
 
 /**
  * Per-weight scratch textures of the integer path, kept with the packed weights instead of being
- * created and deleted on every call, and freed with them. Rebuilt when M changes.
+ * created and deleted on every call, and freed with them. Rebuilt when a larger M arrives.
  */
 export interface Workspace {
   M: number;
@@ -72,7 +72,9 @@ function deleteWorkspace(gl: WebGL2RenderingContext, workspace: Workspace | unde
 /** The scratch textures for an M-row product with these weights. */
 export function workspaceFor(weights: PackedB, M: number): Workspace {
   const entry = weights as Entry;
-  if (entry.workspace?.M === M) return entry.workspace;
+  // Grow-only: passes draw only their M's rows, so a larger workspace serves a smaller M (a conv split
+  // into row chunks alternates between two M's, and batch sizes vary).
+  if (entry.workspace && entry.workspace.M >= M) return entry.workspace;
   const gl = gl2(entry.backend);
   deleteWorkspace(gl, entry.workspace);
   const formats = intFormats(gl);
