@@ -16,6 +16,9 @@ const cli = join(root, 'packages', 'cli');
 const bin = join(cli, 'dist', 'bin.js');
 const execFileAsync = promisify(execFile);
 const MODELS = 8;
+/** Model width and calibration size: each conversion must outweigh a worker's ~2.5 s tfjs start-up. */
+const HIDDEN = Number(process.env.CLIPQ_BENCH_HIDDEN ?? 2048);
+const SAMPLES = Number(process.env.CLIPQ_BENCH_SAMPLES ?? 1024);
 
 function files(dir, prefix = '') {
   return readdirSync(dir)
@@ -43,9 +46,9 @@ export async function run({ quick = false } = {}) {
   try {
     const models = join(work, 'models');
     for (let i = 0; i < MODELS; i++)
-      writeArtifacts(join(models, `m${i}`), graphArtifacts(100 + i, 512));
+      writeArtifacts(join(models, `m${i}`), graphArtifacts(100 + i, HIDDEN));
     const calibration = join(work, 'calib.npy');
-    const samples = 256;
+    const samples = SAMPLES;
     const { writeFileSync } = await import('node:fs');
     writeFileSync(calibration, npy(calibrationData(samples, 5), [samples, ...INPUT_SHAPE]));
     const convert = (jobs) => async () => {
@@ -77,7 +80,7 @@ export async function run({ quick = false } = {}) {
       rows: [
         {
           kernel: 'clipq convert --jobs 2',
-          shape: `${MODELS} graph models (8x8x2 → 512 → 10), ${samples} mse-calibration samples`,
+          shape: `${MODELS} graph models (8x8x2 → ${HIDDEN} → 10), ${samples} mse-calibration samples`,
           ours_ms: result.ours_ms,
           baseline: 'clipq convert --jobs 1',
           baseline_ms: result.baseline_ms,
