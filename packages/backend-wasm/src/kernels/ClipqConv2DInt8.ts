@@ -21,6 +21,7 @@ import type {
 } from '@tensorflow/tfjs-core';
 import { HeapCall } from '../heap/call.js';
 import { heapFor, type WasmBackendLike } from '../heap/heap.js';
+import { convGeometryWords } from '../int8/conv_geometry_words.js';
 import { runInt8Gemm } from '../int8/gemm_call.js';
 import { packedWeightsOf } from '../int8/packed_weights.js';
 import { countCall } from '../stats.js';
@@ -54,21 +55,7 @@ export function clipqConv2DInt8(args: Args): TensorInfo {
   const call = new HeapCall(heap);
   try {
     const xPtr = call.input(x);
-    const geometry = Int32Array.of(
-      g.batch,
-      g.inHeight,
-      g.inWidth,
-      C,
-      kh,
-      kw,
-      g.strideHeight,
-      g.strideWidth,
-      g.dilationHeight,
-      g.dilationWidth,
-      g.outHeight,
-      g.outWidth,
-      g.padTop,
-    );
+    const geometry = convGeometryWords(g);
     const geometryPtr = pointwise ? 0 : call.alloc(geometry.byteLength);
     if (!pointwise) call.write(geometryPtr, geometry);
     const wasm = heap.exports;

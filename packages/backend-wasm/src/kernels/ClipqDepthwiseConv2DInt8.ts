@@ -20,6 +20,7 @@ import type {
 } from '@tensorflow/tfjs-core';
 import { HeapCall } from '../heap/call.js';
 import { heapFor, type WasmBackendLike } from '../heap/heap.js';
+import { convGeometryWords } from '../int8/conv_geometry_words.js';
 import { ACTIVATION_CODES, epilogueBytes } from '../int8/epilogue.js';
 import { codeBoundsOf } from '../module/exports.js';
 import { countCall } from '../stats.js';
@@ -79,21 +80,7 @@ export function clipqDepthwiseConv2DInt8(args: Args): TensorInfo {
     );
     if (kh * kw * xLargest * largest >= INT32_LIMIT || outShape.includes(0)) return fallback(args);
     countCall(ClipqDepthwiseConv2DInt8, 'simd');
-    const geometry = Int32Array.of(
-      g.batch,
-      g.inHeight,
-      g.inWidth,
-      C,
-      kh,
-      kw,
-      g.strideHeight,
-      g.strideWidth,
-      g.dilationHeight,
-      g.dilationWidth,
-      g.outHeight,
-      g.outWidth,
-      g.padTop,
-    );
+    const geometry = convGeometryWords(g);
     const weightsPtr = call.alloc(weights.byteLength);
     const geometryPtr = call.alloc(geometry.byteLength);
     const epilogue = call.alloc(epilogueBytes(C) + 64);
