@@ -45,6 +45,11 @@ export {
   quantizeImpl,
   quantizeParamsImpl,
 } from './impl/quantize_impl.js';
+export {
+  requantizeAttrs,
+  requantizeCodeImpl,
+  requantizeCodesImpl,
+} from './impl/requantize_impl.js';
 export type { PackedWeightCache } from './int8/packed_weight_cache.js';
 export {
   packedWeightBytes,
@@ -72,6 +77,7 @@ export type {
   FakeQuantCommonAttrs,
   FusedActivation,
   RangeGradient,
+  RequantizeAttrs,
   Rounding,
 } from './kernel_names.js';
 export {
@@ -95,7 +101,7 @@ export {
   depthwiseConv2dInt8Direct,
   im2colInt8,
 } from './kernels/conv_via_gemm.js';
-export { int8Epilogue } from './kernels/int8_epilogue.js';
+export { int8Epilogue, requantizeCodes } from './kernels/int8_epilogue.js';
 export type { NudgedRange } from './kernels/reference_math.js';
 export {
   asTensor,
@@ -111,6 +117,7 @@ export type { FakeQuantOptions } from './ops/fake_quant.js';
 export { fakeQuant } from './ops/fake_quant.js';
 export type { MatMulInt8Options } from './ops/mat_mul_int8.js';
 export { matMulInt8 } from './ops/mat_mul_int8.js';
+export type { OutputRange } from './ops/output_range.js';
 export type { QuantParamsOptions, QuantParamsResult } from './ops/quant_params.js';
 export { quantParams } from './ops/quant_params.js';
 export type { QuantizeOptions } from './ops/quantize.js';

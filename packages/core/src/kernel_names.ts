@@ -101,6 +101,27 @@ export interface ClipqMatMulInt8Attrs {
   activation: FusedActivation;
   /** True when a `bias` input is present. */
   hasBias: boolean;
+  /** Fused requantization of the output to int32 codes; absent or null: float32 output. */
+  requantize?: RequantizeAttrs | null;
+}
+
+/**
+ * Fused requantization of an int8 kernel's output to the next layer's per-tensor codes, so the int8
+ * runtime needs no separate ClipqQuantize pass. For every float32 value v the kernel would output (after
+ * bias and activation), the int32 output holds `requantizeCodeImpl(v, r)`:
+ *   (scale = 0 or v NaN) ? zeroCode
+ *   : floor(f32(f32(f32(clamp(v, nudgedMin, nudgedMax) − nudgedMin) / scale) + 0.5)) + codeMin,
+ * which is ClipqQuantize's TF half-up rounding. Build it with `requantizeAttrs(min, max, bits)`.
+ */
+export interface RequantizeAttrs {
+  /** float32 nudged range and scale (TF's nudge, as ClipqQuantize computes them). */
+  nudgedMin: number;
+  nudgedMax: number;
+  scale: number;
+  /** The code of grid index 0: qmin − 2^(bits−1). */
+  codeMin: number;
+  /** The zero point's code, for NaN and for a zero range. */
+  zeroCode: number;
 }
 
 /** Geometry and epilogue attributes shared by the int8 convolutions (NHWC, TF 'same'/'valid'). */
@@ -115,6 +136,8 @@ export interface ConvInt8Attrs {
   xZeroPoint: number;
   activation: FusedActivation;
   hasBias: boolean;
+  /** Fused requantization of the output to int32 codes; absent or null: float32 output. */
+  requantize?: RequantizeAttrs | null;
 }
 
 /**

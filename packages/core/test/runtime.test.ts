@@ -62,11 +62,11 @@ describe('Int8Runtime', () => {
     const paths = runtime.plan().map((p) => p.path);
     expect(paths).toEqual([
       'quantize → int8 codes',
-      'ClipqConv2DInt8 → int8 codes',
-      'ClipqDepthwiseConv2DInt8 → int8 codes',
+      'ClipqConv2DInt8 → int8 codes (requantized in the kernel)',
+      'ClipqDepthwiseConv2DInt8 → int8 codes (requantized in the kernel)',
       'max pool on codes',
       'reshape codes',
-      'ClipqMatMulInt8 → int8 codes',
+      'ClipqMatMulInt8 → int8 codes (ClipqQuantize)',
     ]);
     const lines: string[] = [];
     runtime.summary((line) => lines.push(line));

@@ -61,7 +61,14 @@ export function clipqConv2DInt8Reference(args: {
       acc = acc ? add(acc, exact) : exact;
     }
     const bias = attrs.hasBias && args.inputs.bias ? asTensor(args.inputs.bias) : null;
-    return int8Epilogue(acc!, attrs.xScale, asTensor(args.inputs.wScale), bias, attrs.activation);
+    return int8Epilogue(
+      acc!,
+      attrs.xScale,
+      asTensor(args.inputs.wScale),
+      bias,
+      attrs.activation,
+      attrs.requantize ?? null,
+    );
   });
 }
 

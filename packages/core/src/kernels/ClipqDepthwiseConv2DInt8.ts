@@ -56,6 +56,7 @@ export function clipqDepthwiseConv2DInt8Reference(args: {
       asTensor(args.inputs.wScale),
       bias,
       attrs.activation,
+      attrs.requantize ?? null,
     );
   });
 }

@@ -68,7 +68,14 @@ export function clipqMatMulInt8Reference(args: {
     acc = sub(acc, mul(za, colSumB));
     acc = add(acc, mul(scalar(K, 'int32'), mul(za, bZeroPoint)));
     const bias = attrs.hasBias && args.inputs.bias ? asTensor(args.inputs.bias) : null;
-    return int8Epilogue(acc, attrs.aScale, asTensor(args.inputs.bScale), bias, attrs.activation);
+    return int8Epilogue(
+      acc,
+      attrs.aScale,
+      asTensor(args.inputs.bScale),
+      bias,
+      attrs.activation,
+      attrs.requantize ?? null,
+    );
   });
 }
 

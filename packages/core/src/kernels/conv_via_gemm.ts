@@ -19,6 +19,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { type ConvGeometry, convGeometry } from '../impl/conv_geometry.js';
 import { requantizeOutputImpl } from '../impl/mat_mul_int8_impl.js';
+import { requantizeCodesImpl } from '../impl/requantize_impl.js';
 import {
   type ClipqConv2DInt8Attrs,
   type ClipqConv2DInt8Inputs,
@@ -104,6 +105,7 @@ export function conv2dInt8ViaMatMul(args: ConvArgs): Tensor {
       transposeB: false,
       activation: attrs.activation,
       hasBias: attrs.hasBias,
+      requantize: attrs.requantize ?? null,
     };
     const inputs = {
       a,
@@ -177,5 +179,8 @@ export function depthwiseConv2dInt8Direct(args: ConvArgs): Tensor {
     biasValues,
     attrs.activation,
   );
-  return tensor(out, [g.batch, g.outHeight, g.outWidth, N], 'float32');
+  const shape = [g.batch, g.outHeight, g.outWidth, N];
+  return attrs.requantize
+    ? tensor(requantizeCodesImpl(out, attrs.requantize), shape, 'int32')
+    : tensor(out, shape, 'float32');
 }

@@ -3,6 +3,7 @@ import { type Tensor, type TensorLike, tensor1d, util } from '@tensorflow/tfjs-c
 import type { QuantizedTensor } from '../int8/quantized_tensor.js';
 import type { ConvInt8Attrs, FusedActivation } from '../kernel_names.js';
 import { toTensor } from './convert.js';
+import { type OutputRange, outputRangeAttrs } from './output_range.js';
 
 export interface ConvInt8Options {
   /** A number or [strideHeight, strideWidth]. Default 1. */
@@ -14,6 +15,8 @@ export interface ConvInt8Options {
   /** float32 [outChannels]. */
   bias?: Tensor | TensorLike;
   activation?: FusedActivation;
+  /** Requantize the output to these per-tensor codes in the kernel; the op then returns a QuantizedTensor. */
+  outputRange?: OutputRange;
 }
 
 const pair = (v: number | [number, number] | undefined): [number, number] =>
@@ -113,6 +116,7 @@ export function convInt8Inputs(
     xZeroPoint: x.zeroPoint[0]!,
     activation,
     hasBias: options.bias != null,
+    requantize: options.outputRange ? outputRangeAttrs(op, options.outputRange) : null,
   };
   return { inputs, attrs };
 }

@@ -1,6 +1,7 @@
 /**
  * depthwiseConv2dInt8: an NHWC depthwise convolution (filter [kh,kw,Cin,multiplier]) of per-tensor int8
- * activations, exact integer accumulation, fused bias/activation, float32 output. Weights are quantized
+ * activations, exact integer accumulation, fused bias/activation, float32 output (or, with
+ * `outputRange`, the next layer's codes requantized in the kernel). Weights are quantized
  * per input channel (axis 2, shared by that channel's multiplier outputs) or per tensor. The filter may
  * also be given in its channel view [kh,kw,Cin·multiplier] (output channel c·multiplier + m last) with
  * one range per output channel (axis 2), as the QAT layers quantize it.
@@ -9,12 +10,23 @@ import { engine, reshape, type Tensor, tidy, util } from '@tensorflow/tfjs-core'
 import type { QuantizedTensor } from '../int8/quantized_tensor.js';
 import { ClipqDepthwiseConv2DInt8 } from '../kernel_names.js';
 import { type ConvInt8Options, convInt8Inputs } from './conv_int8_args.js';
+import { type OutputRange, requantizedOutput } from './output_range.js';
 
 export function depthwiseConv2dInt8(
   x: QuantizedTensor,
   filter: QuantizedTensor,
+  options: ConvInt8Options & { outputRange: OutputRange },
+): QuantizedTensor;
+export function depthwiseConv2dInt8(
+  x: QuantizedTensor,
+  filter: QuantizedTensor,
+  options?: ConvInt8Options,
+): Tensor;
+export function depthwiseConv2dInt8(
+  x: QuantizedTensor,
+  filter: QuantizedTensor,
   options: ConvInt8Options = {},
-): Tensor {
+): Tensor | QuantizedTensor {
   const op = 'depthwiseConv2dInt8';
   util.assert(
     filter.axis === null || filter.axis === 2,
@@ -27,7 +39,7 @@ export function depthwiseConv2dInt8(
     () =>
       `${op}: a channel-view filter's last axis (${filter.shape[2]}) must be a multiple of x channels (${inChannels})`,
   );
-  return tidy(() => {
+  const out = tidy(() => {
     const multiplier = channelView ? filter.shape[2]! / inChannels : filter.shape[3]!;
     const [kh, kw] = filter.shape as [number, number];
     const codes = channelView
@@ -42,4 +54,7 @@ export function depthwiseConv2dInt8(
       attrs as unknown as Record<string, never>,
     ) as Tensor;
   });
+  return options.outputRange
+    ? requantizedOutput(op, ClipqDepthwiseConv2DInt8, out, options.outputRange)
+    : out;
 }

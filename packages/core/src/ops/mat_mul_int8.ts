@@ -1,6 +1,7 @@
 /**
  * matMulInt8: float32 [M,N] = scaleA·scaleB[n]·Σ_k (a − zpA)(b − zpB[n]) + bias, with exact integer
- * accumulation on every backend (BRIEF 2; semantics in `impl/mat_mul_int8_impl.ts`).
+ * accumulation on every backend (BRIEF 2; semantics in `impl/mat_mul_int8_impl.ts`). With `outputRange`,
+ * the kernel requantizes the output to per-tensor codes and the op returns a QuantizedTensor.
  */
 import { engine, type Tensor, type TensorLike, tidy, util } from '@tensorflow/tfjs-core';
 import type { QuantizedTensor } from '../int8/quantized_tensor.js';
@@ -10,6 +11,7 @@ import {
   type FusedActivation,
 } from '../kernel_names.js';
 import { toTensor } from './convert.js';
+import { type OutputRange, outputRangeAttrs, requantizedOutput } from './output_range.js';
 
 export interface MatMulInt8Options {
   /** float32 [N], added after rescaling. */
@@ -18,6 +20,8 @@ export interface MatMulInt8Options {
   activation?: FusedActivation;
   /** `b` is [N,K] (a Dense kernel stored output-major), default false. */
   transposeB?: boolean;
+  /** Requantize the output to these per-tensor codes in the kernel; the op then returns a QuantizedTensor. */
+  outputRange?: OutputRange;
 }
 
 const ACTIVATIONS: readonly string[] = ['linear', 'relu', 'relu6'];
@@ -25,8 +29,18 @@ const ACTIVATIONS: readonly string[] = ['linear', 'relu', 'relu6'];
 export function matMulInt8(
   a: QuantizedTensor,
   b: QuantizedTensor,
+  options: MatMulInt8Options & { outputRange: OutputRange },
+): QuantizedTensor;
+export function matMulInt8(
+  a: QuantizedTensor,
+  b: QuantizedTensor,
+  options?: MatMulInt8Options,
+): Tensor;
+export function matMulInt8(
+  a: QuantizedTensor,
+  b: QuantizedTensor,
   options: MatMulInt8Options = {},
-): Tensor {
+): Tensor | QuantizedTensor {
   const op = 'matMulInt8';
   a.assertNotDisposed(`${op} (a)`);
   b.assertNotDisposed(`${op} (b)`);
@@ -58,7 +72,8 @@ export function matMulInt8(
     b.axis === null || b.axis === nAxis,
     () => `${op}: b must be per tensor or per channel along N (axis ${nAxis}), got axis ${b.axis}`,
   );
-  return tidy(() => {
+  const requantize = options.outputRange ? outputRangeAttrs(op, options.outputRange) : null;
+  const out = tidy(() => {
     const inputs: Record<string, Tensor> = {
       a: a.codes,
       b: b.codes,
@@ -79,6 +94,7 @@ export function matMulInt8(
       transposeB,
       activation,
       hasBias: options.bias != null,
+      requantize,
     };
     const out = engine().runKernel(
       ClipqMatMulInt8,
@@ -91,4 +107,7 @@ export function matMulInt8(
     );
     return out;
   });
+  return options.outputRange
+    ? requantizedOutput(op, ClipqMatMulInt8, out, options.outputRange)
+    : out;
 }

@@ -1,11 +1,13 @@
 /**
  * How the int8 runtime runs each kind of layer, prepared once per model ("compiled"):
  * - Dense, Conv2D and DepthwiseConv2D (QAT layers) run on the int8 kernels (ClipqMatMulInt8,
- *   ClipqConv2DInt8, ClipqDepthwiseConv2DInt8) with bias and relu/relu6 fused, then requantize their
- *   output to the next layer's codes with their learned output range. Requantization is exact float32
- *   rescaling: the kernel's float epilogue act(f32(f32(acc)·f32(sx·sw)) + bias), then ClipqQuantize's
- *   TF rounding floor((v − nudgedMin)/scale + 0.5); so the codes equal what the fake-quant model computes
- *   from the same (exact) accumulator.
+ *   ClipqConv2DInt8, ClipqDepthwiseConv2DInt8) with bias and relu/relu6 fused, and requantize their
+ *   output to the next layer's codes with their learned output range inside the kernel (the `requantize`
+ *   attribute). Requantization is exact float32 rescaling: the kernel's float epilogue
+ *   act(f32(f32(acc)·f32(sx·sw)) + bias), then ClipqQuantize's TF rounding
+ *   floor((v − nudgedMin)/scale + 0.5); so the codes equal what the fake-quant model computes from the
+ *   same (exact) accumulator. A kernel that returns float32 anyway (one that predates the attribute)
+ *   gets a separate ClipqQuantize pass.
  * - Flatten/Reshape, Dropout, ZeroPadding2D (with the zero-point code) and MaxPooling2D (dequantization
  *   is monotonic) work on the codes directly.
  * - Everything else runs in float on dequantized values.
@@ -24,6 +26,7 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { requantizeAttrs } from '../impl/requantize_impl.js';
 import { QuantizedTensor } from '../int8/quantized_tensor.js';
 import {
   ClipqConv2DInt8,
@@ -127,6 +130,11 @@ function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLaye
           bits: layer.activationBits,
         })
       : null;
+  // Requantize inside the kernel when nothing runs between the kernel and the quantizer.
+  const requantize =
+    quantizer && fused === layer.activation
+      ? requantizeAttrs(quantizer.range.min, quantizer.range.max, quantizer.range.bits)
+      : null;
   const path = `${kernelName} → ${quantizer ? `int${quantizer.range.bits} codes` : 'float'}`;
   return {
     run(inputs) {
@@ -139,6 +147,7 @@ function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLaye
       const common = {
         activation: fused,
         hasBias: weights.bias != null,
+        requantize,
       };
       const attrs =
         kernelName === ClipqMatMulInt8
@@ -171,9 +180,13 @@ function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLaye
       });
       if (input.kind === 'float') codes.dispose();
       if (!quantizer) return { value: floatValue(out, null), path };
+      if (out.dtype === 'int32') {
+        const value: Value = { kind: 'codes', codes: quantizer.wrap(out), quantizer };
+        return { value, path: `${path} (requantized in the kernel)` };
+      }
       const next = quantizer.apply(out);
       out.dispose();
-      return { value: { kind: 'codes', codes: next, quantizer }, path };
+      return { value: { kind: 'codes', codes: next, quantizer }, path: `${path} (ClipqQuantize)` };
     },
     dispose() {
       if (depthwise) filter.dispose();

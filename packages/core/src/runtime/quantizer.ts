@@ -44,6 +44,11 @@ export class Quantizer {
       { x, min: this.min, max: this.max },
       this.attrs as unknown as NamedAttrMap,
     ) as Tensor;
+    return this.wrap(codes);
+  }
+
+  /** Codes computed elsewhere with this range (a kernel's fused requantization). */
+  wrap(codes: Tensor): QuantizedTensor {
     return new QuantizedTensor(codes, {
       scale: this.scale,
       zeroPoint: this.zeroPoint,

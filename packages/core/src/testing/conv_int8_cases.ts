@@ -17,10 +17,12 @@ import { QuantizedTensor } from '../int8/quantized_tensor.js';
 import type { FusedActivation } from '../kernel_names.js';
 import { conv2dInt8 } from '../ops/conv2d_int8.js';
 import { depthwiseConv2dInt8 } from '../ops/depthwise_conv2d_int8.js';
+import type { OutputRange } from '../ops/output_range.js';
 import { quantize } from '../ops/quantize.js';
 import { assertExact, rng } from './assert.js';
 import { type ConformanceCase, caseOn } from './backend.js';
 import { randomCodes } from './int8_cases.js';
+import { assertRequantized, clippingRange } from './requantize.js';
 
 export interface ConvCase {
   depthwise: boolean;
@@ -234,11 +236,16 @@ export function makeConvOperands(c: ConvCase, seed: number) {
   };
   const run = () =>
     c.depthwise ? depthwiseConv2dInt8(x, filter, options) : conv2dInt8(x, filter, options);
+  const runRequantized = (outputRange: OutputRange) =>
+    c.depthwise
+      ? depthwiseConv2dInt8(x, filter, { ...options, outputRange })
+      : conv2dInt8(x, filter, { ...options, outputRange });
   return {
     x,
     filter,
     expected,
     run,
+    runRequantized,
     outShape: [c.batch, geometry.outHeight, geometry.outWidth, outChannels],
   };
 }
@@ -253,12 +260,18 @@ export function convInt8ConformanceCases(
       backendName,
       `${c.depthwise ? 'depthwiseConv2dInt8' : 'conv2dInt8'} exact: ${describeConv(c)}`,
       () => {
-        const { x, filter, expected, run, outShape } = makeConvOperands(c, 500 + i);
+        const { x, filter, expected, run, runRequantized, outShape } = makeConvOperands(c, 500 + i);
         const out = run();
         if (out.shape.join() !== outShape.join())
           throw new Error(`output shape [${out.shape}], expected [${outShape}]`);
         assertExact(out.dataSync(), expected, describeConv(c));
         assertExact(run().dataSync(), expected, `${describeConv(c)} (second call, cached weights)`);
+        const range = clippingRange(expected, i);
+        const q = runRequantized(range);
+        if (q.shape.join() !== outShape.join())
+          throw new Error(`requantized output shape [${q.shape}], expected [${outShape}]`);
+        assertRequantized(q, expected, range, `${describeConv(c)} requantized`);
+        q.dispose();
         x.dispose();
         filter.dispose();
       },
@@ -306,12 +319,14 @@ export function convInt8ConformanceCases(
           false,
         );
         assertExact(next.codes.dataSync(), expected.codes, 'requantized codes');
-        assertExact(
-          next.codes.dataSync(),
-          Array.from(values, (v) => Math.min(Math.max(Math.floor(v + 0.5), 0), 255) - 128),
-          'half-up ties',
+        const halfUp = Array.from(
+          values,
+          (v) => Math.min(Math.max(Math.floor(v + 0.5), 0), 255) - 128,
         );
-        for (const q of [x, filter, next]) q.dispose();
+        assertExact(next.codes.dataSync(), halfUp, 'half-up ties');
+        const fused = conv2dInt8(x, filter, { pad: 'same', outputRange: { min: 0, max: 255 } });
+        assertExact(fused.codes.dataSync(), halfUp, 'half-up ties, requantized in the kernel');
+        for (const q of [x, filter, next, fused]) q.dispose();
       },
     ),
   );

@@ -17,6 +17,7 @@ import { matMulInt8 } from '../ops/mat_mul_int8.js';
 import { quantize } from '../ops/quantize.js';
 import { assertExact, rng } from './assert.js';
 import { type ConformanceCase, caseOn } from './backend.js';
+import { assertRequantized, clippingRange } from './requantize.js';
 
 /** Random codes in the grid, with the first and last entries forced to the edge codes. */
 export function randomCodes(
@@ -271,6 +272,11 @@ export function int8ConformanceCases(
           expected,
           `${describeCase(c)} (cached B)`,
         );
+        // Fused requantization to the next layer's codes (outputRange → the kernel's `requantize`).
+        const range = clippingRange(expected, i);
+        const q = matMulInt8(a, b, { ...options, outputRange: range });
+        assertRequantized(q, expected, range, `${describeCase(c)} requantized`);
+        q.dispose();
         a.dispose();
         b.dispose();
       }),
