@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@clipq/backend-wasm';
 import { calibrate, convertToInt8, prepareQat } from '@clipq/core/layers';
 import * as tf from '@tensorflow/tfjs-core';
-import { Int8Runtime } from '/work/main/packages/core/dist/runtime/int8_runtime.js';
+import { Int8Runtime } from '../packages/core/dist/runtime/int8_runtime.js';
 import { demoCnn, mobileNetV1 } from './e2e.mjs';
 
 const backend = process.argv[2] ?? 'wasm';
