@@ -68,6 +68,29 @@ const CASES: Case[] = [
     activation: 'linear',
     bias: true,
   },
+  // 3×3 filters with interior pixels take the register-resident fast path (channel tail: C = 13).
+  {
+    shape: [2, 9, 11, 13],
+    kernel: [3, 3],
+    strides: [1, 1],
+    dilations: [1, 1],
+    pad: 'same',
+    xZeroPoint: -7,
+    perChannelZero: true,
+    activation: 'relu6',
+    bias: true,
+  },
+  {
+    shape: [1, 12, 10, 8],
+    kernel: [3, 3],
+    strides: [2, 1],
+    dilations: [2, 2],
+    pad: 'valid',
+    xZeroPoint: 100,
+    perChannelZero: false,
+    activation: 'linear',
+    bias: false,
+  },
 ];
 
 describe('ClipqDepthwiseConv2DInt8 on wasm (SIMD, multiplier 1): bit-identical to the Impl', () => {

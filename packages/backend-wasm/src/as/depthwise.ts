@@ -1,67 +1,183 @@
 // Exact int8 depthwise convolution (NHWC, channel multiplier 1) on SIMD128, bit-identical to core's
-// depthwiseConv2dInt8AccImpl + requantizeOutputImpl. Four channels per vector: for every output pixel
-// and in-image tap, acc += (x − xZeroPoint)·(w − wZeroPoint), in int32 (exact: the host checks
-// taps·max|x'|·max|w'| < 2^31), then the matmul's fused epilogue (setEpilogue, bZeroPoint unused).
-import { finish } from './epilogue';
+// depthwiseConv2dInt8AccImpl + requantizeOutputImpl. Four channels per vector, exact int32 accumulation
+// (the host checks taps·max|x'|·max|w'| < 2^31), then the matmul's fused epilogue (setEpilogue,
+// bZeroPoint unused: the weights come with their zero points folded in).
+//
+// Interior pixels of 3×3 filters (every tap inside the image) take the fast path: channel group outer,
+// output pixels of the row inner, so the 9 weight vectors stay in registers, and the input zero point is
+// folded out of the loop: Σ (x − zx)·w = Σ x·w − zx·Σ w (wrapping int32, exact because the true sum
+// fits). That is 1 load, 1 mul and 1 add per tap and 4 channels. Border pixels and other filter sizes
+// take a per-pixel loop over the in-image taps only. The old per-pixel loop (bounds checks per tap,
+// weights reloaded) ran at 0.25–0.45x of XNNPACK's float depthwise.
+import { finishNoZeroPoint, storeFinished } from './epilogue';
+
+// Geometry of the current call (module globals: read by the border path without passing 15 arguments).
+let inHeight = 0;
+let inWidth = 0;
+let C = 0;
+let kernelHeight = 0;
+let kernelWidth = 0;
+let strideHeight = 0;
+let strideWidth = 0;
+let dilationHeight = 0;
+let dilationWidth = 0;
+let outHeight = 0;
+let outWidth = 0;
+let padTop = 0;
+let padLeft = 0;
+let zeroPoint = 0;
 
 /**
  * `weights`: i32 [taps][C] with the zero points already subtracted. `geometry`: i32 [13] =
  * batch, inHeight, inWidth, C, kernelHeight, kernelWidth, strideHeight, strideWidth, dilationHeight,
- * dilationWidth, outHeight, outWidth, padTop; `padLeft` separately.
+ * dilationWidth, outHeight, outWidth, padTop; `padLeftArg` separately.
  */
-export function depthwise(x: usize, weights: usize, geometry: usize, padLeft: i32, xZeroPoint: i32, out: usize): void {
+export function depthwise(x: usize, weights: usize, geometry: usize, padLeftArg: i32, xZeroPoint: i32, out: usize): void {
   const batch = load<i32>(geometry);
-  const inHeight = load<i32>(geometry, 4);
-  const inWidth = load<i32>(geometry, 8);
-  const C = load<i32>(geometry, 12);
-  const kernelHeight = load<i32>(geometry, 16);
-  const kernelWidth = load<i32>(geometry, 20);
-  const strideHeight = load<i32>(geometry, 24);
-  const strideWidth = load<i32>(geometry, 28);
-  const dilationHeight = load<i32>(geometry, 32);
-  const dilationWidth = load<i32>(geometry, 36);
-  const outHeight = load<i32>(geometry, 40);
-  const outWidth = load<i32>(geometry, 44);
-  const padTop = load<i32>(geometry, 48);
-  const zero = i32x4.splat(xZeroPoint);
-  const noZeroPoints = i32x4.splat(0);
+  inHeight = load<i32>(geometry, 4);
+  inWidth = load<i32>(geometry, 8);
+  C = load<i32>(geometry, 12);
+  kernelHeight = load<i32>(geometry, 16);
+  kernelWidth = load<i32>(geometry, 20);
+  strideHeight = load<i32>(geometry, 24);
+  strideWidth = load<i32>(geometry, 28);
+  dilationHeight = load<i32>(geometry, 32);
+  dilationWidth = load<i32>(geometry, 36);
+  outHeight = load<i32>(geometry, 40);
+  outWidth = load<i32>(geometry, 44);
+  padTop = load<i32>(geometry, 48);
+  padLeft = padLeftArg;
+  zeroPoint = xZeroPoint;
   const channelBytes = <usize>C << 2;
-  let o = out;
+  // Output columns whose taps are all inside the image: ox·sw − padLeft ≥ 0 and
+  // ox·sw − padLeft + (kw − 1)·dw ≤ inWidth − 1.
+  const oxLo = min((padLeft + strideWidth - 1) / strideWidth, outWidth);
+  const lastStart = inWidth - 1 + padLeft - (kernelWidth - 1) * dilationWidth;
+  const oxHi = lastStart < 0 ? oxLo : max(oxLo, min(lastStart / strideWidth + 1, outWidth));
+  const fast = kernelHeight == 3 && kernelWidth == 3 && C >= 4;
+  const C4 = C & ~3;
   for (let b = 0; b < batch; b++) {
     for (let oy = 0; oy < outHeight; oy++) {
-      for (let ox = 0; ox < outWidth; ox++, o += channelBytes) {
-        let c = 0;
-        for (; c + 4 <= C; c += 4) {
-          let acc = i32x4.splat(0);
-          for (let ky = 0; ky < kernelHeight; ky++) {
-            const iy = oy * strideHeight + ky * dilationHeight - padTop;
-            if (iy < 0 || iy >= inHeight) continue;
-            for (let kx = 0; kx < kernelWidth; kx++) {
-              const ix = ox * strideWidth + kx * dilationWidth - padLeft;
-              if (ix < 0 || ix >= inWidth) continue;
-              const src = x + ((<usize>((b * inHeight + iy) * inWidth + ix) * channelBytes) + (<usize>c << 2));
-              const w = weights + (<usize>(ky * kernelWidth + kx) * channelBytes) + (<usize>c << 2);
-              acc = i32x4.add(acc, i32x4.mul(i32x4.sub(v128.load(src), zero), v128.load(w)));
-            }
-          }
-          v128.store(o + (<usize>c << 2), finish(acc, noZeroPoints, c));
-        }
-        for (; c < C; c++) {
-          let acc: i32 = 0;
-          for (let ky = 0; ky < kernelHeight; ky++) {
-            const iy = oy * strideHeight + ky * dilationHeight - padTop;
-            if (iy < 0 || iy >= inHeight) continue;
-            for (let kx = 0; kx < kernelWidth; kx++) {
-              const ix = ox * strideWidth + kx * dilationWidth - padLeft;
-              if (ix < 0 || ix >= inWidth) continue;
-              const src = x + ((<usize>((b * inHeight + iy) * inWidth + ix) * channelBytes) + (<usize>c << 2));
-              const w = weights + (<usize>(ky * kernelWidth + kx) * channelBytes) + (<usize>c << 2);
-              acc += (load<i32>(src) - xZeroPoint) * load<i32>(w);
-            }
-          }
-          store<f32>(o + (<usize>c << 2), f32x4.extract_lane(finish(i32x4.splat(acc), noZeroPoints, c), 0));
-        }
+      const outRow = out + <usize>((b * outHeight + oy) * outWidth) * channelBytes;
+      const iy0 = oy * strideHeight - padTop;
+      const rowsInside = iy0 >= 0 && iy0 + (kernelHeight - 1) * dilationHeight < inHeight;
+      if (!fast || !rowsInside || oxLo >= oxHi) {
+        for (let ox = 0; ox < outWidth; ox++) pixel(x, weights, b, oy, ox, 0, outRow + <usize>ox * channelBytes);
+        continue;
       }
+      for (let ox = 0; ox < oxLo; ox++) pixel(x, weights, b, oy, ox, 0, outRow + <usize>ox * channelBytes);
+      for (let ox = oxHi; ox < outWidth; ox++) pixel(x, weights, b, oy, ox, 0, outRow + <usize>ox * channelBytes);
+      if (C4 < C) {
+        for (let ox = oxLo; ox < oxHi; ox++) pixel(x, weights, b, oy, ox, C4, outRow + <usize>ox * channelBytes);
+      }
+      const inRow = x + <usize>((b * inHeight + iy0) * inWidth) * channelBytes;
+      interiorRow3x3(inRow, weights, oxLo, oxHi, outRow);
     }
   }
+}
+
+/** Output pixels [oxLo, oxHi) of one row, all 9 taps inside the image, channels [0, C & ~3). */
+function interiorRow3x3(inRow: usize, weights: usize, oxLo: i32, oxHi: i32, outRow: usize): void {
+  const channelBytes = <usize>C << 2;
+  const rowBytes = <usize>inWidth * channelBytes;
+  const tapX = <usize>dilationWidth * channelBytes;
+  const tapY = <usize>dilationHeight * rowBytes;
+  const step = <usize>strideWidth * channelBytes;
+  const zero = i32x4.splat(zeroPoint);
+  const C4 = C & ~3;
+  for (let c = 0; c < C4; c += 4) {
+    const w = weights + (<usize>c << 2);
+    const w0 = v128.load(w);
+    const w1 = v128.load(w + channelBytes);
+    const w2 = v128.load(w + channelBytes * 2);
+    const w3 = v128.load(w + channelBytes * 3);
+    const w4 = v128.load(w + channelBytes * 4);
+    const w5 = v128.load(w + channelBytes * 5);
+    const w6 = v128.load(w + channelBytes * 6);
+    const w7 = v128.load(w + channelBytes * 7);
+    const w8 = v128.load(w + channelBytes * 8);
+    const sum = i32x4.add(
+      i32x4.add(i32x4.add(w0, w1), i32x4.add(w2, w3)),
+      i32x4.add(i32x4.add(i32x4.add(w4, w5), i32x4.add(w6, w7)), w8),
+    );
+    const correction = i32x4.mul(sum, zero);
+    let p = inRow + <usize>(oxLo * strideWidth - padLeft) * channelBytes + (<usize>c << 2);
+    let o = outRow + <usize>oxLo * channelBytes + (<usize>c << 2);
+    for (let ox = oxLo; ox < oxHi; ox++) {
+      const q = p + tapY;
+      const r = q + tapY;
+      let acc = i32x4.mul(v128.load(p), w0);
+      acc = i32x4.add(acc, i32x4.mul(v128.load(p + tapX), w1));
+      acc = i32x4.add(acc, i32x4.mul(v128.load(p + tapX * 2), w2));
+      acc = i32x4.add(acc, i32x4.mul(v128.load(q), w3));
+      acc = i32x4.add(acc, i32x4.mul(v128.load(q + tapX), w4));
+      acc = i32x4.add(acc, i32x4.mul(v128.load(q + tapX * 2), w5));
+      acc = i32x4.add(acc, i32x4.mul(v128.load(r), w6));
+      acc = i32x4.add(acc, i32x4.mul(v128.load(r + tapX), w7));
+      acc = i32x4.add(acc, i32x4.mul(v128.load(r + tapX * 2), w8));
+      storeFinished(o, finishNoZeroPoint(i32x4.sub(acc, correction), c));
+      p += step;
+      o += channelBytes;
+    }
+  }
+}
+
+/** One output pixel, channels [cStart, C): only the taps inside the image, (x − zx)·w each. */
+function pixel(x: usize, weights: usize, b: i32, oy: i32, ox: i32, cStart: i32, o: usize): void {
+  const channelBytes = <usize>C << 2;
+  const iy0 = oy * strideHeight - padTop;
+  const ix0 = ox * strideWidth - padLeft;
+  // In-image taps: 0 ≤ iy0 + ky·dh < inHeight (and the same for x).
+  let kyLo = 0;
+  while (kyLo < kernelHeight && iy0 + kyLo * dilationHeight < 0) kyLo++;
+  let kyHi = kernelHeight;
+  while (kyHi > kyLo && iy0 + (kyHi - 1) * dilationHeight >= inHeight) kyHi--;
+  let kxLo = 0;
+  while (kxLo < kernelWidth && ix0 + kxLo * dilationWidth < 0) kxLo++;
+  let kxHi = kernelWidth;
+  while (kxHi > kxLo && ix0 + (kxHi - 1) * dilationWidth >= inWidth) kxHi--;
+  const image = x + <usize>(b * inHeight * inWidth) * channelBytes;
+  const zero = i32x4.splat(zeroPoint);
+  let c = cStart;
+  for (; c + 4 <= C; c += 4) {
+    let acc = i32x4.splat(0);
+    for (let ky = kyLo; ky < kyHi; ky++) {
+      const row = image + <usize>((iy0 + ky * dilationHeight) * inWidth) * channelBytes + (<usize>c << 2);
+      const w = weights + <usize>(ky * kernelWidth) * channelBytes + (<usize>c << 2);
+      for (let kx = kxLo; kx < kxHi; kx++) {
+        const src = row + <usize>(ix0 + kx * dilationWidth) * channelBytes;
+        acc = i32x4.add(acc, i32x4.mul(i32x4.sub(v128.load(src), zero), v128.load(w + <usize>kx * channelBytes)));
+      }
+    }
+    storeFinished(o + (<usize>c << 2), finishNoZeroPoint(acc, c));
+  }
+  for (; c < C; c++) {
+    let acc: i32 = 0;
+    for (let ky = kyLo; ky < kyHi; ky++) {
+      const row = image + <usize>((iy0 + ky * dilationHeight) * inWidth) * channelBytes + (<usize>c << 2);
+      const w = weights + <usize>(ky * kernelWidth) * channelBytes + (<usize>c << 2);
+      for (let kx = kxLo; kx < kxHi; kx++) {
+        acc += (load<i32>(row + <usize>(ix0 + kx * dilationWidth) * channelBytes) - zeroPoint) * load<i32>(w + <usize>kx * channelBytes);
+      }
+    }
+    store<i32>(o + (<usize>c << 2), i32x4.extract_lane(finishNoZeroPoint(i32x4.splat(acc), c), 0));
+  }
+}
+
+/**
+ * Folds the filter's zero points into its codes: out[t][c] = filter[t][c] − zeroPoints[c] (or the one
+ * per-tensor zero point) as i32, for `taps` rows of C channels. Returns the largest |w − zw|, which the
+ * host needs for its exactness bound.
+ */
+export function foldWeights(filter: usize, taps: i32, channels: i32, zeroPoints: usize, zeroCount: i32, out: usize): i32 {
+  let largest: i64 = 0;
+  for (let t = 0; t < taps; t++) {
+    for (let c = 0; c < channels; c++) {
+      const i = <usize>(t * channels + c) << 2;
+      const w = <i64>load<i32>(filter + i) - <i64>load<i32>(zeroPoints + (zeroCount == 1 ? 0 : <usize>c << 2));
+      store<i32>(out + i, <i32>w);
+      largest = max(largest, w < 0 ? -w : w);
+    }
+  }
+  return <i32>min(largest, <i64>i32.MAX_VALUE);
 }

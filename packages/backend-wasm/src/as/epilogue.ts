@@ -1,5 +1,6 @@
-// The fused epilogue of the int8 matmul: exact int32 accumulators → act(f32(f32(f32(acc)·m) + bias)),
-// in the order of core's requantizeOutputImpl.
+// The fused epilogue of the int8 kernels: exact int32 accumulators → act(f32(f32(f32(acc)·m) + bias)),
+// in the order of core's requantizeOutputImpl, then optionally the fused requantization to the next
+// layer's codes (core's requantizeCodeImpl), in which case the 4-byte outputs are int32 codes.
 import { PANEL } from './pack';
 
 // Epilogue parameters, set by `setEpilogue` before each matmul (module globals, not memory).
@@ -9,6 +10,39 @@ let epBias: usize = 0; // f32 [Np], or 0 for no bias
 let epActivation: i32 = 0; // 0 linear, 1 relu, 2 relu6
 export let epScratch: usize = 0; // 64 bytes for partial panels, then Kp·32 bytes for the widened panel
 
+// Fused requantization (RequantizeAttrs), set by `setRequantize`; rqOn = 0: float32 output.
+let rqOn: i32 = 0;
+let rqNudgedMin: f32 = 0;
+let rqNudgedMax: f32 = 0;
+let rqScale: f32 = 0;
+let rqCodeMin: i32 = 0;
+let rqZeroCode: i32 = 0;
+
+/** on = 0 turns requantization off. Values are float32 (the host passes Math.fround'ed numbers). */
+export function setRequantize(on: i32, nudgedMin: f32, nudgedMax: f32, scale: f32, codeMin: i32, zeroCode: i32): void {
+  rqOn = on;
+  rqNudgedMin = nudgedMin;
+  rqNudgedMax = nudgedMax;
+  rqScale = scale;
+  rqCodeMin = codeMin;
+  rqZeroCode = zeroCode;
+}
+
+/**
+ * requantizeCodeImpl on 4 lanes: floor(f32(f32(f32(clamp(v) − nudgedMin) / scale) + 0.5)) + codeMin,
+ * zeroCode for NaN (and for scale 0). Every SIMD step is one IEEE float32 operation, like the host's
+ * Math.fround of each step; f32x4.min/max agree with Math.min/max on non-NaN values, ±0 included.
+ */
+@inline
+function requantize(v: v128): v128 {
+  if (rqScale == 0) return i32x4.splat(rqZeroCode);
+  const clamped = f32x4.min(f32x4.max(v, f32x4.splat(rqNudgedMin)), f32x4.splat(rqNudgedMax));
+  const shifted = f32x4.div(f32x4.sub(clamped, f32x4.splat(rqNudgedMin)), f32x4.splat(rqScale));
+  const index = i32x4.trunc_sat_f32x4_s(f32x4.floor(f32x4.add(shifted, f32x4.splat(0.5))));
+  const code = i32x4.add(index, i32x4.splat(rqCodeMin));
+  return v128.bitselect(i32x4.splat(rqZeroCode), code, f32x4.ne(v, v));
+}
+
 export function setEpilogue(zeroPoints: usize, multipliers: usize, bias: usize, activation: i32, scratch: usize): void {
   epZeroPoints = zeroPoints;
   epMultipliers = multipliers;
@@ -17,11 +51,17 @@ export function setEpilogue(zeroPoints: usize, multipliers: usize, bias: usize, 
   epScratch = scratch;
 }
 
-/** act(f32(f32(f32(acc)·multiplier) + bias)) for 4 columns starting at `n`. */
+/** act(f32(f32(f32(acc)·multiplier) + bias)) for 4 columns starting at `n` (then requantized if set). */
 @inline
 export function finish(acc: v128, rowSum: v128, n: i32): v128 {
   const column = <usize>n << 2;
-  const exact = i32x4.sub(acc, i32x4.mul(v128.load(epZeroPoints + column), rowSum));
+  return finishNoZeroPoint(i32x4.sub(acc, i32x4.mul(v128.load(epZeroPoints + column), rowSum)), n);
+}
+
+/** `finish` for accumulators that need no bZeroPoint·Σa' correction (exact already). */
+@inline
+export function finishNoZeroPoint(exact: v128, n: i32): v128 {
+  const column = <usize>n << 2;
   let v = f32x4.mul(f32x4.convert_i32x4_s(exact), v128.load(epMultipliers + column));
   if (epBias) v = f32x4.add(v, v128.load(epBias + column));
   // applyActivation's Math.max(v, 0) and Math.min(…, 6): f32x4.max/min share their NaN and ±0 rules.
@@ -29,7 +69,13 @@ export function finish(acc: v128, rowSum: v128, n: i32): v128 {
     v = f32x4.max(v, f32x4.splat(0));
     if (epActivation == 2) v = f32x4.min(v, f32x4.splat(6));
   }
-  return v;
+  return rqOn ? requantize(v) : v;
+}
+
+/** Stores 4 finished outputs (float32 values or int32 codes: both 4 bytes). */
+@inline
+export function storeFinished(dst: usize, v: v128): void {
+  v128.store(dst, v);
 }
 
 /** Stores one row's 8 finished columns at `n`, only the `N − n` valid ones in a partial panel. */
@@ -45,7 +91,7 @@ export function storeRow(out: usize, N: i32, n: i32, acc0: v128, acc1: v128, row
   } else {
     v128.store(epScratch, v0);
     v128.store(epScratch, v1, 16);
-    for (let j = 0; j < N - n; j++) store<f32>(dst + (<usize>j << 2), load<f32>(epScratch + (<usize>j << 2)));
+    for (let j = 0; j < N - n; j++) store<i32>(dst + (<usize>j << 2), load<i32>(epScratch + (<usize>j << 2)));
   }
 }
 

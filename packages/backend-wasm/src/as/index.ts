@@ -1,9 +1,9 @@
 // Entry of clipq's AssemblyScript SIMD module: the exported kernels. Built with
 // `asc --enable simd --runtime stub --importMemory --noAssert --use abort=`: the module imports the
 // host's memory, has no data segments and no stack, and every buffer comes from the host's allocator.
-export { prepareEpilogue, setEpilogue } from './epilogue';
+export { prepareEpilogue, setEpilogue, setRequantize } from './epilogue';
 export { dequantize, fakeQuant, quantize } from './fake_quant';
 export { fakeQuantGrad } from './fake_quant_grad';
 export { gemm, gemv, gemvRows } from './mat_mul_int8';
 export { boundsMax, codeBounds, packA, packB, packPatches } from './pack';
-export { depthwise } from './depthwise';
+export { depthwise, foldWeights } from './depthwise';

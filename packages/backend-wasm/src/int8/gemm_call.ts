@@ -5,12 +5,12 @@
  * must run instead. Allocation may grow (and detach) the memory, so views are made only after the
  * output is allocated.
  */
-import type { FusedActivation } from '@clipq/core';
+import type { FusedActivation, RequantizeAttrs } from '@clipq/core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { HeapCall } from '../heap/call.js';
 import type { Heap } from '../heap/heap.js';
 import { codeBoundsOf } from '../module/exports.js';
-import { ACTIVATION_CODES, epilogueBytes } from './epilogue.js';
+import { ACTIVATION_CODES, epilogueBytes, outputDtype, setRequantize } from './epilogue.js';
 import { int8PathIsExact } from './exact_range.js';
 import type { PackedB } from './packed_weights.js';
 
@@ -26,6 +26,8 @@ export interface Int8GemmProblem {
   bZeroPoint: TensorInfo;
   bias: TensorInfo | null;
   outShape: number[];
+  /** Fused requantization to int32 codes (RequantizeAttrs), or null for float32 output. */
+  requantize: RequantizeAttrs | null;
 }
 
 /** Writes packed A at `block` and row sums at `rowSums`; returns A's smallest code (then `boundsMax()`). */
@@ -65,7 +67,7 @@ export function runInt8Gemm(
   if (!int8PathIsExact(K, aBounds, p.aZeroPoint, bBounds, zeroPoints)) return null;
   const scalePtr = call.input(p.bScale);
   const biasPtr = p.bias ? call.input(p.bias) : 0;
-  const out = call.output(p.outShape, 'float32');
+  const out = call.output(p.outShape, outputDtype(p.requantize));
   const count = (info: TensorInfo) => info.shape.reduce((x, y) => x * y, 1);
   const columns = Math.ceil(N / 8) * 8;
   wasm.prepareEpilogue(
@@ -84,6 +86,7 @@ export function runInt8Gemm(
   const activation = ACTIVATION_CODES[p.activation];
   const bias = p.bias ? epilogue + 2 * padded : 0;
   wasm.setEpilogue(epilogue, epilogue + padded, bias, activation, block + layout.scratch);
+  setRequantize(wasm, p.requantize);
   const rowSums = block + layout.rowSums;
   if (M === 1) wasm.gemv(block, heap.i32(rowSums, 1)[0]!, Kp, packed.ptr, N, out);
   else if (M <= 4) wasm.gemvRows(block, rowSums, M, Kp, packed.ptr, N, out);

@@ -87,6 +87,7 @@ export function clipqConv2DInt8(args: Args): TensorInfo {
         bZeroPoint: wZeroPoint,
         bias: attrs.hasBias && bias ? bias : null,
         outShape: [g.batch, g.outHeight, g.outWidth, N],
+        requantize: attrs.requantize ?? null,
       },
       packA,
     );

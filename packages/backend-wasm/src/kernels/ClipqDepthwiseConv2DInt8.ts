@@ -1,6 +1,7 @@
 /**
- * ClipqDepthwiseConv2DInt8 on wasm: a direct SIMD loop (4 channels per vector, exact int32
- * accumulation, the matmul's fused epilogue), bit-identical to core's depthwiseConv2dInt8AccImpl +
+ * ClipqDepthwiseConv2DInt8 on wasm: a direct SIMD loop (4 channels per vector, weights held in
+ * registers along each output row, exact int32 accumulation, the matmul's fused epilogue; see
+ * src/as/depthwise.ts), bit-identical to core's depthwiseConv2dInt8AccImpl +
  * requantizeOutputImpl. Channel multipliers above 1, or accumulators that could leave int32, run
  * core's host-memory direct loop (also exact).
  */
@@ -21,7 +22,12 @@ import type {
 import { HeapCall } from '../heap/call.js';
 import { heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { convGeometryWords } from '../int8/conv_geometry_words.js';
-import { ACTIVATION_CODES, epilogueBytes } from '../int8/epilogue.js';
+import {
+  ACTIVATION_CODES,
+  epilogueBytes,
+  outputDtype,
+  setRequantize,
+} from '../int8/epilogue.js';
 import { codeBoundsOf } from '../module/exports.js';
 import { countCall } from '../stats.js';
 
@@ -40,18 +46,6 @@ function fallback(args: Args): TensorInfo {
   );
 }
 
-/** Filter codes minus their zero points, [taps][C] int32, and the largest |w − wZeroPoint|. */
-function foldedWeights(filter: ArrayLike<number>, zeroPoints: ArrayLike<number>, C: number) {
-  const weights = new Int32Array(filter.length);
-  let largest = 0;
-  for (let i = 0; i < filter.length; i++) {
-    const c = i % C;
-    weights[i] = filter[i]! - zeroPoints[zeroPoints.length === 1 ? 0 : c]!;
-    largest = Math.max(largest, Math.abs(weights[i]!));
-  }
-  return { weights, largest };
-}
-
 export function clipqDepthwiseConv2DInt8(args: Args): TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const attrs = args.attrs as unknown as ClipqDepthwiseConv2DInt8Attrs;
@@ -61,41 +55,45 @@ export function clipqDepthwiseConv2DInt8(args: Args): TensorInfo {
   if (!heap || multiplier !== 1) return fallback(args);
   const g = convGeometry(x.shape, kh, kw, attrs.strides, attrs.dilations, attrs.pad);
   const outShape = [g.batch, g.outHeight, g.outWidth, C];
-  const { weights, largest } = foldedWeights(
-    backend.readSync(filter.dataId),
-    backend.readSync(wZeroPoint.dataId),
-    C,
-  );
+  if (outShape.includes(0)) return fallback(args);
+  const size = (info: TensorInfo) => info.shape.reduce((a, b) => a * b, 1);
+  const wasm = heap.exports;
   const call = new HeapCall(heap);
   try {
     const xPtr = call.input(x);
-    const xBounds = codeBoundsOf(
-      heap.exports,
-      xPtr,
-      x.shape.reduce((a, b) => a * b, 1),
+    const filterPtr = call.input(filter);
+    const zeroPointPtr = call.input(wZeroPoint);
+    const scalePtr = call.input(wScale);
+    const hasBias = attrs.hasBias && bias != null;
+    const biasPtr = hasBias ? call.input(bias!) : 0;
+    // One scratch block: folded weights [taps][C] i32, geometry (13 i32), epilogue arrays, 64 bytes.
+    const weightBytes = kh * kw * C * 4;
+    const padded = Math.ceil(C / 8) * 8 * 4;
+    const scratch = call.alloc(weightBytes + 64 + epilogueBytes(C) + 64);
+    const weightsPtr = scratch;
+    const geometryPtr = scratch + weightBytes;
+    const epilogue = geometryPtr + 64;
+    const largest = wasm.foldWeights(
+      filterPtr,
+      kh * kw,
+      C,
+      zeroPointPtr,
+      size(wZeroPoint),
+      weightsPtr,
     );
+    const xBounds = codeBoundsOf(wasm, xPtr, size(x));
     const xLargest = Math.max(
       Math.abs(xBounds.min - attrs.xZeroPoint),
       Math.abs(xBounds.max - attrs.xZeroPoint),
     );
-    if (kh * kw * xLargest * largest >= INT32_LIMIT || outShape.includes(0)) return fallback(args);
+    if (kh * kw * xLargest * largest >= INT32_LIMIT) return fallback(args);
     countCall(ClipqDepthwiseConv2DInt8, 'simd');
-    const geometry = convGeometryWords(g);
-    const weightsPtr = call.alloc(weights.byteLength);
-    const geometryPtr = call.alloc(geometry.byteLength);
-    const epilogue = call.alloc(epilogueBytes(C) + 64);
-    const hasBias = attrs.hasBias && bias != null;
-    const scalePtr = call.input(wScale);
-    const zeroPointPtr = call.input(wZeroPoint); // unused by the epilogue here: folded into the weights
-    const biasPtr = hasBias ? call.input(bias!) : 0;
-    const out = call.output(outShape, 'float32');
-    call.write(weightsPtr, weights);
-    call.write(geometryPtr, geometry);
-    const size = (info: TensorInfo) => info.shape.reduce((a, b) => a * b, 1);
-    heap.exports.prepareEpilogue(
+    const out = call.output(outShape, outputDtype(attrs.requantize));
+    call.write(geometryPtr, convGeometryWords(g));
+    wasm.prepareEpilogue(
       epilogue,
       C,
-      Math.ceil(C / 8) * 8,
+      padded / 4,
       attrs.xScale,
       scalePtr,
       size(wScale),
@@ -103,16 +101,15 @@ export function clipqDepthwiseConv2DInt8(args: Args): TensorInfo {
       size(wZeroPoint),
       biasPtr,
     );
-    const padded = Math.ceil(C / 8) * 8 * 4;
-    const activation = ACTIVATION_CODES[attrs.activation];
-    heap.exports.setEpilogue(
+    wasm.setEpilogue(
       epilogue,
       epilogue + padded,
       hasBias ? epilogue + 2 * padded : 0,
-      activation,
+      ACTIVATION_CODES[attrs.activation],
       epilogue + 3 * padded,
     );
-    heap.exports.depthwise(xPtr, weightsPtr, geometryPtr, g.padLeft, attrs.xZeroPoint, out);
+    setRequantize(wasm, attrs.requantize);
+    wasm.depthwise(xPtr, weightsPtr, geometryPtr, g.padLeft, attrs.xZeroPoint, out);
     return call.result(out);
   } finally {
     call.end();

@@ -9,6 +9,7 @@ import {
   type ClipqMatMulInt8Attrs,
   type ClipqMatMulInt8Inputs,
   matMulInt8Impl,
+  requantizeCodesImpl,
 } from '@clipq/core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { HeapCall } from '../heap/call.js';
@@ -45,7 +46,10 @@ function implFallback(
     bias: p.attrs.hasBias && inputs.bias ? read(inputs.bias) : null,
     activation: p.attrs.activation,
   });
-  return backend.makeOutput([p.M, p.N], 'float32', undefined, out);
+  const r = p.attrs.requantize;
+  return r
+    ? backend.makeOutput([p.M, p.N], 'int32', undefined, requantizeCodesImpl(out, r))
+    : backend.makeOutput([p.M, p.N], 'float32', undefined, out);
 }
 
 export function clipqMatMulInt8(args: {
@@ -77,6 +81,7 @@ export function clipqMatMulInt8(args: {
       bZeroPoint: inputs.bZeroPoint,
       bias: attrs.hasBias && inputs.bias ? inputs.bias : null,
       outShape: [M, N],
+      requantize: attrs.requantize ?? null,
     };
     const packA = (block: number, rowSums: number) =>
       heap.exports.packA(aPtr, M, K, attrs.aZeroPoint, packed.Kp, block, rowSums);

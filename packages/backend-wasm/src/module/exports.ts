@@ -28,6 +28,22 @@ export interface ClipqExports {
     xZeroPoint: number,
     out: number,
   ): void;
+  foldWeights(
+    filter: number,
+    taps: number,
+    channels: number,
+    zeroPoints: number,
+    zeroCount: number,
+    out: number,
+  ): number;
+  setRequantize(
+    on: number,
+    nudgedMin: number,
+    nudgedMax: number,
+    scale: number,
+    codeMin: number,
+    zeroCode: number,
+  ): void;
   fakeQuant(
     x: number,
     out: number,
