@@ -15,6 +15,7 @@
 import {
   cast,
   engine,
+  getBackend,
   keep,
   maxPool,
   type NamedAttrMap,
@@ -218,6 +219,28 @@ function fakeQuantizeLayer(layer: FakeQuantize): CompiledLayer | null {
   };
 }
 
+/** Backends whose MaxPool takes int32 directly (cpu, webgl) skip two casts; tfjs-wasm's needs float32. */
+const int32MaxPool = new Map<string, boolean>();
+
+function maxPoolCodes(
+  codes: Tensor,
+  poolSize: [number, number],
+  strides: [number, number],
+  padding: 'same' | 'valid',
+): Tensor {
+  const backend = getBackend();
+  if (int32MaxPool.get(backend) !== false) {
+    try {
+      const out = maxPool(codes as never, poolSize, strides, padding);
+      int32MaxPool.set(backend, true);
+      return out;
+    } catch {
+      int32MaxPool.set(backend, false);
+    }
+  }
+  return cast(maxPool(cast(codes, 'float32') as never, poolSize, strides, padding), 'int32');
+}
+
 /** Layers that transform codes without dequantizing them (falls back to float on a float input). */
 function codesLayer(layer: tfl.layers.Layer, outputShape: number[]): CompiledLayer | null {
   const className = layer.getClassName();
@@ -250,8 +273,7 @@ function codesLayer(layer: tfl.layers.Layer, outputShape: number[]): CompiledLay
       strides: [number, number];
       padding: 'same' | 'valid';
     };
-    transform = (c) =>
-      cast(maxPool(cast(c.codes, 'float32') as never, poolSize, strides, padding), 'int32');
+    transform = (c) => maxPoolCodes(c.codes, poolSize, strides, padding);
     path = 'max pool on codes';
   }
   if (!transform) return null;
