@@ -5,6 +5,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { EpilogueValues } from './mat_mul_int8_epilogue.js';
 import { ACTIVATION_CODES } from './programs/int8-epilogue-program.js';
 import { exactChunk, MatMulInt8FloatProgram } from './programs/mat-mul-int8-float-program.js';
+import { requantizeUniformValues } from './programs/requantize-glsl.js';
 
 /** Codes are int8, so |code − zeroPoint| ≤ 128 + |zeroPoint|. */
 function maxCentered(zeroPoints: ArrayLike<number>): number {
@@ -35,8 +36,13 @@ export function matMulInt8Float(
     return backend.runWebGLProgram(
       program,
       [inputs.a, inputs.b, inputs.bZeroPoint, epilogueInfo],
-      'float32',
-      [[attrs.aZeroPoint], [epilogue.bias ? 1 : 0], [ACTIVATION_CODES[attrs.activation]]],
+      attrs.requantize ? 'int32' : 'float32',
+      [
+        [attrs.aZeroPoint],
+        [epilogue.bias ? 1 : 0],
+        [ACTIVATION_CODES[attrs.activation]],
+        ...requantizeUniformValues(attrs.requantize),
+      ],
     );
   } finally {
     backend.disposeIntermediateTensorInfo(epilogueInfo);

@@ -20,6 +20,7 @@ import {
 } from './programs/int8-epilogue-program.js';
 import { BLOCK_COLUMNS, BLOCK_ROWS, matMulInt8Source } from './programs/mat-mul-int8-program.js';
 import { PACK_A_SOURCE } from './programs/pack-a-program.js';
+import { requantizeUniformsByName } from './programs/requantize-glsl.js';
 
 /** Bitwise equality of two small arrays (an upload is skipped when the values did not change). */
 function sameValues(
@@ -106,13 +107,15 @@ export function matMulInt8WebGL2(
   }
   // A packed [M, N] output is laid out as plain 2×2 blocks when tfjs keeps its texture shape at
   // [even(M), even(N)]; other shapes (squarified past the size limit) take the unpacked epilogue.
-  let out = allocateOutput(backend, [M, N], 'float32', true);
+  const dtype = attrs.requantize ? 'int32' : 'float32';
+  let out = allocateOutput(backend, [M, N], dtype, true);
   let source = INT8_EPILOGUE_PACKED_SOURCE;
   if (out.texShape[0] !== M + (M % 2) || out.texShape[1] !== N + (N % 2)) {
     backend.disposeIntermediateTensorInfo(out.info);
-    out = allocateOutput(backend, [M, N], 'float32');
+    out = allocateOutput(backend, [M, N], dtype);
     source = INT8_EPILOGUE_SOURCE;
   }
+  const requantize = requantizeUniformsByName(attrs.requantize);
   runPass(backend, rawProgram(backend, source), {
     targets: [{ texture: out.texture }],
     width: out.width,
@@ -127,7 +130,9 @@ export function matMulInt8WebGL2(
       outWidth: out.width,
       hasBias: epilogue.bias ? 1 : 0,
       activation: ACTIVATION_CODES[attrs.activation],
+      ...requantize.ints,
     },
+    floats: requantize.floats,
   });
   return out.info;
 }

@@ -97,6 +97,7 @@ export function clipqConv2DInt8(args: {
         transposeB: false,
         activation: attrs.activation,
         hasBias: attrs.hasBias,
+        requantize: attrs.requantize ?? null,
       };
       const inputs = {
         a: patches,

@@ -14,6 +14,7 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 import { readValues } from '../gl/webgl_backend.js';
 import { DepthwiseInt8Program } from '../programs/depthwise-int8-program.js';
 import { ACTIVATION_CODES } from '../programs/int8-epilogue-program.js';
+import { requantizeUniformValues } from '../programs/requantize-glsl.js';
 
 /** [2, N]: multiplier[n] = f32(xScale · wScale[n]) (rounded here, once, as core does), then the bias. */
 function epilogueRows(
@@ -57,11 +58,12 @@ export function clipqDepthwiseConv2DInt8(args: {
     return backend.runWebGLProgram(
       new DepthwiseInt8Program(g, multiplier, perChannel),
       [x, filter, wZeroPoint, epilogue],
-      'float32',
+      attrs.requantize ? 'int32' : 'float32',
       [
         [attrs.xZeroPoint],
         [attrs.hasBias && args.inputs.bias ? 1 : 0],
         [ACTIVATION_CODES[attrs.activation]],
+        ...requantizeUniformValues(attrs.requantize),
       ],
     );
   } finally {

@@ -9,6 +9,7 @@
  */
 import type { ConvGeometry } from '@clipq/core';
 import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
+import { REQUANTIZE_GLSL, REQUANTIZE_UNIFORMS } from './requantize-glsl.js';
 
 export class DepthwiseInt8Program implements GPGPUProgram {
   variableNames = ['X', 'W', 'WZeroPoint', 'Epilogue'];
@@ -20,12 +21,14 @@ export class DepthwiseInt8Program implements GPGPUProgram {
     { name: 'xZeroPoint', type: 'int' as const },
     { name: 'hasBias', type: 'int' as const },
     { name: 'activation', type: 'int' as const },
+    ...REQUANTIZE_UNIFORMS,
   ];
 
   constructor(g: ConvGeometry, multiplier: number, perChannelZeroPoint: boolean) {
     this.outputShape = [g.batch, g.outHeight, g.outWidth, g.inChannels * multiplier];
     const N = g.inChannels * multiplier;
     this.userCode = `
+      ${REQUANTIZE_GLSL}
       float outputAt(int b, int oy, int ox, int n) {
         if (ox >= ${g.outWidth} || n >= ${N}) return 0.0;
         int c = n / ${multiplier};
@@ -49,7 +52,7 @@ export class DepthwiseInt8Program implements GPGPUProgram {
         if (hasBias == 1) y = y + getEpilogue(1, n);
         if (activation >= 1 && y < 0.0) y = 0.0;
         if (activation == 2 && y > 6.0) y = 6.0;
-        return y;
+        return requantize == 1 ? requantized(y) : y;
       }
 
       void main() {

@@ -2,11 +2,13 @@
  * The float epilogue of the WebGL2 int8 matmul, exactly core's `requantizeOutputImpl`:
  * out = act(f32(f32(f32(acc) · multiplier[n]) + bias[n])). It gathers each output from the 8×4
  * accumulator blocks and writes it into the tfjs-owned float32 output texture, packed (2×2 blocks) or
- * unpacked. multiplier and bias come from a small
+ * unpacked, optionally requantized to the next layer's codes (requantize-glsl.ts). multiplier and bias
+ * come from a small
  * RG32F texture; the activation and bias flag are uniforms. The shifts and masks assume the 8×4
  * blocks of mat-mul-int8-program.ts.
  */
 import { RAW_SHADER_HEADER } from '../gl/raw_pass.js';
+import { REQUANTIZE_DECLARATIONS, REQUANTIZE_GLSL } from './requantize-glsl.js';
 
 export const ACTIVATION_CODES = { linear: 0, relu: 1, relu6: 2 } as const;
 
@@ -18,7 +20,9 @@ uniform int columns;
 uniform int outWidth;
 uniform int hasBias;
 uniform int activation;
+${REQUANTIZE_DECLARATIONS}
 layout(location = 0) out vec4 result;
+${REQUANTIZE_GLSL}
 
 float outputAt(int m, int n) {
   if (m >= rows || n >= columns) return 0.0;
@@ -30,7 +34,7 @@ float outputAt(int m, int n) {
   if (hasBias == 1) y = y + scaleBias.y;
   if (activation >= 1 && y < 0.0) y = 0.0;
   if (activation == 2 && y > 6.0) y = 6.0;
-  return y;
+  return requantize == 1 ? requantized(y) : y;
 }
 `;
 

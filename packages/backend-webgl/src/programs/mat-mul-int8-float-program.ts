@@ -7,6 +7,7 @@
  * a single rounding at the end, which is f32(acc), the rounding core's reference applies.
  */
 import type { GPGPUProgram } from '@tensorflow/tfjs-backend-webgl';
+import { REQUANTIZE_GLSL, REQUANTIZE_UNIFORMS } from './requantize-glsl.js';
 
 /** Splitting at 4096 keeps both running sums exact for up to 4096 chunks. */
 const SPLIT = 4096;
@@ -24,6 +25,7 @@ export class MatMulInt8FloatProgram implements GPGPUProgram {
     { name: 'aZeroPoint', type: 'float' as const },
     { name: 'hasBias', type: 'int' as const },
     { name: 'activation', type: 'int' as const },
+    ...REQUANTIZE_UNIFORMS,
   ];
 
   constructor(
@@ -40,6 +42,7 @@ export class MatMulInt8FloatProgram implements GPGPUProgram {
       throw new Error(`ClipqMatMulInt8: K=${K} is too large for the float fallback`);
     const bAt = transposeB ? 'getB(n, k)' : 'getB(k, n)';
     this.userCode = `
+      ${REQUANTIZE_GLSL}
       void main() {
         ivec2 rc = getOutputCoords();
         int m = rc.x;
@@ -63,7 +66,7 @@ export class MatMulInt8FloatProgram implements GPGPUProgram {
         if (hasBias == 1) y = y + getEpilogue(1, n);
         if (activation >= 1 && y < 0.0) y = 0.0;
         if (activation == 2 && y > 6.0) y = 6.0;
-        setOutput(y);
+        setOutput(requantize == 1 ? requantized(y) : y);
       }
     `;
   }

@@ -1,0 +1,237 @@
+/**
+ * Per-layer profile of the e2e models on webgl (a development tool, not a test): each layer of the int8
+ * runtime and of the float model is followed by a 1-pixel read-back (gl.finish does not wait under
+ * SwiftShader), so its time includes its GPU work. Run with `node harness/profile.mjs`.
+ */
+import { calibrate, convertToInt8, prepareQat } from '@clipq/core/layers';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { demoCnn, mobileNetV1, resetSeed } from './e2e_models.js';
+import { initBackends, publish, tf } from './setup.js';
+
+function syncOn(t: Tensor): void {
+  tf.tidy(() => tf.slice(tf.reshape(t, [-1]), [0], [1]).dataSync());
+}
+
+interface Step {
+  layer: tfl.layers.Layer;
+  compiled: {
+    run(inputs: unknown[]): {
+      value: { kind: string; codes?: { codes: Tensor }; tensor?: Tensor };
+      path: string;
+    };
+  };
+}
+
+/** The float model, its int8 conversion (built on cpu, as the bench does), an input, the runtime's steps. */
+async function setup(name: string, batch: number) {
+  await tf.setBackend('cpu');
+  resetSeed();
+  const [build, shape] =
+    name === 'demo' ? [demoCnn, [28, 28, 1]] : [() => mobileNetV1(0.5, 128), [128, 128, 3]];
+  const float = (build as () => tfl.LayersModel)();
+  const calibration = tf.randomUniform([2, ...shape], 0, 1, 'float32', 3);
+  const qat = prepareQat(float);
+  calibrate(qat, calibration, { method: 'minmax', batchSize: 2 });
+  const converted = convertToInt8(qat);
+  await tf.setBackend('webgl');
+  const x = tf.randomUniform([batch, ...shape], 0, 1, 'float32', 5);
+  const runtime = (converted as unknown as { runtime(): { steps: Step[] } }).runtime();
+  return { float, converted, x, runtime };
+}
+
+async function profile(name: string, batch: number, repeats: number) {
+  const { float, converted, x, runtime } = await setup(name, batch);
+  for (let i = 0; i < 3; i++) {
+    (converted.predict(x) as Tensor).dispose();
+    (float.predict(x) as Tensor).dispose();
+  }
+  const int8Times = new Map<string, number>();
+  const paths = new Map<string, string>();
+  const originals = runtime.steps.map((s) => s.compiled.run);
+  runtime.steps.forEach((step, i) => {
+    step.compiled.run = (inputs) => {
+      const t0 = performance.now();
+      const r = originals[i]!.call(step.compiled, inputs);
+      syncOn(r.value.kind === 'codes' ? r.value.codes!.codes : r.value.tensor!);
+      int8Times.set(
+        step.layer.name,
+        (int8Times.get(step.layer.name) ?? 0) + performance.now() - t0,
+      );
+      paths.set(step.layer.name, r.path);
+      return r;
+    };
+  });
+  const floatTimes = new Map<string, number>();
+  for (const layer of float.layers) {
+    const call = layer.call.bind(layer);
+    layer.call = (inputs, kwargs) => {
+      const t0 = performance.now();
+      const r = call(inputs, kwargs) as Tensor;
+      syncOn(r);
+      floatTimes.set(layer.name, (floatTimes.get(layer.name) ?? 0) + performance.now() - t0);
+      return r;
+    };
+  }
+  let int8Total = 0;
+  let floatTotal = 0;
+  for (let i = -1; i < repeats; i++) {
+    if (i === 0) {
+      // The first wrapped run compiled the read-back programs; start counting now.
+      int8Times.clear();
+      floatTimes.clear();
+      int8Total = 0;
+      floatTotal = 0;
+    }
+    let t0 = performance.now();
+    const y = converted.predict(x) as Tensor;
+    await y.data();
+    y.dispose();
+    int8Total += performance.now() - t0;
+    t0 = performance.now();
+    const z = float.predict(x) as Tensor;
+    await z.data();
+    z.dispose();
+    floatTotal += performance.now() - t0;
+  }
+  const syncT0 = performance.now();
+  for (let i = 0; i < 20; i++) syncOn(x);
+  const syncMs = (performance.now() - syncT0) / 20;
+  const lines = [
+    `${name} b${batch}: int8 ${(int8Total / repeats).toFixed(1)} ms, float ${(floatTotal / repeats).toFixed(1)} ms (with per-layer syncs, ~${syncMs.toFixed(2)} ms each)`,
+  ];
+  const ms = (total: number) => (total / repeats).toFixed(2).padStart(7);
+  for (const step of runtime.steps) {
+    lines.push(
+      `  int8  ${step.layer.name.padEnd(40)} ${ms(int8Times.get(step.layer.name)!)}  ${paths.get(step.layer.name)}`,
+    );
+  }
+  for (const [layer, total] of floatTimes) lines.push(`  float ${layer.padEnd(40)} ${ms(total)}`);
+  x.dispose();
+  converted.dispose();
+  float.dispose();
+  return lines;
+}
+
+publish(async () => {
+  await initBackends(['cpu', 'webgl'], false);
+  tf.env().set('CLIPQ_CHECK_RANGES', false);
+  return {
+    passCost,
+    layerTimes,
+    async profile({ model, batch, repeats }: { model: string; batch: number; repeats: number }) {
+      return profile(model, batch, repeats);
+    },
+  };
+});
+
+/** Fixed costs on this GPU: a 1-pixel read-back alone, and per tiny pass in a chain of `n`. */
+export async function passCost(n: number): Promise<string> {
+  tf.env().set('WEBGL_CPU_FORWARD', false);
+  const x = tf.add(tf.ones([64, 64]), 0);
+  const chain = () => {
+    let y = x;
+    for (let i = 0; i < n; i++) {
+      const next = tf.add(y, 1);
+      if (y !== x) y.dispose();
+      y = next;
+    }
+    return y;
+  };
+  for (let i = 0; i < 3; i++) chain().dataSync();
+  let t0 = performance.now();
+  for (let i = 0; i < 10; i++) chain().dataSync();
+  const chained = (performance.now() - t0) / 10;
+  t0 = performance.now();
+  for (let i = 0; i < 10; i++) x.dataSync();
+  tf.env().set('WEBGL_CPU_FORWARD', true);
+  return `chain of ${n} tiny passes + read-back: ${chained.toFixed(2)} ms`;
+}
+
+type AnyValue = { kind: string; codes?: { codes: Tensor; dispose(): void }; tensor?: Tensor };
+
+/**
+ * Per-layer times without per-layer sync noise: each layer's int8 step and float layer run `chain`
+ * times back to back on saved inputs, then one read-back; int8 and float alternate `rounds` times and
+ * the medians are reported (ms per call).
+ */
+export async function layerTimes(name: string, batch: number, chain: number, rounds: number) {
+  const { float, converted, x, runtime } = await setup(name, batch);
+  // Capture every step's inputs (kept alive) from one predict.
+  const kept: Array<{ dispose(): void }> = [];
+  const stepInputs: unknown[][] = [];
+  const originals = runtime.steps.map((s) => s.compiled.run);
+  runtime.steps.forEach((step, i) => {
+    step.compiled.run = (inputs) => {
+      stepInputs[i] = inputs;
+      const r = originals[i]!.call(step.compiled, inputs);
+      const v = r.value as AnyValue;
+      const owner = v.kind === 'codes' ? v.codes! : v.tensor!;
+      const dispose = owner.dispose.bind(owner);
+      owner.dispose = () => {};
+      kept.push({ dispose });
+      return r;
+    };
+  });
+  (converted.predict(x) as Tensor).dispose();
+  runtime.steps.forEach((step, i) => {
+    step.compiled.run = originals[i]!;
+  });
+  const paths = runtime.steps.map((s, i) => s.compiled.run(stepInputs[i]!).path);
+  // Float activations, layer by layer (the models are chains).
+  const floatInputs: Tensor[] = [];
+  const floatLayers = float.layers.filter((l) => l.getClassName() !== 'InputLayer');
+  let y = x;
+  for (const layer of floatLayers) {
+    floatInputs.push(y);
+    y = layer.apply(y) as Tensor;
+  }
+  const median = (v: number[]) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+  const timeChain = async (call: () => Tensor) => {
+    const t0 = performance.now();
+    const outs: Tensor[] = [];
+    for (let i = 0; i < chain; i++) outs.push(call());
+    await tf.slice(tf.reshape(outs[outs.length - 1]!, [-1]), [0], [1]).data();
+    const ms = (performance.now() - t0) / chain;
+    for (const o of outs) o.dispose();
+    return ms;
+  };
+  const int8Call = (i: number) => () => {
+    const v = runtime.steps[i]!.compiled.run(stepInputs[i]!).value as AnyValue;
+    return v.kind === 'codes' ? v.codes!.codes : v.tensor!;
+  };
+  const lines: string[] = [];
+  let int8Sum = 0;
+  let floatSum = 0;
+  for (let i = 0; i < runtime.steps.length; i++) {
+    const step = runtime.steps[i]!;
+    const floatIndex = floatLayers.findIndex((l) => step.layer.name.startsWith(l.name));
+    const floatLayer = floatIndex >= 0 ? floatLayers[floatIndex]! : null;
+    const floatCall = floatLayer
+      ? () => tf.tidy(() => floatLayer.apply(floatInputs[floatIndex]!) as Tensor)
+      : null;
+    const ti: number[] = [];
+    const tf32: number[] = [];
+    await timeChain(int8Call(i));
+    if (floatCall) await timeChain(floatCall);
+    for (let r = 0; r < rounds; r++) {
+      ti.push(await timeChain(int8Call(i)));
+      if (floatCall) tf32.push(await timeChain(floatCall));
+    }
+    const a = median(ti);
+    const b = floatCall ? median(tf32) : 0;
+    int8Sum += a;
+    floatSum += b;
+    lines.push(
+      `  ${step.layer.name.padEnd(40)} int8 ${a.toFixed(2).padStart(7)} float ${b.toFixed(2).padStart(7)}  ${paths[i]}`,
+    );
+  }
+  lines.unshift(
+    `${name} b${batch}: sum of layers int8 ${int8Sum.toFixed(1)} ms, float ${floatSum.toFixed(1)} ms`,
+  );
+  for (const k of kept) k.dispose();
+  x.dispose();
+  converted.dispose();
+  float.dispose();
+  return lines;
+}
