@@ -63,9 +63,10 @@ export function foldRows(
 }
 
 /**
- * Writes f32(f32(acc)·multiplier[n]) for rows [rowStart, rowStart+rows) into `out` [M,N]. Storing into
- * a Float32Array rounds exactly like `f32(...)`; bias and activation follow in `finishOutput`, as
- * separate passes: that form ran 5x faster in V8 than one loop with `Math.fround` and branches.
+ * Writes f32(f32(acc)·multiplier[n]) for rows [rowStart, rowStart+rows) into `out`, row i at
+ * outStart + i·N. Storing into a Float32Array rounds exactly like `f32(...)`; bias and activation follow
+ * in `finishOutput` (or in the requantizing epilogue), as separate passes: that form ran 5x faster in
+ * V8 than one loop with `Math.fround` and branches.
  */
 export function scaleRows(
   terms: ColumnTerms,
@@ -75,13 +76,14 @@ export function scaleRows(
   rows: number,
   rowStride: number,
   out: Float32Array,
+  outStart: number,
   N: number,
 ): void {
   const { zeroB, constant, multiplier } = terms;
   for (let i = 0; i < rows; i++) {
     const rowSum = rowSums[rowStart + i]!;
     const r = i * rowStride;
-    const o = (rowStart + i) * N;
+    const o = outStart + i * N;
     for (let n = 0; n < N; n++) {
       out[o + n] = f32(raw[r + n]! - zeroB[n]! * rowSum + constant[n]!) * multiplier[n]!;
     }

@@ -3,7 +3,7 @@
  * GEMV path for M ≤ 4, where each weight is used by few rows and unpacking B into pairs cannot pay off,
  * and the packed-pair GEMM otherwise.
  */
-import type { FusedActivation } from '@clipq/core';
+import type { FusedActivation, RequantizeAttrs } from '@clipq/core';
 import { columnTerms, type EpilogueInput, finishOutput, foldRows, scaleRows } from './epilogue.js';
 import { gemmPackedPairs, type RawRowsSink } from './gemm_packed_pairs.js';
 import { gemvRow } from './gemv.js';
@@ -15,6 +15,7 @@ import {
   type PackedWeights,
   panelCount,
 } from './packed_weights.js';
+import { requantizeRows } from './requantize.js';
 
 /** The largest M that takes the GEMV path. */
 export const GEMV_MAX_ROWS = 4;
@@ -104,8 +105,67 @@ export function matMulInt8Packed(
   rawProducts(operands, (input) => {
     const terms = columnTerms(input);
     return (raw, rowStart, rows, rowStride) =>
-      scaleRows(terms, input.rowSums, raw, rowStart, rows, rowStride, out, input.N);
+      scaleRows(
+        terms,
+        input.rowSums,
+        raw,
+        rowStart,
+        rows,
+        rowStride,
+        out,
+        rowStart * input.N,
+        input.N,
+      );
   });
   finishOutput(out, weights.N, bias, activation);
   return out;
+}
+
+let blockScratch = new Float32Array(0);
+
+/**
+ * The result requantized to the next layer's codes [M,N] (the `requantize` attribute), bit-identical
+ * to `requantizeCodesImpl(matMulInt8Impl(...))`. Each block of rows goes through a float32 scratch
+ * block that stays in cache; the float32 [M,N] result is never materialized.
+ */
+export function matMulInt8PackedCodes(
+  operands: MatMulInt8Operands,
+  bias: ArrayLike<number> | null,
+  activation: FusedActivation,
+  requantize: RequantizeAttrs,
+): Int32Array {
+  const { M, weights } = operands;
+  const { N } = weights;
+  const codes = new Int32Array(M * N);
+  rawProducts(operands, (input) => {
+    const terms = columnTerms(input);
+    return (raw, rowStart, rows, rowStride) => {
+      if (blockScratch.length < rows * N) blockScratch = new Float32Array(rows * N);
+      scaleRows(terms, input.rowSums, raw, rowStart, rows, rowStride, blockScratch, 0, N);
+      requantizeRows(
+        blockScratch,
+        0,
+        rows * N,
+        N,
+        bias,
+        activation,
+        requantize,
+        codes,
+        rowStart * N,
+      );
+    };
+  });
+  return codes;
+}
+
+/** The kernels' output: float32, or int32 codes when the `requantize` attribute is set. */
+export function matMulInt8Output(
+  operands: MatMulInt8Operands,
+  bias: ArrayLike<number> | null,
+  activation: FusedActivation,
+  requantize: RequantizeAttrs | null | undefined,
+): { values: Float32Array | Int32Array; dtype: 'float32' | 'int32' } {
+  return requantize
+    ? { values: matMulInt8PackedCodes(operands, bias, activation, requantize), dtype: 'int32' }
+    : { values: matMulInt8Packed(operands, bias, activation), dtype: 'float32' };
 }

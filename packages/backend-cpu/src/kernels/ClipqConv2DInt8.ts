@@ -14,7 +14,7 @@ import {
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { float32Of, int32Of, isLive } from '../backend_data.js';
-import { matMulInt8Packed } from '../int8/mat_mul_int8_packed.js';
+import { matMulInt8Output } from '../int8/mat_mul_int8_packed.js';
 import { packedWeightCache } from '../int8/packed_weight_cache.js';
 
 export function clipqConv2DInt8(args: {
@@ -45,7 +45,7 @@ export function clipqConv2DInt8(args: {
     cout,
     false,
   );
-  const out = matMulInt8Packed(
+  const out = matMulInt8Output(
     {
       a: direct ? codes : im2colInt8(codes, g, attrs.xZeroPoint),
       M,
@@ -57,8 +57,9 @@ export function clipqConv2DInt8(args: {
     },
     attrs.hasBias && bias != null ? float32Of(backend, bias) : null,
     attrs.activation,
+    attrs.requantize,
   );
-  return backend.makeTensorInfo([g.batch, g.outHeight, g.outWidth, cout], 'float32', out);
+  return backend.makeTensorInfo([g.batch, g.outHeight, g.outWidth, cout], out.dtype, out.values);
 }
 
 export const clipqConv2DInt8Config: KernelConfig = {

@@ -11,7 +11,7 @@ import {
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { float32Of, int32Of, isLive } from '../backend_data.js';
-import { matMulInt8Packed } from '../int8/mat_mul_int8_packed.js';
+import { matMulInt8Output } from '../int8/mat_mul_int8_packed.js';
 import { packedWeightCache } from '../int8/packed_weight_cache.js';
 import { validateMatMulInt8 } from '../int8/validate_mat_mul_int8.js';
 
@@ -32,7 +32,7 @@ export function clipqMatMulInt8(args: {
     N,
     attrs.transposeB,
   );
-  const out = matMulInt8Packed(
+  const out = matMulInt8Output(
     {
       a: int32Of(backend, a),
       M,
@@ -44,8 +44,9 @@ export function clipqMatMulInt8(args: {
     },
     attrs.hasBias && bias != null ? float32Of(backend, bias) : null,
     attrs.activation,
+    attrs.requantize,
   );
-  return backend.makeTensorInfo([M, N], 'float32', out);
+  return backend.makeTensorInfo([M, N], out.dtype, out.values);
 }
 
 export const clipqMatMulInt8Config: KernelConfig = {

@@ -1,0 +1,83 @@
+/**
+ * The fused requantizing epilogue against core's `requantizeCodeImpl` on edge values (grid ties, range
+ * edges, ±0, NaN, ±Infinity, bias that makes NaN), for every activation, 5 and 8 bits, a zero range and
+ * hand-made ranges that do not contain 0 (where the activation cannot be folded into the clamp).
+ */
+import {
+  type FusedActivation,
+  type RequantizeAttrs,
+  requantizeAttrs,
+  requantizeCodeImpl,
+} from '@clipq/core';
+import { describe, expect, it } from 'vitest';
+import { requantizeRows } from '../src/int8/requantize.js';
+import { firstMismatch, rng } from './helpers.js';
+
+const f32 = Math.fround;
+const N = 7;
+
+function activate(v: number, activation: FusedActivation): number {
+  if (activation === 'relu') return Math.max(v, 0);
+  if (activation === 'relu6') return Math.min(Math.max(v, 0), 6);
+  return v;
+}
+
+function values(r: RequantizeAttrs, seed: number): Float32Array {
+  const random = rng(seed);
+  const special = [0, -0, NaN, Infinity, -Infinity, 6, -6, r.nudgedMin, r.nudgedMax];
+  const out = new Float32Array(N * 40);
+  for (let i = 0; i < out.length; i++) {
+    const u = random();
+    if (u < 0.2) out[i] = special[i % special.length]!;
+    // Exact grid ties: nudgedMin + (j + 0.5)·scale.
+    else if (u < 0.5) out[i] = r.nudgedMin + (Math.floor(random() * 300) - 20 + 0.5) * r.scale;
+    else out[i] = (random() - 0.5) * 4 * (r.nudgedMax - r.nudgedMin + 1);
+  }
+  return out;
+}
+
+const ranges: Array<[string, RequantizeAttrs]> = [
+  ['8-bit [-1.3, 2.1]', requantizeAttrs(-1.3, 2.1, 8)],
+  ['8-bit [0, 255] (scale 1, ties)', requantizeAttrs(0, 255, 8)],
+  ['5-bit [-0.4, 9]', requantizeAttrs(-0.4, 9, 5)],
+  ['8-bit [-7, -0.5] (nudged to include 0)', requantizeAttrs(-7, -0.5, 8)],
+  ['zero range', requantizeAttrs(0, 0, 8)],
+  [
+    'hand-made range above 0 (no fold)',
+    {
+      nudgedMin: f32(0.5),
+      nudgedMax: f32(3),
+      scale: f32(2.5 / 255),
+      codeMin: -128,
+      zeroCode: -128,
+    },
+  ],
+  [
+    'hand-made range below 0 (no fold)',
+    { nudgedMin: f32(-3), nudgedMax: f32(-1), scale: f32(2 / 255), codeMin: -128, zeroCode: 127 },
+  ],
+];
+
+describe('requantizeRows (fused requantization) vs requantizeCodeImpl', () => {
+  for (const [name, r] of ranges) {
+    for (const activation of ['linear', 'relu', 'relu6'] as FusedActivation[]) {
+      for (const withBias of [false, true]) {
+        it(`${name}, ${activation}${withBias ? ', bias with NaN and ±Infinity' : ''}`, () => {
+          const scaled = values(r, name.length * 31 + activation.length);
+          const bias = withBias ? Float32Array.of(0.25, -1.5, NaN, 0, -0, Infinity, 3.75) : null;
+          const expected = Int32Array.from(scaled, (v, i) =>
+            requantizeCodeImpl(activate(bias ? f32(v + bias[i % N]!) : v, activation), r),
+          );
+          // Written from an offset into an offset, as the kernels' row blocks are.
+          const padded = new Float32Array(scaled.length + 3);
+          padded.set(scaled, 3);
+          const codes = new Int32Array(scaled.length + 5);
+          requantizeRows(padded, 3, scaled.length, N, bias, activation, r, codes, 5);
+          const actual = codes.subarray(5);
+          const at = firstMismatch(actual, expected);
+          expect(at, `first mismatch at ${at}: value ${scaled[at]}`).toBe(-1);
+        });
+      }
+    }
+  }
+});
