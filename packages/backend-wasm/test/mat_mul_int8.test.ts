@@ -73,6 +73,17 @@ function zeroPoints(N: number, values: number[]): number[] {
 }
 
 const CASES: Case[] = [
+  // Several packed-A chunks (~96 KB of packed A each: 48 rows at K = 1024).
+  {
+    M: 300,
+    K: 1024,
+    N: 20,
+    aZeroPoint: 3,
+    bZeroPoints: [-1],
+    transposeB: false,
+    activation: 'relu6',
+    bias: true,
+  },
   {
     M: 1,
     K: 1,
@@ -285,6 +296,48 @@ describe('ClipqMatMulInt8 on wasm: bit-identical to matMulInt8Impl through the S
       b.dispose();
     });
   }
+
+  it('discards the SIMD output and uses core Impl when A leaves int16 (checked after the GEMM)', () => {
+    resetClipqWasmKernelStats();
+    const M = 9;
+    const K = 6;
+    const N = 5;
+    const aCodes = Int32Array.from({ length: M * K }, (_, i) => (i === 7 ? 40000 : (i % 9) - 4));
+    const bCodes = Int32Array.from({ length: K * N }, (_, i) => (i % 11) - 5);
+    const inputs = {
+      a: tensor(aCodes, [M, K], 'int32'),
+      b: tensor(bCodes, [K, N], 'int32'),
+      bScale: tensor1d([0.5]),
+      bZeroPoint: tensor1d([0], 'int32'),
+    };
+    const attrs = {
+      aScale: 0.25,
+      aZeroPoint: 0,
+      transposeB: false,
+      activation: 'linear',
+      hasBias: false,
+    };
+    const before = backend().numDataIds();
+    const out = engine().runKernel(ClipqMatMulInt8, inputs, attrs as never) as Tensor;
+    const expected = matMulInt8Impl({
+      a: aCodes,
+      b: bCodes,
+      M,
+      K,
+      N,
+      transposeB: false,
+      aZeroPoint: 0,
+      bZeroPoint: [0],
+      aScale: 0.25,
+      bScale: [0.5],
+      bias: null,
+      activation: 'linear',
+    });
+    expectSameBits(out.dataSync(), expected, 'A beyond int16');
+    expect(clipqWasmKernelStats().impl[ClipqMatMulInt8]).toBe(1);
+    out.dispose();
+    expect(backend().numDataIds()).toBe(before);
+  });
 
   it('uses core Impl (still exact) for codes outside int8, e.g. a 16-bit B', () => {
     resetClipqWasmKernelStats();

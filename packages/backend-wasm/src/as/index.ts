@@ -5,5 +5,6 @@ export { prepareEpilogue, setEpilogue, setRequantize } from './epilogue';
 export { dequantize, fakeQuant, quantize } from './fake_quant';
 export { fakeQuantGrad } from './fake_quant_grad';
 export { gemm, gemv, gemvRows } from './mat_mul_int8';
-export { boundsMax, codeBounds, packA, packB, packPatches } from './pack';
+export { gemmCodes, gemmPatches } from './gemm_chunked';
+export { boundsMax, codeBounds, packA, packB } from './pack';
 export { depthwise, foldWeights } from './depthwise';

@@ -54,6 +54,11 @@ export function boundsMax(): i32 {
   return lastMax;
 }
 
+/** For the drivers that combine several packings: the value `boundsMax()` reports next. */
+export function setLastMax(value: i32): void {
+  lastMax = value;
+}
+
 /**
  * Packs A [M,K] int32 codes as i16 pairs of (a − zeroPoint), rows interleaved by blocks of 4
  * ([Mp/4][Kp][4] i32, Mp = M rounded up to 4, padding rows and k zero), and writes each row's
@@ -154,63 +159,4 @@ export function packA(a: usize, M: i32, K: i32, zeroPoint: i32, Kp: i32, out: us
   }
   lastMax = max(max(i32x4.extract_lane(hi, 0), i32x4.extract_lane(hi, 1)), max(i32x4.extract_lane(hi, 2), i32x4.extract_lane(hi, 3)));
   return min(min(i32x4.extract_lane(lo, 0), i32x4.extract_lane(lo, 1)), min(i32x4.extract_lane(lo, 2), i32x4.extract_lane(lo, 3)));
-}
-
-/**
- * im2col straight into packA's layout, for the int8 convolution: row m = output pixel (b, oy, ox),
- * k = (ky·kernelWidth + kx)·C + c, value x − zeroPoint inside the image and 0 (the zero point) in the
- * padding. `geometry` is the depthwise kernel's i32 [13]. Returns the smallest code read
- * (`boundsMax()` the largest), like packA.
- */
-export function packPatches(x: usize, geometry: usize, padLeft: i32, zeroPoint: i32, Kp: i32, out: usize, rowSums: usize): i32 {
-  const batch = load<i32>(geometry);
-  const inHeight = load<i32>(geometry, 4);
-  const inWidth = load<i32>(geometry, 8);
-  const C = load<i32>(geometry, 12);
-  const kernelHeight = load<i32>(geometry, 16);
-  const kernelWidth = load<i32>(geometry, 20);
-  const strideHeight = load<i32>(geometry, 24);
-  const strideWidth = load<i32>(geometry, 28);
-  const dilationHeight = load<i32>(geometry, 32);
-  const dilationWidth = load<i32>(geometry, 36);
-  const outHeight = load<i32>(geometry, 40);
-  const outWidth = load<i32>(geometry, 44);
-  const padTop = load<i32>(geometry, 48);
-  const M = batch * outHeight * outWidth;
-  const Mp = (M + 3) & ~3;
-  memory.fill(out, 0, <usize>Mp * (<usize>Kp << 2));
-  memory.fill(rowSums, 0, <usize>Mp << 2);
-  let lo = i32.MAX_VALUE;
-  let hi = i32.MIN_VALUE;
-  let m = 0;
-  for (let b = 0; b < batch; b++) {
-    for (let oy = 0; oy < outHeight; oy++) {
-      for (let ox = 0; ox < outWidth; ox++, m++) {
-        const rowBase = out + <usize>(m >> 2) * (<usize>Kp << 4) + (<usize>(m & 3) << 2);
-        let sum: i32 = 0;
-        for (let ky = 0; ky < kernelHeight; ky++) {
-          const iy = oy * strideHeight + ky * dilationHeight - padTop;
-          if (iy < 0 || iy >= inHeight) continue;
-          for (let kx = 0; kx < kernelWidth; kx++) {
-            const ix = ox * strideWidth + kx * dilationWidth - padLeft;
-            if (ix < 0 || ix >= inWidth) continue;
-            const src = x + (<usize>(((b * inHeight + iy) * inWidth + ix) * C) << 2);
-            const k0 = (ky * kernelWidth + kx) * C;
-            for (let c = 0; c < C; c++) {
-              const code = load<i32>(src + (<usize>c << 2));
-              lo = min(lo, code);
-              hi = max(hi, code);
-              const value = code - zeroPoint;
-              sum += value;
-              const k = k0 + c;
-              store<i16>(rowBase + (<usize>(k >> 1) << 4) + (<usize>(k & 1) << 1), <i16>value);
-            }
-          }
-        }
-        store<i32>(rowSums + (<usize>m << 2), sum);
-      }
-    }
-  }
-  lastMax = hi;
-  return lo;
 }

@@ -67,6 +67,14 @@ export class HeapCall {
     return output.info;
   }
 
+  /** Drops an output that will not be returned (its tfjs data in zero-copy mode). */
+  discard(ptr: number): void {
+    const output = this.outputs.get(ptr);
+    if (!output) return;
+    this.outputs.delete(ptr);
+    if (output.info) this.heap.backend.disposeData(output.info.dataId, true);
+  }
+
   end(): void {
     for (const ptr of this.temporaries) this.heap.free(ptr);
     this.temporaries.length = 0;

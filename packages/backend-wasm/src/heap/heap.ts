@@ -29,6 +29,7 @@ export interface WasmBackendLike {
     values?: ArrayLike<number>,
   ): TensorInfo;
   readSync(dataId: object): ArrayLike<number>;
+  disposeData(dataId: object, force?: boolean): boolean;
 }
 
 let forceCopy = false;

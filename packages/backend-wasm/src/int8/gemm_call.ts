@@ -1,9 +1,10 @@
 /**
- * One int8 GEMM on clipq.wasm, shared by ClipqMatMulInt8 and ClipqConv2DInt8: packs A with the given
- * packer (which also reports A's code range), checks that the int32 path is exact, then runs the GEMV
- * (M = 1), 4-row GEMV (M ≤ 4) or GEMM kernel with the fused epilogue. Returns null when core's Impl
- * must run instead. Allocation may grow (and detach) the memory, so views are made only after the
- * output is allocated.
+ * One int8 GEMM on clipq.wasm, shared by ClipqMatMulInt8 and ClipqConv2DInt8. The caller's `run` packs
+ * A and multiplies (M ≤ 4: GEMV kernels on A packed whole; otherwise the cache-blocked drivers of
+ * src/as/gemm_chunked.ts, which pack A one chunk at a time), with the fused epilogue, and reports A's
+ * code range. The exactness bound is checked afterwards: when it fails (codes far outside int8), the
+ * output is discarded and null tells the caller to run core's Impl. Allocation may grow (and detach)
+ * the memory, so views are made only after every allocation.
  */
 import type { FusedActivation, RequantizeAttrs } from '@clipq/core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
@@ -30,16 +31,33 @@ export interface Int8GemmProblem {
   requantize: RequantizeAttrs | null;
 }
 
-/** Writes packed A at `block` and row sums at `rowSums`; returns A's smallest code (then `boundsMax()`). */
-export type PackA = (block: number, rowSums: number) => number;
+/** Scratch handed to the caller's `run`: the packed-A chunk and its row sums, and a patch-row buffer. */
+export interface GemmScratch {
+  /** Packed A ([chunkRows/4][Kp][4] i32), then `chunkRows` row sums. */
+  chunk: number;
+  chunkRows: number;
+  rowSums: number;
+  /** 4 i16 patch rows of Kp·4 + 32 bytes (im2col). */
+  rowBuffer: number;
+  out: number;
+}
 
-/** Offsets inside the per-call scratch block. */
+/** Packs A and multiplies; returns A's smallest code (then the module's `boundsMax()`). */
+export type RunGemm = (scratch: GemmScratch) => number;
+
+/** Bytes of packed A per chunk: it should stay in L2 while every panel of B passes over it. */
+const CHUNK_BYTES = 96 * 1024;
+
 function scratchLayout(M: number, N: number, Kp: number) {
-  const Mp = Math.ceil(M / 4) * 4;
-  const rowSums = Mp * Kp * 4; // packed A comes first
-  const epilogue = rowSums + Mp * 4;
+  const chunkRows = Math.max(
+    4,
+    Math.min(Math.ceil(M / 4) * 4, Math.floor(CHUNK_BYTES / (Kp * 4)) & ~3),
+  );
+  const rowSums = chunkRows * Kp * 4; // packed A comes first
+  const rowBuffer = rowSums + chunkRows * 4;
+  const epilogue = rowBuffer + 4 * (Kp * 4 + 32);
   const scratch = epilogue + epilogueBytes(N); // partial panels, then the widened panel (GEMM)
-  return { rowSums, epilogue, scratch, bytes: scratch + 64 + (M > 4 ? Kp * 32 : 0) };
+  return { chunkRows, rowSums, rowBuffer, epilogue, scratch, bytes: scratch + 64 + Kp * 32 };
 }
 
 export function runInt8Gemm(
@@ -47,33 +65,24 @@ export function runInt8Gemm(
   call: HeapCall,
   packed: PackedB,
   p: Int8GemmProblem,
-  packA: PackA,
+  run: RunGemm,
 ): TensorInfo | null {
   const { M, K, N } = p;
   const { Kp } = packed;
   const wasm = heap.exports;
   const zeroPointPtr = call.input(p.bZeroPoint);
-  const layout = scratchLayout(M, N, Kp);
-  const block = call.alloc(layout.bytes);
-  const aMin = packA(block, block + layout.rowSums);
-  const aMax = wasm.boundsMax();
-  const aBounds = K > 0 && aMin <= aMax ? { min: aMin, max: aMax } : { min: 0, max: 0 };
-  const bBounds = { min: packed.codeMin, max: packed.codeMax };
-  const zeroPoints = codeBoundsOf(
-    wasm,
-    zeroPointPtr,
-    p.bZeroPoint.shape.reduce((x, y) => x * y, 1),
-  );
-  if (!int8PathIsExact(K, aBounds, p.aZeroPoint, bBounds, zeroPoints)) return null;
   const scalePtr = call.input(p.bScale);
   const biasPtr = p.bias ? call.input(p.bias) : 0;
+  const layout = scratchLayout(M, N, Kp);
+  const block = call.alloc(layout.bytes);
   const out = call.output(p.outShape, outputDtype(p.requantize));
   const count = (info: TensorInfo) => info.shape.reduce((x, y) => x * y, 1);
-  const columns = Math.ceil(N / 8) * 8;
+  const padded = Math.ceil(N / 8) * 8 * 4;
+  const epilogue = block + layout.epilogue;
   wasm.prepareEpilogue(
-    block + layout.epilogue,
+    epilogue,
     N,
-    columns,
+    padded / 4,
     p.aScale,
     scalePtr,
     count(p.bScale),
@@ -81,15 +90,54 @@ export function runInt8Gemm(
     count(p.bZeroPoint),
     biasPtr,
   );
-  const padded = Math.ceil(N / 8) * 8 * 4;
-  const epilogue = block + layout.epilogue;
-  const activation = ACTIVATION_CODES[p.activation];
-  const bias = p.bias ? epilogue + 2 * padded : 0;
-  wasm.setEpilogue(epilogue, epilogue + padded, bias, activation, block + layout.scratch);
+  wasm.setEpilogue(
+    epilogue,
+    epilogue + padded,
+    p.bias ? epilogue + 2 * padded : 0,
+    ACTIVATION_CODES[p.activation],
+    block + layout.scratch,
+  );
   setRequantize(wasm, p.requantize);
-  const rowSums = block + layout.rowSums;
-  if (M === 1) wasm.gemv(block, heap.i32(rowSums, 1)[0]!, Kp, packed.ptr, N, out);
-  else if (M <= 4) wasm.gemvRows(block, rowSums, M, Kp, packed.ptr, N, out);
-  else wasm.gemm(block, rowSums, M, Kp, packed.ptr, N, out);
+  const aMin = run({
+    chunk: block,
+    chunkRows: layout.chunkRows,
+    rowSums: block + layout.rowSums,
+    rowBuffer: block + layout.rowBuffer,
+    out,
+  });
+  const aMax = wasm.boundsMax();
+  const aBounds = K > 0 && aMin <= aMax ? { min: aMin, max: aMax } : { min: 0, max: 0 };
+  const bBounds = { min: packed.codeMin, max: packed.codeMax };
+  const zeroPoints = codeBoundsOf(wasm, zeroPointPtr, count(p.bZeroPoint));
+  if (!int8PathIsExact(K, aBounds, p.aZeroPoint, bBounds, zeroPoints)) {
+    call.discard(out);
+    return null;
+  }
   return call.result(out);
+}
+
+/** `run` for int32 codes A [M,K] at `aPtr` (ClipqMatMulInt8, and 1×1 convolutions). */
+export function codesGemm(heap: Heap, aPtr: number, packed: PackedB, p: Int8GemmProblem): RunGemm {
+  const { M, K, N } = p;
+  const wasm = heap.exports;
+  return (s) => {
+    if (M > 4)
+      return wasm.gemmCodes(
+        aPtr,
+        M,
+        K,
+        p.aZeroPoint,
+        packed.Kp,
+        packed.ptr,
+        N,
+        s.out,
+        s.chunk,
+        s.chunkRows,
+      );
+    // M ≤ 4: A packed whole (one block), then the GEMV kernels (they leave boundsMax() alone).
+    const aMin = wasm.packA(aPtr, M, K, p.aZeroPoint, packed.Kp, s.chunk, s.rowSums);
+    if (M === 1) wasm.gemv(s.chunk, heap.i32(s.rowSums, 1)[0]!, packed.Kp, packed.ptr, N, s.out);
+    else wasm.gemvRows(s.chunk, s.rowSums, M, packed.Kp, packed.ptr, N, s.out);
+    return aMin;
+  };
 }

@@ -1,6 +1,7 @@
 /**
- * ClipqConv2DInt8 on wasm: im2col in clipq.wasm straight into the GEMM's packed-A layout (padding is the
- * input zero point, i.e. 0 after subtracting it), then this package's int8 GEMM with the filter viewed
+ * ClipqConv2DInt8 on wasm: im2col in clipq.wasm into the GEMM's packed-A layout, one L2-sized chunk of
+ * output pixels at a time (padding is the input zero point, i.e. 0 after subtracting it), each chunk
+ * multiplied by this package's int8 GEMM with the filter viewed
  * as [kh·kw·Cin, Cout], packed once per filter in the wasm heap. A 1×1, stride-1, unpadded convolution
  * packs the input codes directly. Bit-identical to core's conv2dInt8AccImpl + requantizeOutputImpl;
  * codes outside the exact int32 range use core's host-memory path (also exact).
@@ -22,7 +23,7 @@ import type {
 import { HeapCall } from '../heap/call.js';
 import { heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { convGeometryWords } from '../int8/conv_geometry_words.js';
-import { runInt8Gemm } from '../int8/gemm_call.js';
+import { codesGemm, type Int8GemmProblem, type RunGemm, runInt8Gemm } from '../int8/gemm_call.js';
 import { packedWeightsOf } from '../int8/packed_weights.js';
 import { countCall } from '../stats.js';
 
@@ -55,42 +56,39 @@ export function clipqConv2DInt8(args: Args): TensorInfo {
   const call = new HeapCall(heap);
   try {
     const xPtr = call.input(x);
-    const geometry = convGeometryWords(g);
-    const geometryPtr = pointwise ? 0 : call.alloc(geometry.byteLength);
-    if (!pointwise) call.write(geometryPtr, geometry);
+    const geometryPtr = pointwise ? 0 : call.alloc(64);
+    if (!pointwise) call.write(geometryPtr, convGeometryWords(g));
+    const problem: Int8GemmProblem = {
+      M,
+      K,
+      N,
+      aScale: attrs.xScale,
+      aZeroPoint: attrs.xZeroPoint,
+      activation: attrs.activation,
+      bScale: wScale,
+      bZeroPoint: wZeroPoint,
+      bias: attrs.hasBias && bias ? bias : null,
+      outShape: [g.batch, g.outHeight, g.outWidth, N],
+      requantize: attrs.requantize ?? null,
+    };
     const wasm = heap.exports;
-    const packA = pointwise
-      ? (block: number, rowSums: number) =>
-          wasm.packA(xPtr, M, K, attrs.xZeroPoint, packed.Kp, block, rowSums)
-      : (block: number, rowSums: number) =>
-          wasm.packPatches(
+    const run: RunGemm = pointwise
+      ? codesGemm(heap, xPtr, packed, problem)
+      : (s) =>
+          wasm.gemmPatches(
             xPtr,
             geometryPtr,
             g.padLeft,
             attrs.xZeroPoint,
             packed.Kp,
-            block,
-            rowSums,
+            packed.ptr,
+            N,
+            s.out,
+            s.chunk,
+            s.chunkRows,
+            s.rowBuffer,
           );
-    const out = runInt8Gemm(
-      heap,
-      call,
-      packed,
-      {
-        M,
-        K,
-        N,
-        aScale: attrs.xScale,
-        aZeroPoint: attrs.xZeroPoint,
-        activation: attrs.activation,
-        bScale: wScale,
-        bZeroPoint: wZeroPoint,
-        bias: attrs.hasBias && bias ? bias : null,
-        outShape: [g.batch, g.outHeight, g.outWidth, N],
-        requantize: attrs.requantize ?? null,
-      },
-      packA,
-    );
+    const out = runInt8Gemm(heap, call, packed, problem, run);
     if (!out) return fallback(args);
     countCall(ClipqConv2DInt8, 'simd');
     return out;

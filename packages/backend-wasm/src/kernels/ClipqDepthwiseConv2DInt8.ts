@@ -22,12 +22,7 @@ import type {
 import { HeapCall } from '../heap/call.js';
 import { heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { convGeometryWords } from '../int8/conv_geometry_words.js';
-import {
-  ACTIVATION_CODES,
-  epilogueBytes,
-  outputDtype,
-  setRequantize,
-} from '../int8/epilogue.js';
+import { ACTIVATION_CODES, epilogueBytes, outputDtype, setRequantize } from '../int8/epilogue.js';
 import { codeBoundsOf } from '../module/exports.js';
 import { countCall } from '../stats.js';
 

@@ -14,7 +14,7 @@ import {
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { HeapCall } from '../heap/call.js';
 import { heapFor, type WasmBackendLike } from '../heap/heap.js';
-import { type Int8GemmProblem, runInt8Gemm } from '../int8/gemm_call.js';
+import { codesGemm, type Int8GemmProblem, runInt8Gemm } from '../int8/gemm_call.js';
 import { packedWeightsOf } from '../int8/packed_weights.js';
 import { countCall } from '../stats.js';
 
@@ -83,9 +83,7 @@ export function clipqMatMulInt8(args: {
       outShape: [M, N],
       requantize: attrs.requantize ?? null,
     };
-    const packA = (block: number, rowSums: number) =>
-      heap.exports.packA(aPtr, M, K, attrs.aZeroPoint, packed.Kp, block, rowSums);
-    const out = runInt8Gemm(heap, call, packed, gemm, packA);
+    const out = runInt8Gemm(heap, call, packed, gemm, codesGemm(heap, aPtr, packed, gemm));
     if (!out) return implFallback(backend, inputs, problem);
     countCall(ClipqMatMulInt8, 'simd');
     return out;

@@ -11,14 +11,30 @@ export interface ClipqExports {
     zeroCount: number,
     bias: number,
   ): void;
-  packPatches(
+  gemmCodes(
+    a: number,
+    M: number,
+    K: number,
+    zeroPoint: number,
+    Kp: number,
+    bPacked: number,
+    N: number,
+    out: number,
+    chunk: number,
+    chunkRows: number,
+  ): number;
+  gemmPatches(
     x: number,
     geometry: number,
     padLeft: number,
     zeroPoint: number,
     Kp: number,
+    bPacked: number,
+    N: number,
     out: number,
-    rowSums: number,
+    chunk: number,
+    chunkRows: number,
+    rowBuffer: number,
   ): number;
   depthwise(
     x: number,
