@@ -71,41 +71,50 @@ function unpackWeightBlock(
   }
 }
 
-/** Rows [m0, m0+rows) of A's depth block as 4-row tiles: aTiles[t][kk][i]; padding rows are zero. */
-function packRowBlock(
-  a: Int32Array,
-  m0: number,
-  rows: number,
-  K: number,
-  k0: number,
-  depth: number,
-  aTiles: Float64Array,
-): void {
-  const tiles = Math.ceil(rows / TILE_ROWS);
-  for (let t = 0; t < tiles; t++) {
-    for (let i = 0; i < TILE_ROWS; i++) {
-      const m = t * TILE_ROWS + i;
-      let d = t * depth * TILE_ROWS + i;
-      if (m >= rows) {
-        for (let kk = 0; kk < depth; kk++, d += TILE_ROWS) aTiles[d] = 0;
-        continue;
+/**
+ * Where the GEMM reads A from: `pack` writes rows [m0, m0+rows) of A's depth block [k0, k0+depth) as
+ * 4-row tiles, aTiles[t·depth·4 + kk·4 + i] = a[m0 + 4t + i, k0 + kk], with zero rows past `rows`.
+ * A matrix in memory is one source; a convolution's image patches (implicit im2col) are another.
+ */
+export interface RowSource {
+  M: number;
+  K: number;
+  pack(m0: number, rows: number, k0: number, depth: number, aTiles: Float64Array): void;
+}
+
+/** A [M,K] row-major matrix of codes (already checked to be int8) as a RowSource. */
+export function matrixRows(a: Int32Array, M: number, K: number): RowSource {
+  return {
+    M,
+    K,
+    pack(m0, rows, k0, depth, aTiles) {
+      const tiles = Math.ceil(rows / TILE_ROWS);
+      for (let t = 0; t < tiles; t++) {
+        for (let i = 0; i < TILE_ROWS; i++) {
+          const m = t * TILE_ROWS + i;
+          let d = t * depth * TILE_ROWS + i;
+          if (m >= rows) {
+            for (let kk = 0; kk < depth; kk++, d += TILE_ROWS) aTiles[d] = 0;
+            continue;
+          }
+          const src = (m0 + m) * K + k0;
+          for (let kk = 0; kk < depth; kk++, d += TILE_ROWS) aTiles[d] = a[src + kk];
+        }
       }
-      const src = (m0 + m) * K + k0;
-      for (let kk = 0; kk < depth; kk++, d += TILE_ROWS) aTiles[d] = a[src + kk];
-    }
-  }
+    },
+  };
 }
 
 /**
  * Computes the raw sums block by block of at most 128 rows and hands each block to `sink` (the buffer
- * is reused for the next block). `a` holds M×K codes already checked to be int8.
+ * is reused for the next block). A's codes must already be checked to be int8.
  */
 export function gemmPackedPairs(
-  a: Int32Array,
-  M: number,
+  source: RowSource,
   weights: PackedWeights,
   sink: RawRowsSink,
 ): void {
+  const { M } = source;
   const { K, words } = weights;
   const panels = K === 0 ? 0 : words.length / (2 * K);
   const paddedN = panels * PANEL_WIDTH;
@@ -133,7 +142,7 @@ export function gemmPackedPairs(
       const depth = Math.min(DEPTH_BLOCK, K - k0);
       const bBase = blockBase(k0);
       if (!unpackAll) unpackWeightBlock(weights, k0, depth, bTiles, bBase);
-      packRowBlock(a, m0, rows, K, k0, depth, aTiles);
+      source.pack(m0, rows, k0, depth, aTiles);
       for (let t0 = 0; t0 < rowTiles; t0 += ROW_TILE_BLOCK) {
         const tEnd = Math.min(rowTiles, t0 + ROW_TILE_BLOCK);
         for (let p = 0; p < panels; p++) {

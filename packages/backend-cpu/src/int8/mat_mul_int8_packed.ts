@@ -4,8 +4,9 @@
  * and the packed-pair GEMM otherwise.
  */
 import type { FusedActivation, RequantizeAttrs } from '@clipq/core';
+import type { PatchRows } from './conv_patch_rows.js';
 import { columnTerms, type EpilogueInput, finishOutput, foldRows, scaleRows } from './epilogue.js';
-import { gemmPackedPairs, type RawRowsSink } from './gemm_packed_pairs.js';
+import { gemmPackedPairs, matrixRows, type RawRowsSink } from './gemm_packed_pairs.js';
 import { gemvRow } from './gemv.js';
 import {
   assertInt8Code,
@@ -21,8 +22,8 @@ import { requantizeRows } from './requantize.js';
 export const GEMV_MAX_ROWS = 4;
 
 export interface MatMulInt8Operands {
-  /** A's codes, [M,K] row-major. */
-  a: Int32Array;
+  /** A's codes, [M,K] row-major, or a convolution's image patches (always the GEMM path). */
+  a: Int32Array | PatchRows;
   M: number;
   weights: PackedWeights;
   aScale: number;
@@ -52,6 +53,12 @@ function rowSumsOf(a: Int32Array, M: number, K: number): Float64Array {
   return sums;
 }
 
+/** Whether every zero point of B is 0 (symmetric weights): then A's row sums drop out of the fold. */
+function symmetric(bZeroPoint: ArrayLike<number>): boolean {
+  for (let n = 0; n < bZeroPoint.length; n++) if (bZeroPoint[n] !== 0) return false;
+  return true;
+}
+
 /** Computes the raw sums Σ a·b, row block by row block, into `sink`; returns the fold's inputs. */
 function rawProducts(
   operands: MatMulInt8Operands,
@@ -59,15 +66,17 @@ function rawProducts(
 ): EpilogueInput {
   const { a, M, weights } = operands;
   const { K, N } = weights;
-  const input: EpilogueInput = {
-    ...operands,
-    N,
-    K,
-    rowSums: rowSumsOf(a, M, K),
-    columnSums: weights.columnSums,
-  };
+  const rowSums =
+    a instanceof Int32Array
+      ? rowSumsOf(a, M, K)
+      : symmetric(operands.bZeroPoint)
+        ? new Float64Array(M)
+        : a.rowSums();
+  const input: EpilogueInput = { ...operands, N, K, rowSums, columnSums: weights.columnSums };
   const rows = sink(input);
-  if (M <= GEMV_MAX_ROWS) {
+  if (!(a instanceof Int32Array)) {
+    gemmPackedPairs(a, weights, rows);
+  } else if (M <= GEMV_MAX_ROWS) {
     const rowStride = panelCount(N) * PANEL_WIDTH;
     const raw = new Float64Array(rowStride);
     const row = new Float64Array(K);
@@ -77,7 +86,7 @@ function rawProducts(
       rows(raw, m, 1, rowStride);
     }
   } else {
-    gemmPackedPairs(a, M, weights, rows);
+    gemmPackedPairs(matrixRows(a, M, K), weights, rows);
   }
   return input;
 }

@@ -1,6 +1,6 @@
 /**
- * Exact int8 2-D convolution on the cpu backend: im2col (core's `im2colInt8`, padded taps hold the input
- * zero point) feeding this package's packed int8 GEMM, with the filter codes packed once as a
+ * Exact int8 2-D convolution on the cpu backend: the image patches (an implicit im2col, padded taps hold
+ * the input zero point) feed this package's packed int8 GEMM, with the filter codes packed once as a
  * [kh·kw·Cin, Cout] matrix (its row-major layout already is one) and cached like any matmul weight.
  * A 1×1, stride-1, unpadded convolution uses the input codes as they are.
  */
@@ -8,14 +8,21 @@ import {
   ClipqConv2DInt8,
   type ClipqConv2DInt8Attrs,
   type ClipqConv2DInt8Inputs,
+  type ConvGeometry,
   convGeometry,
-  im2colInt8,
 } from '@clipq/core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { float32Of, int32Of, isLive } from '../backend_data.js';
+import { checkInt8Codes, convPatchRows, type PatchRows } from '../int8/conv_patch_rows.js';
 import { matMulInt8Output } from '../int8/mat_mul_int8_packed.js';
 import { packedWeightCache } from '../int8/packed_weight_cache.js';
+
+/** The image patches as the GEMM's A, read straight from the checked input codes (no im2col copy). */
+function patches(codes: Int32Array, g: ConvGeometry, zeroPoint: number): PatchRows {
+  checkInt8Codes(codes, 'x');
+  return convPatchRows(codes, g, zeroPoint);
+}
 
 export function clipqConv2DInt8(args: {
   inputs: ClipqConv2DInt8Inputs & { bias?: TensorInfo };
@@ -47,7 +54,7 @@ export function clipqConv2DInt8(args: {
   );
   const out = matMulInt8Output(
     {
-      a: direct ? codes : im2colInt8(codes, g, attrs.xZeroPoint),
+      a: direct ? codes : patches(codes, g, attrs.xZeroPoint),
       M,
       weights,
       aScale: attrs.xScale,

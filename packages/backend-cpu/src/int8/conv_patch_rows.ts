@@ -1,0 +1,96 @@
+/**
+ * A convolution's image patches as the GEMM's A (implicit im2col): row m is output pixel m, column
+ * k = (ky·kw + kx)·Cin + c is input channel c under kernel tap (ky, kx), and a tap outside the image
+ * holds the input zero point (the real value 0), exactly as an explicit im2col matrix would.
+ *
+ * Why implicit: an explicit [B·Ho·Wo, kh·kw·Cin] int32 matrix costs kh·kw times the input in memory
+ * traffic and allocation, and the GEMM then copies it again into its float64 row tiles. Here the
+ * tiles are filled straight from the image.
+ */
+import type { ConvGeometry } from '@clipq/core';
+import type { RowSource } from './gemm_packed_pairs.js';
+import { TILE_ROWS } from './gemm_tile.js';
+import { assertInt8Code, INT8_MAX, INT8_MIN } from './packed_weights.js';
+
+export interface PatchRows extends RowSource {
+  /** Σ_k a[m,k] per row (only needed when a weight zero point is not 0). */
+  rowSums(): Float64Array;
+}
+
+/** Throws when an input code is outside int8 (checked once on the image, not on every patch). */
+export function checkInt8Codes(x: Int32Array, what: string): void {
+  let low = 0;
+  let high = 0;
+  for (let i = 0; i < x.length; i++) {
+    const code = x[i]!;
+    if (code < low) low = code;
+    else if (code > high) high = code;
+  }
+  if (low < INT8_MIN || high > INT8_MAX) {
+    for (let i = 0; i < x.length; i++) assertInt8Code(x[i]!, i, what);
+  }
+}
+
+export function convPatchRows(x: Int32Array, g: ConvGeometry, zeroPoint: number): PatchRows {
+  const C = g.inChannels;
+  const taps = g.kernelHeight * g.kernelWidth;
+  const K = taps * C;
+  const pixels = g.outHeight * g.outWidth;
+  const M = g.batch * pixels;
+  /** Input offset of tap t of pixel m, or −1 when the tap is outside the image. */
+  const tapOffset = (m: number, t: number): number => {
+    const b = (m / pixels) | 0;
+    const r = m - b * pixels;
+    const oy = (r / g.outWidth) | 0;
+    const ox = r - oy * g.outWidth;
+    const ky = (t / g.kernelWidth) | 0;
+    const iy = oy * g.strideHeight - g.padTop + ky * g.dilationHeight;
+    const ix = ox * g.strideWidth - g.padLeft + (t - ky * g.kernelWidth) * g.dilationWidth;
+    if (iy < 0 || iy >= g.inHeight || ix < 0 || ix >= g.inWidth) return -1;
+    return ((b * g.inHeight + iy) * g.inWidth + ix) * C;
+  };
+  return {
+    M,
+    K,
+    pack(m0, rows, k0, depth, aTiles) {
+      const tapFirst = (k0 / C) | 0;
+      const tapEnd = Math.ceil((k0 + depth) / C);
+      const padded = Math.ceil(rows / TILE_ROWS) * TILE_ROWS;
+      for (let m = 0; m < padded; m++) {
+        const i = m % TILE_ROWS;
+        const base = (m - i) * depth + i;
+        if (m >= rows) {
+          for (let kk = 0, d = base; kk < depth; kk++, d += TILE_ROWS) aTiles[d] = 0;
+          continue;
+        }
+        for (let t = tapFirst; t < tapEnd; t++) {
+          const kStart = Math.max(t * C, k0);
+          const kEnd = Math.min(t * C + C, k0 + depth);
+          let d = base + (kStart - k0) * TILE_ROWS;
+          const offset = tapOffset(m0 + m, t);
+          if (offset < 0) {
+            for (let k = kStart; k < kEnd; k++, d += TILE_ROWS) aTiles[d] = zeroPoint;
+          } else {
+            for (let s = offset + kStart - t * C, k = kStart; k < kEnd; k++, s++) {
+              aTiles[d] = x[s]!;
+              d += TILE_ROWS;
+            }
+          }
+        }
+      }
+    },
+    rowSums() {
+      const sums = new Float64Array(M);
+      for (let m = 0; m < M; m++) {
+        let sum = 0;
+        for (let t = 0; t < taps; t++) {
+          const offset = tapOffset(m, t);
+          if (offset < 0) sum += zeroPoint * C;
+          else for (let c = 0; c < C; c++) sum += x[offset + c]!;
+        }
+        sums[m] = sum;
+      }
+      return sums;
+    },
+  };
+}
