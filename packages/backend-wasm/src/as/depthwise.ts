@@ -3,7 +3,7 @@
 // (the host checks taps·max|x'|·max|w'| < 2^31), then the matmul's fused epilogue (setEpilogue,
 // bZeroPoint unused: the weights come with their zero points folded in).
 //
-// Interior pixels of 3×3 filters (every tap inside the image) take the fast path: channel group outer,
+// Output pixels of 3×3 filters whose tap columns are inside the image take the fast path: channel group outer,
 // output pixels of the row inner, so the 9 weight vectors stay in registers, and the input zero point is
 // folded out of the loop: Σ (x − zx)·w = Σ x·w − zx·Σ w (wrapping int32, exact because the true sum
 // fits). That is 1 load, 1 mul and 1 add per tap and 4 channels. Border pixels and other filter sizes
@@ -30,9 +30,10 @@ let zeroPoint = 0;
 /**
  * `weights`: i32 [taps][C] with the zero points already subtracted. `geometry`: i32 [13] =
  * batch, inHeight, inWidth, C, kernelHeight, kernelWidth, strideHeight, strideWidth, dilationHeight,
- * dilationWidth, outHeight, outWidth, padTop; `padLeftArg` separately.
+ * dilationWidth, outHeight, outWidth, padTop; `padLeftArg` separately. `zeroRow`: scratch of
+ * inWidth·C·4 bytes (rounded up to 16).
  */
-export function depthwise(x: usize, weights: usize, geometry: usize, padLeftArg: i32, xZeroPoint: i32, out: usize): void {
+export function depthwise(x: usize, weights: usize, geometry: usize, padLeftArg: i32, xZeroPoint: i32, out: usize, zeroRow: usize): void {
   const batch = load<i32>(geometry);
   inHeight = load<i32>(geometry, 4);
   inWidth = load<i32>(geometry, 8);
@@ -56,12 +57,19 @@ export function depthwise(x: usize, weights: usize, geometry: usize, padLeftArg:
   const oxHi = lastStart < 0 ? oxLo : max(oxLo, min(lastStart / strideWidth + 1, outWidth));
   const fast = kernelHeight == 3 && kernelWidth == 3 && C >= 4;
   const C4 = C & ~3;
+  // Rows above and below the image read a row of zero-point codes instead: (zx − zx)·w = 0, so the fast
+  // path covers every output row and only the border columns need the per-pixel loop.
+  if (fast) {
+    const zero = i32x4.splat(zeroPoint);
+    const bytes = <usize>inWidth * channelBytes;
+    for (let i: usize = 0; i < bytes; i += 16) v128.store(zeroRow + i, zero);
+  }
+  const rowBytes = <usize>inWidth * channelBytes;
   for (let b = 0; b < batch; b++) {
+    const image = x + <usize>(b * inHeight) * rowBytes;
     for (let oy = 0; oy < outHeight; oy++) {
       const outRow = out + <usize>((b * outHeight + oy) * outWidth) * channelBytes;
-      const iy0 = oy * strideHeight - padTop;
-      const rowsInside = iy0 >= 0 && iy0 + (kernelHeight - 1) * dilationHeight < inHeight;
-      if (!fast || !rowsInside || oxLo >= oxHi) {
+      if (!fast || oxLo >= oxHi) {
         for (let ox = 0; ox < outWidth; ox++) pixel(x, weights, b, oy, ox, 0, outRow + <usize>ox * channelBytes);
         continue;
       }
@@ -70,18 +78,23 @@ export function depthwise(x: usize, weights: usize, geometry: usize, padLeftArg:
       if (C4 < C) {
         for (let ox = oxLo; ox < oxHi; ox++) pixel(x, weights, b, oy, ox, C4, outRow + <usize>ox * channelBytes);
       }
-      const inRow = x + <usize>((b * inHeight + iy0) * inWidth) * channelBytes;
-      interiorRow3x3(inRow, weights, oxLo, oxHi, outRow);
+      const iy0 = oy * strideHeight - padTop;
+      const iy1 = iy0 + dilationHeight;
+      const iy2 = iy1 + dilationHeight;
+      interiorRow3x3(
+        iy0 >= 0 && iy0 < inHeight ? image + <usize>iy0 * rowBytes : zeroRow,
+        iy1 >= 0 && iy1 < inHeight ? image + <usize>iy1 * rowBytes : zeroRow,
+        iy2 >= 0 && iy2 < inHeight ? image + <usize>iy2 * rowBytes : zeroRow,
+        weights, oxLo, oxHi, outRow,
+      );
     }
   }
 }
 
-/** Output pixels [oxLo, oxHi) of one row, all 9 taps inside the image, channels [0, C & ~3). */
-function interiorRow3x3(inRow: usize, weights: usize, oxLo: i32, oxHi: i32, outRow: usize): void {
+/** Output pixels [oxLo, oxHi) of one row (every tap column inside the image), channels [0, C & ~3). */
+function interiorRow3x3(row0: usize, row1: usize, row2: usize, weights: usize, oxLo: i32, oxHi: i32, outRow: usize): void {
   const channelBytes = <usize>C << 2;
-  const rowBytes = <usize>inWidth * channelBytes;
   const tapX = <usize>dilationWidth * channelBytes;
-  const tapY = <usize>dilationHeight * rowBytes;
   const step = <usize>strideWidth * channelBytes;
   const zero = i32x4.splat(zeroPoint);
   const C4 = C & ~3;
@@ -101,11 +114,12 @@ function interiorRow3x3(inRow: usize, weights: usize, oxLo: i32, oxHi: i32, outR
       i32x4.add(i32x4.add(i32x4.add(w4, w5), i32x4.add(w6, w7)), w8),
     );
     const correction = i32x4.mul(sum, zero);
-    let p = inRow + <usize>(oxLo * strideWidth - padLeft) * channelBytes + (<usize>c << 2);
+    const start = <usize>(oxLo * strideWidth - padLeft) * channelBytes + (<usize>c << 2);
+    let p = row0 + start;
+    let q = row1 + start;
+    let r = row2 + start;
     let o = outRow + <usize>oxLo * channelBytes + (<usize>c << 2);
     for (let ox = oxLo; ox < oxHi; ox++) {
-      const q = p + tapY;
-      const r = q + tapY;
       let acc = i32x4.mul(v128.load(p), w0);
       acc = i32x4.add(acc, i32x4.mul(v128.load(p + tapX), w1));
       acc = i32x4.add(acc, i32x4.mul(v128.load(p + tapX * 2), w2));
@@ -117,6 +131,8 @@ function interiorRow3x3(inRow: usize, weights: usize, oxLo: i32, oxHi: i32, outR
       acc = i32x4.add(acc, i32x4.mul(v128.load(r + tapX * 2), w8));
       storeFinished(o, finishNoZeroPoint(i32x4.sub(acc, correction), c));
       p += step;
+      q += step;
+      r += step;
       o += channelBytes;
     }
   }

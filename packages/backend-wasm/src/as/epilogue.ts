@@ -4,7 +4,7 @@
 import { PANEL } from './pack';
 
 // Epilogue parameters, set by `setEpilogue` before each matmul (module globals, not memory).
-let epZeroPoints: usize = 0; // i32 [Np]: bZeroPoint per column, padded
+let epZeroPoints: usize = 0; // i32 [Np]: bZeroPoint per column, padded; 0 when they are all 0
 let epMultipliers: usize = 0; // f32 [Np]: f32(aScale·bScale[n])
 let epBias: usize = 0; // f32 [Np], or 0 for no bias
 let epActivation: i32 = 0; // 0 linear, 1 relu, 2 relu6
@@ -55,6 +55,8 @@ export function setEpilogue(zeroPoints: usize, multipliers: usize, bias: usize, 
 @inline
 export function finish(acc: v128, rowSum: v128, n: i32): v128 {
   const column = <usize>n << 2;
+  // epZeroPoints = 0 when every bZeroPoint is 0 (symmetric weights): no correction to make.
+  if (!epZeroPoints) return finishNoZeroPoint(acc, n);
   return finishNoZeroPoint(i32x4.sub(acc, i32x4.mul(v128.load(epZeroPoints + column), rowSum)), n);
 }
 
@@ -100,19 +102,22 @@ export function storeRow(out: usize, N: i32, n: i32, acc0: v128, acc1: v128, row
  * Fills the epilogue arrays at `dst` (zero points i32, multipliers f32, bias f32; each `padded` long,
  * zero past N) from the kernel's inputs. `bScales`/`zeroPoints` hold N values, or 1 for per tensor.
  * The multiplier is f32(aScale·bScale[n]) with the product in f64, rounded once: exactly the host's
- * `Math.fround(aScale * bScale[n])` in requantizeOutputImpl.
+ * `Math.fround(aScale * bScale[n])` in requantizeOutputImpl. Returns 1 when some zero point is not 0.
  */
 export function prepareEpilogue(
   dst: usize, N: i32, padded: i32, aScale: f64,
   bScales: usize, scaleCount: i32, zeroPoints: usize, zeroCount: i32, bias: usize,
-): void {
+): i32 {
+  let nonZero = 0;
   const multipliers = dst + (<usize>padded << 2);
   const biasOut = dst + (<usize>padded << 3);
   for (let n = 0; n < padded; n++) {
     const column = <usize>n << 2;
     if (n < N) {
       const scale = load<f32>(bScales + (scaleCount == 1 ? 0 : column));
-      store<i32>(dst + column, load<i32>(zeroPoints + (zeroCount == 1 ? 0 : column)));
+      const zeroPoint = load<i32>(zeroPoints + (zeroCount == 1 ? 0 : column));
+      nonZero |= zeroPoint;
+      store<i32>(dst + column, zeroPoint);
       store<f32>(multipliers + column, <f32>(aScale * <f64>scale));
       store<f32>(biasOut + column, bias ? load<f32>(bias + column) : 0);
     } else {
@@ -121,4 +126,5 @@ export function prepareEpilogue(
       store<f32>(biasOut + column, 0);
     }
   }
+  return nonZero != 0 ? 1 : 0;
 }

@@ -13,6 +13,7 @@ import type { Heap } from '../heap/heap.js';
 import { codeBoundsOf } from '../module/exports.js';
 import { ACTIVATION_CODES, epilogueBytes, outputDtype, setRequantize } from './epilogue.js';
 import { int8PathIsExact } from './exact_range.js';
+import { recordBounds, requantizedBounds } from './known_bounds.js';
 import type { PackedB } from './packed_weights.js';
 
 export interface Int8GemmProblem {
@@ -79,7 +80,7 @@ export function runInt8Gemm(
   const count = (info: TensorInfo) => info.shape.reduce((x, y) => x * y, 1);
   const padded = Math.ceil(N / 8) * 8 * 4;
   const epilogue = block + layout.epilogue;
-  wasm.prepareEpilogue(
+  const hasZeroPoints = wasm.prepareEpilogue(
     epilogue,
     N,
     padded / 4,
@@ -91,7 +92,7 @@ export function runInt8Gemm(
     biasPtr,
   );
   wasm.setEpilogue(
-    epilogue,
+    hasZeroPoints ? epilogue : 0,
     epilogue + padded,
     p.bias ? epilogue + 2 * padded : 0,
     ACTIVATION_CODES[p.activation],
@@ -113,7 +114,9 @@ export function runInt8Gemm(
     call.discard(out);
     return null;
   }
-  return call.result(out);
+  const result = call.result(out);
+  if (p.requantize) recordBounds(result, requantizedBounds(p.requantize));
+  return result;
 }
 
 /** `run` for int32 codes A [M,K] at `aPtr` (ClipqMatMulInt8, and 1×1 convolutions). */

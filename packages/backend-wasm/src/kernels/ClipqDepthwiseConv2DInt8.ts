@@ -23,6 +23,7 @@ import { HeapCall } from '../heap/call.js';
 import { heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { convGeometryWords } from '../int8/conv_geometry_words.js';
 import { ACTIVATION_CODES, epilogueBytes, outputDtype, setRequantize } from '../int8/epilogue.js';
+import { knownBounds, recordBounds, requantizedBounds } from '../int8/known_bounds.js';
 import { codeBoundsOf } from '../module/exports.js';
 import { countCall } from '../stats.js';
 
@@ -61,10 +62,12 @@ export function clipqDepthwiseConv2DInt8(args: Args): TensorInfo {
     const scalePtr = call.input(wScale);
     const hasBias = attrs.hasBias && bias != null;
     const biasPtr = hasBias ? call.input(bias!) : 0;
-    // One scratch block: folded weights [taps][C] i32, geometry (13 i32), epilogue arrays, 64 bytes.
+    // One scratch block: folded weights [taps][C] i32, geometry (13 i32), epilogue arrays, 64 bytes,
+    // and a row of zero-point codes for the taps above and below the image.
     const weightBytes = kh * kw * C * 4;
     const padded = Math.ceil(C / 8) * 8 * 4;
-    const scratch = call.alloc(weightBytes + 64 + epilogueBytes(C) + 64);
+    const epilogueEnd = weightBytes + 64 + epilogueBytes(C) + 64;
+    const scratch = call.alloc(epilogueEnd + g.inWidth * C * 4 + 16);
     const weightsPtr = scratch;
     const geometryPtr = scratch + weightBytes;
     const epilogue = geometryPtr + 64;
@@ -76,7 +79,7 @@ export function clipqDepthwiseConv2DInt8(args: Args): TensorInfo {
       size(wZeroPoint),
       weightsPtr,
     );
-    const xBounds = codeBoundsOf(wasm, xPtr, size(x));
+    const xBounds = knownBounds(x) ?? codeBoundsOf(wasm, xPtr, size(x));
     const xLargest = Math.max(
       Math.abs(xBounds.min - attrs.xZeroPoint),
       Math.abs(xBounds.max - attrs.xZeroPoint),
@@ -104,8 +107,18 @@ export function clipqDepthwiseConv2DInt8(args: Args): TensorInfo {
       epilogue + 3 * padded,
     );
     setRequantize(wasm, attrs.requantize);
-    wasm.depthwise(xPtr, weightsPtr, geometryPtr, g.padLeft, attrs.xZeroPoint, out);
-    return call.result(out);
+    wasm.depthwise(
+      xPtr,
+      weightsPtr,
+      geometryPtr,
+      g.padLeft,
+      attrs.xZeroPoint,
+      out,
+      scratch + epilogueEnd,
+    );
+    const result = call.result(out);
+    if (attrs.requantize) recordBounds(result, requantizedBounds(attrs.requantize));
+    return result;
   } finally {
     call.end();
   }

@@ -10,7 +10,7 @@ export interface ClipqExports {
     zeroPoints: number,
     zeroCount: number,
     bias: number,
-  ): void;
+  ): number;
   gemmCodes(
     a: number,
     M: number,
@@ -43,6 +43,7 @@ export interface ClipqExports {
     padLeft: number,
     xZeroPoint: number,
     out: number,
+    zeroRow: number,
   ): void;
   foldWeights(
     filter: number,
