@@ -10,6 +10,7 @@ import {
   add,
   broadcastTo,
   cast,
+  concat,
   div,
   engine,
   equal,
@@ -80,6 +81,36 @@ export function nudge(min: Tensor, max: Tensor, bits: number, narrowRange: boole
 }
 
 /**
+ * Copies of `t` along every axis where it has size 1 and `shape` does not: `broadcastTo`'s values, built
+ * from concatenations by doubling (log2 of the repeat count per axis).
+ *
+ * Why: on tfjs-cpu, `broadcastTo` (and so `where` with a broadcast condition) runs the generic Tile
+ * kernel, one `indexToLoc` with fresh arrays per element (~100 ms per 1M elements), while Concat copies
+ * rows with `TypedArray.set`. Other backends' Tile kernels are fast, so they keep `broadcastTo`.
+ */
+export function repeatTo(t: Tensor, shape: number[]): Tensor {
+  if (engine().backendName !== 'cpu' || shape.includes(0)) return broadcastTo(t, shape);
+  let result =
+    t.rank < shape.length
+      ? reshape(t, [...new Array(shape.length - t.rank).fill(1), ...t.shape])
+      : t;
+  for (let axis = 0; axis < shape.length; axis++) {
+    const times = shape[axis]!;
+    if (result.shape[axis] !== 1 || times === 1) continue;
+    let repeated: Tensor | null = null;
+    let power = result;
+    for (let n = times; ; ) {
+      if (n & 1) repeated = repeated ? concat([repeated, power], axis) : power;
+      n >>= 1;
+      if (n === 0) break;
+      power = concat([power, power], axis);
+    }
+    result = repeated!;
+  }
+  return result;
+}
+
+/**
  * The nudged range broadcast to x's full shape. The nudge itself runs on the small [C] tensors; the
  * element-wise passes then take tfjs's same-shape fast paths instead of its generic broadcasting
  * loops (on cpu, adding a [1, C] row to a [N, C] tensor is ~4x slower than a same-shape add).
@@ -88,10 +119,10 @@ export function expandRange(r: NudgedRange, shape: number[]): NudgedRange {
   // Scalar operands already take the fast path; expanding them would only add four tiles.
   if (r.scale.rank === 0) return r;
   return {
-    scale: broadcastTo(r.scale, shape),
-    nudgedMin: broadcastTo(r.nudgedMin, shape),
-    nudgedMax: broadcastTo(r.nudgedMax, shape),
-    isZero: broadcastTo(r.isZero, shape),
+    scale: repeatTo(r.scale, shape),
+    nudgedMin: repeatTo(r.nudgedMin, shape),
+    nudgedMax: repeatTo(r.nudgedMax, shape),
+    isZero: repeatTo(r.isZero, shape),
   };
 }
 
@@ -101,5 +132,6 @@ export function fakeQuantComposite(x: Tensor, r: NudgedRange, attrs: FakeQuantCo
   const shifted = div(sub(clamped, r.nudgedMin), r.scale);
   const index = attrs.rounding === 'half-even' ? round(shifted) : floor(add(shifted, 0.5));
   const y = add(mul(index, r.scale), r.nudgedMin);
-  return where(equal(r.isZero, 1), zerosLike(y), y);
+  // `where` broadcasts a scalar condition itself (a Tile on cpu): hand it a full-shape one.
+  return where(repeatTo(equal(r.isZero, 1), y.shape), zerosLike(y), y);
 }
