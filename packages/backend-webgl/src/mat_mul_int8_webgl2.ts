@@ -1,6 +1,6 @@
 /**
  * ClipqMatMulInt8 on WebGL2 integer textures, in three raw passes:
- *   1. pack A (tfjs's float texture) into RGBA16I, zero point subtracted;
+ *   1. pack A (tfjs's float texture, packed or not) into RGBA16I, zero point subtracted;
  *   2. the blocked int32 matmul against the cached RGBA8I weights, into an 8-layer RGBA32I texture;
  *   3. the float epilogue, written into a tfjs-owned float32 output texture.
  * The packed weights and their workspace (scratch textures) persist until the weights are released.
@@ -10,7 +10,7 @@ import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { intFormats, writeTexture2D } from './gl/own_textures.js';
 import { rawProgram, runPass } from './gl/raw_pass.js';
-import { allocateOutput, denseTexture, gl2 } from './gl/webgl_backend.js';
+import { allocateOutput, gl2, sampledTensor } from './gl/webgl_backend.js';
 import { type EpilogueValues, interleave } from './mat_mul_int8_epilogue.js';
 import { packedB, workspaceFor } from './packed_weights.js';
 import {
@@ -19,7 +19,7 @@ import {
   INT8_EPILOGUE_SOURCE,
 } from './programs/int8-epilogue-program.js';
 import { BLOCK_COLUMNS, BLOCK_ROWS, matMulInt8Source } from './programs/mat-mul-int8-program.js';
-import { PACK_A_SOURCE } from './programs/pack-a-program.js';
+import { PACK_A_PACKED_SOURCE, PACK_A_SOURCE } from './programs/pack-a-program.js';
 import { requantizeUniformsByName } from './programs/requantize-glsl.js';
 
 /** Bitwise equality of two small arrays (an upload is skipped when the values did not change). */
@@ -59,23 +59,24 @@ export function matMulInt8WebGL2(
   const workspace = workspaceFor(weights, M);
   const rowBlocks = Math.ceil(M / BLOCK_ROWS);
 
-  const dense = denseTexture(backend, inputs.a);
+  // A packed A (the previous int8 layer's codes) is read in place; an unpacked one densely.
+  const a = sampledTensor(backend, inputs.a);
   try {
-    runPass(backend, rawProgram(backend, PACK_A_SOURCE), {
+    runPass(backend, rawProgram(backend, a.packed ? PACK_A_PACKED_SOURCE : PACK_A_SOURCE), {
       framebuffer: workspace.framebuffers.aPacked,
       width: weights.kBlocks,
       height: rowBlocks * BLOCK_ROWS,
-      textures: { a: { texture: dense.texture } },
+      textures: { a: { texture: a.texture } },
       ints: {
         rows: M,
         depth: K,
-        aWidth: dense.width,
-        aOffset: dense.flatOffset,
+        aWidth: a.width,
+        ...(a.packed ? {} : { aOffset: a.flatOffset }),
         aZeroPoint: attrs.aZeroPoint,
       },
     });
   } finally {
-    dense.dispose();
+    a.dispose();
   }
 
   const zeroPoints = epilogue.bZeroPoint;

@@ -19,6 +19,8 @@ import { gl2, readValues } from './gl/webgl_backend.js';
 import { BLOCK_COLUMNS, BLOCK_ROWS } from './programs/mat-mul-int8-program.js';
 
 export interface PackedB {
+  /** How the codes are laid out: B of a matmul (K padded to 4), or a depthwise filter (taps × N). */
+  layout: 'matmul' | 'depthwise';
   texture: WebGLTexture;
   /** Texture width: ceil(N / 4) texels. */
   columnBlocks: number;
@@ -53,6 +55,8 @@ export interface Workspace {
 interface Entry extends PackedB {
   backend: MathBackendWebGL;
   workspace?: Workspace;
+  /** Further textures that live and die with the weights (a depthwise filter's epilogue textures). */
+  companions?: WebGLTexture[];
 }
 
 function deleteWorkspace(gl: WebGL2RenderingContext, workspace: Workspace | undefined): void {
@@ -125,6 +129,7 @@ function release(dataId: object): void {
   const gl = gl2(entry.backend);
   deleteTexture(gl, entry.texture);
   deleteWorkspace(gl, entry.workspace);
+  for (const texture of entry.companions ?? []) deleteTexture(gl, texture);
 }
 
 function sweep(backend: MathBackendWebGL): void {
@@ -134,6 +139,26 @@ function sweep(backend: MathBackendWebGL): void {
   }
 }
 
+/**
+ * The cached packing of `dataId` made by `pack` (called on a miss, or when `matches` rejects the
+ * cached entry, which is then released). Other packings (depthwise filters) share the cache, so one
+ * `release(dataId)` frees whatever was packed from a weight tensor.
+ */
+export function cachedPacking<T extends PackedB>(
+  backend: MathBackendWebGL,
+  dataId: object,
+  matches: (cached: T) => boolean,
+  pack: () => T & { companions?: WebGLTexture[] },
+): T {
+  const cached = entries.get(dataId) as (Entry & T) | undefined;
+  if (cached && cached.backend === backend && matches(cached)) return cached;
+  if (cached) release(dataId);
+  sweep(backend);
+  const entry = { ...pack(), backend };
+  entries.set(dataId, entry);
+  return entry;
+}
+
 export function packedB(
   backend: MathBackendWebGL,
   b: TensorInfo,
@@ -141,29 +166,24 @@ export function packedB(
   N: number,
   transposeB: boolean,
 ): PackedB {
-  const cached = entries.get(b.dataId);
-  if (cached && cached.backend === backend && cached.transposeB === transposeB && cached.K === K) {
-    return cached;
-  }
-  if (cached) release(b.dataId);
-  sweep(backend);
-  const gl = gl2(backend);
-  const columnBlocks = Math.ceil(N / BLOCK_COLUMNS);
-  const kBlocks = Math.ceil(K / 4);
-  const data = packB(readValues(backend, b), K, N, transposeB);
-  const texture = createTexture2D(gl, intFormats(gl).rgba8i, columnBlocks, kBlocks * 4, data);
-  const entry: Entry = {
+  return cachedPacking<PackedB>(
     backend,
-    texture,
-    columnBlocks,
-    kBlocks,
-    K,
-    N,
-    transposeB,
-    bytes: data.byteLength,
-  };
-  entries.set(b.dataId, entry);
-  return entry;
+    b.dataId,
+    (cached) =>
+      cached.layout === 'matmul' &&
+      cached.transposeB === transposeB &&
+      cached.K === K &&
+      cached.N === N,
+    () => {
+      const gl = gl2(backend);
+      const columnBlocks = Math.ceil(N / BLOCK_COLUMNS);
+      const kBlocks = Math.ceil(K / 4);
+      const data = packB(readValues(backend, b), K, N, transposeB);
+      const texture = createTexture2D(gl, intFormats(gl).rgba8i, columnBlocks, kBlocks * 4, data);
+      const bytes = data.byteLength;
+      return { layout: 'matmul', texture, columnBlocks, kBlocks, K, N, transposeB, bytes };
+    },
+  );
 }
 
 /** Registered with core (`registerPackedWeightCache`) so `QuantizedTensor.dispose()` frees textures. */

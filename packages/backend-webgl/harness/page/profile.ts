@@ -118,6 +118,7 @@ publish(async () => {
   tf.env().set('CLIPQ_CHECK_RANGES', false);
   return {
     passCost,
+    passList,
     layerTimes,
     async profile({ model, batch, repeats }: { model: string; batch: number; repeats: number }) {
       return profile(model, batch, repeats);
@@ -234,4 +235,39 @@ export async function layerTimes(name: string, batch: number, chain: number, rou
   converted.dispose();
   float.dispose();
   return lines;
+}
+
+/** The GPU passes of one int8 predict, in order (tfjs programs by class name; clipq's raw passes as "raw"). */
+export async function passList(name: string, batch: number): Promise<string[]> {
+  const { float, converted, x } = await setup(name, batch);
+  (converted.predict(x) as Tensor).dispose();
+  const backend = tf.backend() as unknown as {
+    runWebGLProgram(program: object, ...rest: unknown[]): unknown;
+    gpgpu: { executeProgram(): void };
+  };
+  const log: string[] = [];
+  let pending: string | null = null;
+  const run = backend.runWebGLProgram.bind(backend);
+  const execute = backend.gpgpu.executeProgram.bind(backend.gpgpu);
+  backend.runWebGLProgram = (program, ...rest) => {
+    pending = program.constructor.name;
+    try {
+      return run(program, ...rest);
+    } finally {
+      pending = null;
+    }
+  };
+  backend.gpgpu.executeProgram = () => {
+    log.push(pending ?? 'raw');
+    execute();
+  };
+  const y = converted.predict(x) as Tensor;
+  await y.data();
+  y.dispose();
+  backend.runWebGLProgram = run;
+  backend.gpgpu.executeProgram = execute;
+  x.dispose();
+  converted.dispose();
+  float.dispose();
+  return [`${log.length} passes`, log.join(' ')];
 }

@@ -10,6 +10,7 @@ import {
 } from '@clipq/core/testing';
 import { instrumentKernels, kernelsRanCheck, type PageCase, webglChecks } from './checks.js';
 import { convWebglChecks } from './conv_checks.js';
+import { packedInputChecks } from './packed_input_checks.js';
 import { initBackends, publish, tf } from './setup.js';
 
 function suite(name: string, cases: Array<{ name: string; run(): Promise<void> }>): PageCase[] {
@@ -48,6 +49,7 @@ function webgl2Cases(): PageCase[] {
     ...suite('webgl int8 conformance', int8ConformanceCases('webgl')),
     ...suite('webgl conv int8 conformance', convInt8ConformanceCases('webgl')),
     ...convWebglChecks(),
+    ...packedInputChecks(),
     ...webglChecks().slice(1),
     ...suite('wasm fakeQuant conformance', fakeQuantConformanceCases('wasm')),
     ...suite('wasm int8 conformance', int8ConformanceCases('wasm')),

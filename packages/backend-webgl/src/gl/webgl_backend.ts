@@ -62,6 +62,36 @@ export function denseTexture(backend: MathBackendWebGL, info: TensorInfo): Dense
 }
 
 /**
+ * A tensor's texture as tfjs holds it, for a raw pass that addresses tfjs's layouts itself: packed
+ * (2×2 values per texel; tfjs's packed layouts have no offset, so a packed slice view is unpacked
+ * first) or unpacked, and the texture's width in texels.
+ */
+export interface SampledTensor {
+  texture: WebGLTexture;
+  packed: boolean;
+  width: number;
+  flatOffset: number;
+  dispose(): void;
+}
+
+export function sampledTensor(backend: MathBackendWebGL, info: TensorInfo): SampledTensor {
+  const data = textureData(backend, info.dataId);
+  if (data.isPacked && data.slice) {
+    const dense = denseTexture(backend, info);
+    return { ...dense, packed: false };
+  }
+  backend.uploadToGPU(info.dataId);
+  const columns = data.texShape![1];
+  return {
+    texture: data.texture!.texture,
+    packed: data.isPacked,
+    width: data.isPacked ? Math.ceil(columns / 2) : columns,
+    flatOffset: data.slice?.flatOffset ?? 0,
+    dispose: () => {},
+  };
+}
+
+/**
  * A new tfjs tensor whose float texture is allocated for a raw pass to render into. `width`/`height`
  * are the physical texels; a packed texture holds 2×2 values per texel.
  */

@@ -81,7 +81,12 @@ export function clipqConv2DInt8(args: {
   let patches: TensorInfo;
   let release: () => void;
   if (pointwise) {
-    const view = reshapedView(backend, x, [M, K]);
+    // A packed [B,H,W,C] with W even (or one image row) has the packed [M, K] layout: the int8
+    // matmul reads it in place. Otherwise (odd W) it is unpacked once.
+    const samePackedLayout = x.shape[2]! % 2 === 0 || x.shape[0]! * x.shape[1]! === 1;
+    const view = samePackedLayout
+      ? { info: { dataId: x.dataId, shape: [M, K], dtype: x.dtype }, dispose: () => {} }
+      : reshapedView(backend, x, [M, K]);
     patches = view.info;
     release = view.dispose;
   } else {

@@ -11,6 +11,8 @@ import {
 } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { depthwiseInt8WebGL2 } from '../depthwise_int8_webgl2.js';
+import { rawPassesEnabled } from '../flags.js';
 import { readValues } from '../gl/webgl_backend.js';
 import { DepthwiseInt8Program } from '../programs/depthwise-int8-program.js';
 import { ACTIVATION_CODES } from '../programs/int8-epilogue-program.js';
@@ -47,6 +49,7 @@ export function clipqDepthwiseConv2DInt8(args: {
     );
   }
   const g = convGeometry(x.shape, kh, kw, attrs.strides, attrs.dilations, attrs.pad);
+  if (rawPassesEnabled()) return depthwiseInt8WebGL2(backend, args.inputs, attrs, g, multiplier);
   const N = cin * multiplier;
   const perChannel = wZeroPoint.shape.length > 0 && wZeroPoint.shape[0]! > 1;
   const epilogue = backend.makeTensorInfo(

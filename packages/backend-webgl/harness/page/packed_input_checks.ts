@@ -1,0 +1,61 @@
+/**
+ * The int8 convolutions read tfjs packed inputs in place (the previous int8 layer's requantized codes
+ * are packed): the shared conformance suite builds its inputs unpacked, so these checks repeat its conv
+ * cases with a packed copy of the input codes and require the same exact outputs.
+ */
+import { assertExact, type ConvCase, convCases, makeConvOperands } from '@clipq/core/testing';
+import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import { textureData } from '../../src/gl/webgl_backend.js';
+import type { PageCase } from './checks.js';
+import { tf } from './setup.js';
+
+/** A packed copy of int32 codes (tfjs's packed binary program), checked to really be packed. */
+function packedCopy(codes: Tensor): Tensor {
+  const copy = tf.add(codes, tf.zerosLike(codes));
+  const backend = tf.backend() as MathBackendWebGL;
+  if (!textureData(backend, copy.dataId).isPacked)
+    throw new Error('test setup: expected tfjs to produce a packed texture');
+  return copy;
+}
+
+export function packedInputChecks(): PageCase[] {
+  const cases = convCases(16).filter(
+    (c) => c.depthwise || (c.kernel[0] === 1 && c.kernel[1] === 1 && c.strides[0] === 1),
+  );
+  // Pointwise convolutions with even and odd widths (odd widths must be unpacked first).
+  const pointwise: ConvCase = {
+    ...cases.find((c) => c.depthwise)!,
+    depthwise: false,
+    kernel: [1, 1],
+    strides: [1, 1],
+    dilations: [1, 1],
+    outOrMultiplier: 5,
+  };
+  cases.push(...[6, 7].map((width) => ({ ...pointwise, width, batch: 2, height: 3 })));
+  return cases.map((c, i) => ({
+    suite: 'webgl packed inputs',
+    name: `${c.depthwise ? 'depthwise' : 'pointwise'} int8 conv reads packed codes in place: [${c.batch},${c.height},${c.width},${c.inChannels}] k${c.kernel.join('x')} s${c.strides.join(',')} d${c.dilations.join(',')} ${c.pad}`,
+    async run() {
+      await tf.setBackend('webgl');
+      const { x, filter, expected, run, outShape } = makeConvOperands(c, 700 + i);
+      // The operands' run() closes over x: swap its codes for a packed copy (restored for dispose).
+      const holder = x as unknown as { codesTensor: Tensor };
+      const unpacked = holder.codesTensor;
+      holder.codesTensor = packedCopy(unpacked);
+      try {
+        const out = run();
+        const values = out.dataSync();
+        out.dispose();
+        if (out.shape.join() !== outShape.join())
+          throw new Error(`output shape [${out.shape}], expected [${outShape}]`);
+        assertExact(values, expected, 'packed input');
+      } finally {
+        holder.codesTensor.dispose();
+        holder.codesTensor = unpacked;
+        x.dispose();
+        filter.dispose();
+      }
+    },
+  }));
+}

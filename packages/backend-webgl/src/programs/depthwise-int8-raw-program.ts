@@ -1,0 +1,134 @@
+/**
+ * The WebGL2 int8 depthwise convolution as one raw pass: weights from a 1-byte RGBA8I texture (texel
+ * (n/4, tap) = filter codes of output channels n..n+3 at that tap), codes read straight from tfjs's
+ * float texture of x, packed (2×2 texels over width × channels, no unpack pass) or unpacked, and the
+ * output written as tfjs's packed 2×2 texels: each fragment computes 2 output columns × 2 channels,
+ * so one weight fetch serves 4 products and, for a channel multiplier of 1 on a packed input, one x
+ * fetch serves 2. int32 accumulation (exact for any kernel size), then core's epilogue and the optional
+ * fused requantization. The geometry is compiled in (a program per layer shape, cached); zero points,
+ * epilogue and requantization are uniforms and textures.
+ *
+ * Texel addressing follows tfjs's packed layout: texel index ((b·H + y)·⌈W/2⌉ + x/2)·⌈C/2⌉ + c/2, folded
+ * into the texture's width (which is ⌈C/2⌉ in the usual, "plain" case: no division).
+ */
+import type { ConvGeometry } from '@clipq/core';
+import { RAW_SHADER_HEADER } from '../gl/raw_pass.js';
+import { REQUANTIZE_DECLARATIONS, REQUANTIZE_GLSL } from './requantize-glsl.js';
+
+export interface DepthwiseLayout {
+  /** x is a tfjs packed texture (else unpacked, one value per texel). */
+  xPacked: boolean;
+  /** x's texture width is ⌈C/2⌉ texels (packed) or C (unpacked, no offset): rows map directly. */
+  xPlain: boolean;
+  /** The output texture's width is ⌈N/2⌉ texels. */
+  outPlain: boolean;
+  /** Subtract per-channel weight zero points (symmetric weights skip it). */
+  subtractWeightZero: boolean;
+}
+
+const half = (n: number) => Math.ceil(n / 2);
+
+function xReaders(g: ConvGeometry, layout: DepthwiseLayout): string {
+  const { inHeight: H, inWidth: W, inChannels: C } = g;
+  if (layout.xPacked) {
+    const texel = layout.xPlain
+      ? `texelFetch(x, ivec2(c >> 1, (b * ${H} + iy) * ${half(W)} + (ix >> 1)), 0)`
+      : `texelAtIndex(((b * ${H} + iy) * ${half(W)} + (ix >> 1)) * ${half(C)} + (c >> 1))`;
+    return `
+vec4 texelAtIndex(int index) { return texelFetch(x, ivec2(index % xWidth, index / xWidth), 0); }
+vec4 xTexel(int b, int iy, int ix, int c) { return ${texel}; }
+float xAt(int b, int iy, int ix, int c) {
+  vec4 t = xTexel(b, iy, ix, c);
+  return t[((ix & 1) << 1) | (c & 1)];
+}
+// Channels c, c + 1 (c even) share a texel.
+vec2 xEvenPair(int b, int iy, int ix, int c) {
+  vec4 t = xTexel(b, iy, ix, c);
+  return (ix & 1) == 0 ? t.xy : t.zw;
+}`;
+  }
+  const at = layout.xPlain
+    ? `texelFetch(x, ivec2(c, (b * ${H} + iy) * ${W} + ix), 0).r`
+    : `texelAtIndex(((b * ${H} + iy) * ${W} + ix) * ${C} + c + xOffset).r`;
+  return `
+vec4 texelAtIndex(int index) { return texelFetch(x, ivec2(index % xWidth, index / xWidth), 0); }
+float xAt(int b, int iy, int ix, int c) { return ${at}; }
+vec2 xEvenPair(int b, int iy, int ix, int c) { return vec2(xAt(b, iy, ix, c), xAt(b, iy, ix, c + 1)); }`;
+}
+
+export function depthwiseInt8Source(
+  g: ConvGeometry,
+  multiplier: number,
+  layout: DepthwiseLayout,
+): string {
+  const N = g.inChannels * multiplier;
+  const pair =
+    multiplier === 1
+      ? 'xEvenPair(b, iy, ix, n0)'
+      : `vec2(xAt(b, iy, ix, n0 / ${multiplier}), xAt(b, iy, ix, (n0 + 1) / ${multiplier}))`;
+  const zero = layout.subtractWeightZero
+    ? `ivec4 z4 = texelFetch(wZeroPoint, ivec2(n0 >> 2, 0), 0);
+  ivec2 zw = (n0 & 2) == 0 ? z4.xy : z4.zw;`
+    : 'ivec2 zw = ivec2(0);';
+  const place = layout.outPlain
+    ? 'int pairRow = p.y; int np = p.x;'
+    : `int index = p.y * outWidth + p.x; int pairRow = index / ${half(N)}; int np = index - pairRow * ${half(N)};`;
+  return `${RAW_SHADER_HEADER}
+uniform sampler2D x;
+uniform isampler2D w;
+uniform isampler2D wZeroPoint;
+uniform sampler2D epilogue;
+uniform int xWidth;
+uniform int xOffset;
+uniform int outWidth;
+uniform int xZeroPoint;
+uniform int hasBias;
+uniform int activation;
+${REQUANTIZE_DECLARATIONS}
+layout(location = 0) out vec4 result;
+${REQUANTIZE_GLSL}
+${xReaders(g, layout)}
+
+float finish(int acc, int n) {
+  vec2 scaleBias = texelFetch(epilogue, ivec2(min(n, ${N - 1}), 0), 0).xy;
+  float y = float(acc) * scaleBias.x;
+  if (hasBias == 1) y = y + scaleBias.y;
+  if (activation >= 1 && y < 0.0) y = 0.0;
+  if (activation == 2 && y > 6.0) y = 6.0;
+  return requantize == 1 ? requantized(y) : y;
+}
+
+void main() {
+  ivec2 p = ivec2(gl_FragCoord.xy);
+  ${place}
+  int bo = pairRow / ${half(g.outWidth)};
+  int ow0 = (pairRow - bo * ${half(g.outWidth)}) * 2;
+  int b = bo / ${g.outHeight};
+  int oy = bo - b * ${g.outHeight};
+  if (b >= ${g.batch} || np >= ${half(N)}) {
+    result = vec4(0.0);
+    return;
+  }
+  int n0 = np * 2;
+  ${zero}
+  ivec2 acc0 = ivec2(0);
+  ivec2 acc1 = ivec2(0);
+  int y0 = oy * ${g.strideHeight} - ${g.padTop};
+  int x0 = ow0 * ${g.strideWidth} - ${g.padLeft};
+  bool second = ow0 + 1 < ${g.outWidth};
+  for (int ky = 0; ky < ${g.kernelHeight}; ky++) {
+    int iy = y0 + ky * ${g.dilationHeight};
+    if (iy < 0 || iy >= ${g.inHeight}) continue;
+    for (int kx = 0; kx < ${g.kernelWidth}; kx++) {
+      ivec4 w4 = texelFetch(w, ivec2(n0 >> 2, ky * ${g.kernelWidth} + kx), 0);
+      ivec2 wv = ((n0 & 2) == 0 ? w4.xy : w4.zw) - zw;
+      int ix = x0 + kx * ${g.dilationWidth};
+      if (ix >= 0 && ix < ${g.inWidth}) acc0 += (ivec2(${pair}) - xZeroPoint) * wv;
+      ix += ${g.strideWidth};
+      if (second && ix >= 0 && ix < ${g.inWidth}) acc1 += (ivec2(${pair}) - xZeroPoint) * wv;
+    }
+  }
+  result = vec4(finish(acc0.x, n0), finish(acc0.y, n0 + 1), finish(acc1.x, n0), finish(acc1.y, n0 + 1));
+}
+`;
+}
