@@ -1,6 +1,7 @@
 // The fused epilogue of the int8 kernels: exact int32 accumulators → act(f32(f32(f32(acc)·m) + bias)),
 // in the order of core's requantizeOutputImpl, then optionally the fused requantization to the next
 // layer's codes (core's requantizeCodeImpl), in which case the 4-byte outputs are int32 codes.
+import { gridIndex, indexToCode } from './fake_quant';
 import { PANEL } from './pack';
 
 // Epilogue parameters, set by `setEpilogue` before each matmul (module globals, not memory).
@@ -31,15 +32,13 @@ export function setRequantize(on: i32, nudgedMin: f32, nudgedMax: f32, scale: f3
 /**
  * requantizeCodeImpl on 4 lanes: floor(f32(f32(f32(clamp(v) − nudgedMin) / scale) + 0.5)) + codeMin,
  * zeroCode for NaN (and for scale 0). Every SIMD step is one IEEE float32 operation, like the host's
- * Math.fround of each step; f32x4.min/max agree with Math.min/max on non-NaN values, ±0 included.
+ * Math.fround of each step (ClipqQuantize's gridIndex, see fake_quant.ts).
  */
 @inline
 function requantize(v: v128): v128 {
   if (rqScale == 0) return i32x4.splat(rqZeroCode);
-  const clamped = f32x4.min(f32x4.max(v, f32x4.splat(rqNudgedMin)), f32x4.splat(rqNudgedMax));
-  const shifted = f32x4.div(f32x4.sub(clamped, f32x4.splat(rqNudgedMin)), f32x4.splat(rqScale));
-  const index = i32x4.trunc_sat_f32x4_s(f32x4.floor(f32x4.add(shifted, f32x4.splat(0.5))));
-  const code = i32x4.add(index, i32x4.splat(rqCodeMin));
+  const index = gridIndex(v, f32x4.splat(rqNudgedMin), f32x4.splat(rqNudgedMax), f32x4.splat(rqScale), false);
+  const code = indexToCode(index, i32x4.splat(rqCodeMin));
   return v128.bitselect(i32x4.splat(rqZeroCode), code, f32x4.ne(v, v));
 }
 
@@ -67,11 +66,20 @@ export function finishNoZeroPoint(exact: v128, n: i32): v128 {
   let v = f32x4.mul(f32x4.convert_i32x4_s(exact), v128.load(epMultipliers + column));
   if (epBias) v = f32x4.add(v, v128.load(epBias + column));
   // applyActivation's Math.max(v, 0) and Math.min(…, 6): f32x4.max/min share their NaN and ±0 rules.
+  if (rqOn) {
+    // Requantized, the sign of a zero and NaN payloads no longer matter (NaN stays NaN → zeroCode):
+    // the one-instruction pmax/pmin do.
+    if (epActivation) {
+      v = f32x4.pmax(v, f32x4.splat(0));
+      if (epActivation == 2) v = f32x4.pmin(v, f32x4.splat(6));
+    }
+    return requantize(v);
+  }
   if (epActivation) {
     v = f32x4.max(v, f32x4.splat(0));
     if (epActivation == 2) v = f32x4.min(v, f32x4.splat(6));
   }
-  return rqOn ? requantize(v) : v;
+  return v;
 }
 
 /** Stores 4 finished outputs (float32 values or int32 codes: both 4 bytes). */

@@ -14,8 +14,11 @@ const ZERO = f32x4.splat(0);
 /** The grid index of 4 values (as float32): floor((clamp(x) − nMin)/scale + 0.5), or half-even. */
 @inline
 export function gridIndex(x: v128, nMin: v128, nMax: v128, scale: v128, halfEven: bool): v128 {
-  // The Impl's Math.min(Math.max(x, lo), hi): f32x4.max/min have the same NaN and ±0 rules.
-  const clamped = f32x4.min(f32x4.max(x, nMin), nMax);
+  // The Impl's Math.min(Math.max(x, lo), hi) with the one-instruction pmax/pmin (x < lo ? lo : x, then
+  // hi < c ? hi : c). They differ from Math.max/min only on NaN (kept here: the callers mask NaN lanes)
+  // and on the sign of a zero, which cannot change the index: ±0 − nMin and the later + 0.5 round alike
+  // (V8 lowers f32x4.min/max to ~7 instructions each on x64).
+  const clamped = f32x4.pmin(f32x4.pmax(x, nMin), nMax);
   const shifted = f32x4.div(f32x4.sub(clamped, nMin), scale);
   return halfEven ? f32x4.nearest(shifted) : f32x4.floor(f32x4.add(shifted, HALF));
 }
@@ -62,11 +65,24 @@ export function fakeQuant(
   }
 }
 
+const MAGIC = f32x4.splat(8388608); // 2^23: f32(i + 2^23) has bits 0x4B000000 + i for 0 ≤ i < 2^23
+const MAGIC_BITS = i32x4.splat(0x4b000000);
+
+/**
+ * A float32 integer index in [0, 2^23) to int32, plus `base`: the bits of index + 2^23, minus the bits of
+ * 2^23. Two instructions instead of trunc_sat's ~8 on x64; the grid index is ≥ 0 and < 2^17 wherever it
+ * is used (NaN or scale-0 lanes are replaced by the caller).
+ */
+@inline
+export function indexToCode(index: v128, base: v128): v128 {
+  return i32x4.add(i32x4.sub(f32x4.add(index, MAGIC), MAGIC_BITS), base);
+}
+
 /** Signed codes: grid index + base (= qmin − 2^(bits−1)); `zero` (the zero-point code) where scale is 0 or x NaN. */
 @inline
 function quantizeVector(x: v128, nMin: v128, nMax: v128, scale: v128, halfEven: bool, base: v128, zero: v128): v128 {
-  const index = i32x4.trunc_sat_f32x4_s(gridIndex(x, nMin, nMax, scale, halfEven));
-  return v128.bitselect(zero, i32x4.add(index, base), v128.or(f32x4.eq(scale, ZERO), f32x4.ne(x, x)));
+  const code = indexToCode(gridIndex(x, nMin, nMax, scale, halfEven), base);
+  return v128.bitselect(zero, code, v128.or(f32x4.eq(scale, ZERO), f32x4.ne(x, x)));
 }
 
 export function quantize(
