@@ -8,7 +8,7 @@
  *   (accumulators identical to the naive integer reference and output bit-identical to
  *   `matMulInt8Impl`) and `weight_bytes` (resident bytes of the packed B).
  */
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import '@tensorflow/tfjs-backend-cpu';
 import { matMulInt8AccPacked, packedWeightCache } from '@clipq/backend-cpu';
 import {
@@ -37,9 +37,9 @@ const MATMUL_SHAPES = [
 const FAKE_QUANT_SHAPE = [1024, 1024];
 
 /**
- * Quick mode takes 5 interleaved rounds of 2 runs (10 samples per side, after 1 warm-up): the composite
- * fake-quant reference needs seconds per per-channel forward+backward, and tfjs-cpu f32 about 0.7 s at
- * 128x768x3072, so the default quick sampling would not fit in a minute.
+ * Quick mode takes 5 interleaved rounds of 2 runs (10 samples per side): the composite fake-quant
+ * reference needs ~0.5-0.8 s per forward+backward, and tfjs-cpu f32 about 1 s at 128x768x3072, so the
+ * default quick sampling would not fit in a minute (`pnpm bench --quick`, build and e2e rows included).
  */
 function sampling(quick, warmup = 1) {
   return quick ? { quick, rounds: 5, runsPerRound: 2, warmup } : { quick };
@@ -56,21 +56,19 @@ function progress(message) {
 }
 
 /**
- * Runs `fn` until about 300 ms (at most 50 runs) have been spent on it, so that cheap shapes reach
+ * Runs `fn` until about 100 ms (at most 50 runs) have been spent on it, so that cheap shapes reach
  * V8's optimized code before timing: tfjs-cpu's matMul at M = 1 is 5-10x slower in its first runs.
+ * Expensive shapes get no extra warm-up run: the same code (tfjs-cpu's matMul, our GEMM) already ran
+ * hot on the cheap shapes before them, ours also ran once in the exactness check, and a first run that
+ * is still slow is one of ≥ 10 samples, which the median ignores.
  */
 function warmUp(fn) {
   const start = performance.now();
-  let runs = 0;
-  while (runs < 50 && performance.now() - start < 300) {
-    fn();
-    runs++;
-  }
-  return (performance.now() - start) / runs;
+  for (let runs = 0; runs < 50 && performance.now() - start < 100; runs++) fn();
 }
 
-/** Shapes whose baseline runs in under this many ms get the full sampling (30 runs) even in quick mode. */
-const CHEAP_MS = 100;
+/** Shapes of at most this many multiply-adds (1x1024x1024, 256³) are cheap: 20 samples, not 10. */
+const CHEAP_MACS = 2 ** 24;
 
 /** Deterministic uniform numbers in [0, 1) (mulberry32). */
 function rng(seed) {
@@ -159,6 +157,7 @@ async function fakeQuantRows(quick) {
     disposeAll([y, ...grads]);
 
     const shape = `${FAKE_QUANT_SHAPE.join('x')} ${perChannel ? 'per-channel' : 'per-tensor'}`;
+    progress(`fakeQuant ${shape}: exactness checks done`);
     const forwardMs = { ours: [], baseline: [] };
     const timed = (side, forward, backward) => () => {
       const start = performance.now();
@@ -297,6 +296,7 @@ async function matMulRows(quick) {
   for (const [M, K, N] of MATMUL_SHAPES) {
     const operands = matMulOperands(M, K, N, M * 7919 + K * 31 + N);
     const exact = checkMatMul(M, K, N, operands);
+    progress(`matMulInt8 ${M}x${K}x${N}: operands and exactness check done`);
     const { a, b } = operands;
     const af = tf.randomUniform([M, K], -1, 1);
     const bf = tf.randomUniform([K, N], -1, 1);
@@ -310,9 +310,16 @@ async function matMulRows(quick) {
       out.dataSync();
       out.dispose();
     };
-    warmUp(ours);
-    const cheap = warmUp(baseline) < CHEAP_MS;
-    const timing = await comparePair({ ...sampling(quick && !cheap, 0), ours, baseline });
+    const cheap = M * K * N <= CHEAP_MACS;
+    if (cheap) {
+      warmUp(ours);
+      warmUp(baseline);
+    }
+    const timing = await comparePair({
+      ...(quick && cheap ? { quick, rounds: 4, runsPerRound: 5, warmup: 0 } : sampling(quick, 0)),
+      ours,
+      baseline,
+    });
     progress(`matMulInt8 ${M}x${K}x${N}: ratio ${timing.ratio}`);
     rows.push({
       kernel: 'matMulInt8',
@@ -333,14 +340,20 @@ async function matMulRows(quick) {
 }
 
 export async function run({ quick }) {
-  progress(`start (${(performance.now() / 1000).toFixed(1)} s after process start)`);
+  const loadBefore = loadavg()[0];
+  progress(
+    `start (${(performance.now() / 1000).toFixed(1)} s after process start, load average ${loadBefore.toFixed(2)})`,
+  );
   await tf.setBackend('cpu');
   const rows = [...(await fakeQuantRows(quick)), ...(await matMulRows(quick))];
   const cpu = cpus();
-  progress('done');
+  const seconds = (performance.now() - started) / 1000;
+  progress(`done: kernel rows in ${seconds.toFixed(1)} s, load average ${loadavg()[0].toFixed(2)}`);
   return {
     rows,
     meta: {
+      kernel_rows_seconds: round3(seconds),
+      load_average_1min: { before: round3(loadBefore), after: round3(loadavg()[0]) },
       machine: `${cpu[0]?.model ?? 'unknown cpu'}, ${cpu.length} logical cores, ${process.platform}/${process.arch}`,
       packedBytesAfterDispose: packedWeightCache.bytes(),
     },
