@@ -24,11 +24,10 @@ let padTop = 0;
 let padLeft = 0;
 let zeroPoint = 0;
 let Kp = 0;
-// Code range read so far (vector and scalar parts).
+// Code range read so far.
 let vectorLow: v128 = i32x4.splat(0);
 let vectorHigh: v128 = i32x4.splat(0);
-let scalarLow: i32 = 0;
-let scalarHigh: i32 = 0;
+
 
 /** Sets the geometry (13 i32, see depthwise.ts) and resets the code range; returns M (output pixels). */
 export function setPatchGeometry(geometry: usize, padLeftArg: i32, zeroPointArg: i32, KpArg: i32): i32 {
@@ -50,8 +49,6 @@ export function setPatchGeometry(geometry: usize, padLeftArg: i32, zeroPointArg:
   Kp = KpArg;
   vectorLow = i32x4.splat(i32.MAX_VALUE);
   vectorHigh = i32x4.splat(i32.MIN_VALUE);
-  scalarLow = i32.MAX_VALUE;
-  scalarHigh = i32.MIN_VALUE;
   return batch * outHeight * outWidth;
 }
 
@@ -59,25 +56,36 @@ export function setPatchGeometry(geometry: usize, padLeftArg: i32, zeroPointArg:
 export function patchBounds(): i32 {
   const lo = vectorLow;
   const hi = vectorHigh;
-  const low = min(min(min(i32x4.extract_lane(lo, 0), i32x4.extract_lane(lo, 1)), min(i32x4.extract_lane(lo, 2), i32x4.extract_lane(lo, 3))), scalarLow);
-  const high = max(max(max(i32x4.extract_lane(hi, 0), i32x4.extract_lane(hi, 1)), max(i32x4.extract_lane(hi, 2), i32x4.extract_lane(hi, 3))), scalarHigh);
+  const low = min(min(i32x4.extract_lane(lo, 0), i32x4.extract_lane(lo, 1)), min(i32x4.extract_lane(lo, 2), i32x4.extract_lane(lo, 3)));
+  const high = max(max(i32x4.extract_lane(hi, 0), i32x4.extract_lane(hi, 1)), max(i32x4.extract_lane(hi, 2), i32x4.extract_lane(hi, 3)));
   setLastMax(high);
   return low;
 }
 
 import { setLastMax } from './pack';
 
-/** Writes `count` codes minus the zero point as i16 at `dst`; returns their sum. */
+/**
+ * Writes `count` codes minus the zero point as i16 at `dst`; returns their sum. Whole vectors of 8 codes;
+ * the last one is masked: lanes past `count` take the zero-point code (0 after subtracting it, so they
+ * add nothing to the sum or the range check), and its store may run up to 7 i16 past the end (later
+ * runs overwrite them; past K they meet B's zero rows). Reading up to 28 bytes past the run stays
+ * inside the memory: the host makes sure 32 readable bytes follow the input.
+ */
 @inline
 function copyRun(src: usize, count: i32, dst: usize): i32 {
   const zero = i32x4.splat(zeroPoint);
   let lo = vectorLow;
   let hi = vectorHigh;
   let sums = i32x4.splat(0);
-  let j = 0;
-  for (; j + 8 <= count; j += 8) {
-    const v = v128.load(src + (<usize>j << 2));
-    const w = v128.load(src + (<usize>j << 2), 16);
+  for (let j = 0; j < count; j += 8) {
+    let v = v128.load(src + (<usize>j << 2));
+    let w = v128.load(src + (<usize>j << 2), 16);
+    const left = count - j;
+    if (left < 8) {
+      const lanes = i32x4.splat(left);
+      v = v128.bitselect(v, zero, i32x4.gt_s(lanes, LANES_0123));
+      w = v128.bitselect(w, zero, i32x4.gt_s(lanes, LANES_4567));
+    }
     lo = i32x4.min_s(lo, i32x4.min_s(v, w));
     hi = i32x4.max_s(hi, i32x4.max_s(v, w));
     const a = i32x4.sub(v, zero);
@@ -87,17 +95,11 @@ function copyRun(src: usize, count: i32, dst: usize): i32 {
   }
   vectorLow = lo;
   vectorHigh = hi;
-  let sum = i32x4.extract_lane(sums, 0) + i32x4.extract_lane(sums, 1) + i32x4.extract_lane(sums, 2) + i32x4.extract_lane(sums, 3);
-  for (; j < count; j++) {
-    const code = load<i32>(src + (<usize>j << 2));
-    scalarLow = min(scalarLow, code);
-    scalarHigh = max(scalarHigh, code);
-    const value = code - zeroPoint;
-    sum += value;
-    store<i16>(dst + (<usize>j << 1), <i16>value);
-  }
-  return sum;
+  return i32x4.extract_lane(sums, 0) + i32x4.extract_lane(sums, 1) + i32x4.extract_lane(sums, 2) + i32x4.extract_lane(sums, 3);
 }
+
+const LANES_0123 = i32x4(0, 1, 2, 3);
+const LANES_4567 = i32x4(4, 5, 6, 7);
 
 /** Zeroes `count` i16 at `dst`, possibly a few past the end (later runs overwrite them). */
 @inline
@@ -105,12 +107,8 @@ function zeroRun(dst: usize, count: i32): void {
   for (let j = 0; j < count; j += 8) v128.store(dst + (<usize>j << 1), i32x4.splat(0));
 }
 
-/** Builds the i16 patch row of output pixel m at `dst`; returns Σ (x − zeroPoint) over the row. */
-function patchRow(x: usize, m: i32, dst: usize): i32 {
-  const ox = m % outWidth;
-  const t = m / outWidth;
-  const oy = t % outHeight;
-  const b = t / outHeight;
+/** Builds the i16 patch row of output pixel (b, oy, ox) at `dst`; returns Σ (x − zeroPoint) over the row. */
+function patchRow(x: usize, b: i32, oy: i32, ox: i32, dst: usize): i32 {
   const iy0 = oy * strideHeight - padTop;
   const ix0 = ox * strideWidth - padLeft;
   const run = kernelWidth * C;
@@ -146,10 +144,21 @@ function patchRow(x: usize, m: i32, dst: usize): i32 {
  */
 export function patchRows(x: usize, m0: i32, rows: i32, chunk: usize, rowSums: usize, rowBuffer: usize): void {
   const rowStride = (<usize>Kp << 2) + 32;
+  // Output pixel m0 = (b, oy, ox), then stepped along (no divisions per row: i32.div costs ~20+ cycles).
+  let ox = m0 % outWidth;
+  let oy = (m0 / outWidth) % outHeight;
+  let b = m0 / (outWidth * outHeight);
   for (let m = 0; m < rows; m += 4) {
     const count = min(4, rows - m);
     for (let r = 0; r < count; r++) {
-      store<i32>(rowSums + (<usize>(m + r) << 2), patchRow(x, m0 + m + r, rowBuffer + <usize>r * rowStride));
+      store<i32>(rowSums + (<usize>(m + r) << 2), patchRow(x, b, oy, ox, rowBuffer + <usize>r * rowStride));
+      if (++ox == outWidth) {
+        ox = 0;
+        if (++oy == outHeight) {
+          oy = 0;
+          b++;
+        }
+      }
     }
     // 4 rows × 4 k-pairs per step: a 4×4 transpose of i32 lanes (rows past `count` hold stale values
     // that the GEMM computes with but never stores).

@@ -21,11 +21,22 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { HeapCall } from '../heap/call.js';
-import { heapFor, type WasmBackendLike } from '../heap/heap.js';
+import { type Heap, heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { convGeometryWords } from '../int8/conv_geometry_words.js';
 import { codesGemm, type Int8GemmProblem, type RunGemm, runInt8Gemm } from '../int8/gemm_call.js';
 import { packedWeightsOf } from '../int8/packed_weights.js';
 import { countCall } from '../stats.js';
+
+/**
+ * im2col reads up to 28 bytes past the end of the input; when the input ends that close to the end of
+ * the memory (practically never: tfjs's allocator keeps a top chunk), run on a copy with slack.
+ */
+function readableWithSlack(heap: Heap, call: HeapCall, ptr: number, bytes: number): number {
+  if (ptr + bytes + 32 <= heap.memory.buffer.byteLength) return ptr;
+  const copy = call.alloc(bytes + 32);
+  new Uint8Array(heap.memory.buffer).copyWithin(copy, ptr, ptr + bytes);
+  return copy;
+}
 
 type Args = { inputs: ClipqConv2DInt8Inputs; backend: unknown; attrs: NamedAttrMap };
 
@@ -55,7 +66,12 @@ export function clipqConv2DInt8(args: Args): TensorInfo {
     g.padLeft === 0;
   const call = new HeapCall(heap);
   try {
-    const xPtr = call.input(x);
+    const xPtr = readableWithSlack(
+      heap,
+      call,
+      call.input(x),
+      x.shape.reduce((a, b) => a * b, 1) * 4,
+    );
     const geometryPtr = pointwise ? 0 : call.alloc(64);
     if (!pointwise) call.write(geometryPtr, convGeometryWords(g));
     const problem: Int8GemmProblem = {
