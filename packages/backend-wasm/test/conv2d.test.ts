@@ -22,11 +22,11 @@ interface Case {
   requantize: boolean;
 }
 
-// Shapes large enough for several packed-A chunks (the GEMM packs ~96 KB of A at a time), with patch
+// Shapes large enough for several packed-A chunks (the GEMM packs ≤ 256 KB of A at a time), with patch
 // rows taken whole (undilated, inside the image) and per tap (padding, dilation).
 const CASES: Case[] = [
   {
-    shape: [4, 65, 63, 3],
+    shape: [8, 65, 63, 3],
     kernel: [3, 3],
     outChannels: 16,
     strides: [2, 2],

@@ -73,7 +73,7 @@ function zeroPoints(N: number, values: number[]): number[] {
 }
 
 const CASES: Case[] = [
-  // Several packed-A chunks (~96 KB of packed A each: 48 rows at K = 1024).
+  // Several packed-A chunks (256 KB of packed A at most: 128 rows at K = 1024).
   {
     M: 300,
     K: 1024,
