@@ -10,7 +10,7 @@ import {
   requantizeCodeImpl,
 } from '@clipq/core';
 import { describe, expect, it } from 'vitest';
-import { requantizeRows } from '../src/int8/requantize.js';
+import { requantizeBlock, requantizer } from '../src/int8/requantize.js';
 import { firstMismatch, rng } from './helpers.js';
 
 const f32 = Math.fround;
@@ -58,7 +58,7 @@ const ranges: Array<[string, RequantizeAttrs]> = [
   ],
 ];
 
-describe('requantizeRows (fused requantization) vs requantizeCodeImpl', () => {
+describe('requantizeBlock (fused requantization) vs requantizeCodeImpl', () => {
   for (const [name, r] of ranges) {
     for (const activation of ['linear', 'relu', 'relu6'] as FusedActivation[]) {
       for (const withBias of [false, true]) {
@@ -68,11 +68,15 @@ describe('requantizeRows (fused requantization) vs requantizeCodeImpl', () => {
           const expected = Int32Array.from(scaled, (v, i) =>
             requantizeCodeImpl(activate(bias ? f32(v + bias[i % N]!) : v, activation), r),
           );
-          // Written from an offset into an offset, as the kernels' row blocks are.
-          const padded = new Float32Array(scaled.length + 3);
-          padded.set(scaled, 3);
+          // Rows with a stride past N, written at an offset, as the kernels' row blocks are; the
+          // multipliers are 1, so f32(f32(acc)·1) is the value itself.
+          const rows = scaled.length / N;
+          const stride = N + 3;
+          const raw = new Float64Array(rows * stride);
+          for (let i = 0; i < rows; i++) raw.set(scaled.subarray(i * N, (i + 1) * N), i * stride);
           const codes = new Int32Array(scaled.length + 5);
-          requantizeRows(padded, 3, scaled.length, N, bias, activation, r, codes, 5);
+          const q = requantizer(r, activation, new Float32Array(N).fill(1), bias);
+          requantizeBlock(q, raw, rows, stride, null, 0, codes, 5);
           const actual = codes.subarray(5);
           const at = firstMismatch(actual, expected);
           expect(at, `first mismatch at ${at}: value ${scaled[at]}`).toBe(-1);

@@ -37,15 +37,16 @@ export function convPatchRows(x: Int32Array, g: ConvGeometry, zeroPoint: number)
   const K = taps * C;
   const pixels = g.outHeight * g.outWidth;
   const M = g.batch * pixels;
-  /** Input offset of tap t of pixel m, or −1 when the tap is outside the image. */
-  const tapOffset = (m: number, t: number): number => {
-    const b = (m / pixels) | 0;
-    const r = m - b * pixels;
-    const oy = (r / g.outWidth) | 0;
-    const ox = r - oy * g.outWidth;
-    const ky = (t / g.kernelWidth) | 0;
-    const iy = oy * g.strideHeight - g.padTop + ky * g.dilationHeight;
-    const ix = ox * g.strideWidth - g.padLeft + (t - ky * g.kernelWidth) * g.dilationWidth;
+  // Per tap: its offsets from the window's top-left corner, in image rows and columns.
+  const tapY = Int32Array.from(
+    { length: taps },
+    (_, t) => Math.floor(t / g.kernelWidth) * g.dilationHeight,
+  );
+  const tapX = Int32Array.from({ length: taps }, (_, t) => (t % g.kernelWidth) * g.dilationWidth);
+  /** Input offset of tap t of the window at (b, y0, x0), or −1 when the tap is outside the image. */
+  const tapOffset = (b: number, y0: number, x0: number, t: number): number => {
+    const iy = y0 + tapY[t]!;
+    const ix = x0 + tapX[t]!;
     if (iy < 0 || iy >= g.inHeight || ix < 0 || ix >= g.inWidth) return -1;
     return ((b * g.inHeight + iy) * g.inWidth + ix) * C;
   };
@@ -56,6 +57,10 @@ export function convPatchRows(x: Int32Array, g: ConvGeometry, zeroPoint: number)
       const tapFirst = (k0 / C) | 0;
       const tapEnd = Math.ceil((k0 + depth) / C);
       const padded = Math.ceil(rows / TILE_ROWS) * TILE_ROWS;
+      // The window of pixel m0, then stepped along the output row by row.
+      let b = (m0 / pixels) | 0;
+      let oy = ((m0 - b * pixels) / g.outWidth) | 0;
+      let ox = m0 - b * pixels - oy * g.outWidth;
       for (let m = 0; m < padded; m++) {
         const i = m % TILE_ROWS;
         const base = (m - i) * depth + i;
@@ -63,11 +68,13 @@ export function convPatchRows(x: Int32Array, g: ConvGeometry, zeroPoint: number)
           for (let kk = 0, d = base; kk < depth; kk++, d += TILE_ROWS) aTiles[d] = 0;
           continue;
         }
+        const y0 = oy * g.strideHeight - g.padTop;
+        const x0 = ox * g.strideWidth - g.padLeft;
         for (let t = tapFirst; t < tapEnd; t++) {
           const kStart = Math.max(t * C, k0);
           const kEnd = Math.min(t * C + C, k0 + depth);
           let d = base + (kStart - k0) * TILE_ROWS;
-          const offset = tapOffset(m0 + m, t);
+          const offset = tapOffset(b, y0, x0, t);
           if (offset < 0) {
             for (let k = kStart; k < kEnd; k++, d += TILE_ROWS) aTiles[d] = zeroPoint;
           } else {
@@ -77,14 +84,26 @@ export function convPatchRows(x: Int32Array, g: ConvGeometry, zeroPoint: number)
             }
           }
         }
+        if (++ox === g.outWidth) {
+          ox = 0;
+          if (++oy === g.outHeight) {
+            oy = 0;
+            b++;
+          }
+        }
       }
     },
     rowSums() {
       const sums = new Float64Array(M);
       for (let m = 0; m < M; m++) {
+        const b = (m / pixels) | 0;
+        const oy = ((m - b * pixels) / g.outWidth) | 0;
+        const ox = m - b * pixels - oy * g.outWidth;
+        const y0 = oy * g.strideHeight - g.padTop;
+        const x0 = ox * g.strideWidth - g.padLeft;
         let sum = 0;
         for (let t = 0; t < taps; t++) {
-          const offset = tapOffset(m, t);
+          const offset = tapOffset(b, y0, x0, t);
           if (offset < 0) sum += zeroPoint * C;
           else for (let c = 0; c < C; c++) sum += x[offset + c]!;
         }

@@ -1,6 +1,6 @@
 /**
  * Exact int8 depthwise convolution as a direct loop, one output row at a time, with the float32 epilogue
- * (and the optional requantization) fused per row while the row is in cache.
+ * (and the optional requantization) applied per row while the row is in cache (OutputRows).
  *
  * Why direct: each weight is used once per output pixel, so a GEMM's packing cannot pay off. Zero points
  * are subtracted on the fly (x) and folded into a float64 copy of the filter (w), so every product is
@@ -8,8 +8,7 @@
  * every sum is exact: |Σ| ≤ 2^16·taps. A 3×3 interior pixel, MobileNet's common case, is unrolled.
  */
 import type { ConvGeometry, FusedActivation, RequantizeAttrs } from '@clipq/core';
-import { finishOutput } from './epilogue.js';
-import { requantizeRows } from './requantize.js';
+import { multipliersOf, OutputRows } from './output_rows.js';
 
 export interface DepthwiseInt8Operands {
   /** Input codes, NHWC. */
@@ -25,7 +24,6 @@ export interface DepthwiseInt8Operands {
 }
 
 let accScratch = new Float64Array(0);
-let scaledScratch = new Float32Array(0);
 
 /** (w − zw[n]) as float64, laid out [tap][n] (the filter's own layout). */
 function foldedFilter(filter: Int32Array, N: number, wZeroPoint: ArrayLike<number>): Float64Array {
@@ -135,37 +133,25 @@ export function depthwiseInt8(
   const { g } = op;
   const N = g.inChannels * op.multiplier;
   const rowValues = g.outWidth * N;
-  const total = g.batch * g.outHeight * rowValues;
+  const output = new OutputRows(
+    g.batch * g.outHeight * rowValues,
+    N,
+    multipliersOf(op.xScale, op.wScale, N),
+    bias,
+    activation,
+    requantize,
+  );
   const w = foldedFilter(op.filter, N, op.wZeroPoint);
-  const multipliers = new Float32Array(N);
-  for (let n = 0; n < N; n++)
-    multipliers[n] = op.xScale * op.wScale[op.wScale.length === 1 ? 0 : n]!;
   if (accScratch.length < rowValues) accScratch = new Float64Array(rowValues);
-  if (requantize && scaledScratch.length < rowValues) scaledScratch = new Float32Array(rowValues);
-  const acc = accScratch;
   const taps = g.kernelHeight * g.kernelWidth;
   const tapX = new Int32Array(taps);
   const tapW = new Int32Array(taps);
-  const floats = requantize ? null : new Float32Array(total);
-  const codes = requantize ? new Int32Array(total) : null;
-  const scaled = floats ?? scaledScratch;
   let start = 0;
   for (let b = 0; b < g.batch; b++) {
     for (let oy = 0; oy < g.outHeight; oy++, start += rowValues) {
-      accumulateRow(op, w, b, oy, acc, tapX, tapW);
-      // f32(f32(acc)·multiplier[n]): the Float32Array stores round (acc is exact; f32(acc) is too
-      // for |acc| < 2^24, and fround keeps it so for any filter size).
-      const s0 = floats ? start : 0;
-      for (let i = 0; i < rowValues; i += N) {
-        for (let n = 0; n < N; n++) scaled[s0 + i + n] = Math.fround(acc[i + n]!) * multipliers[n]!;
-      }
-      if (codes && requantize)
-        requantizeRows(scaled, 0, rowValues, N, bias, activation, requantize, codes, start);
+      accumulateRow(op, w, b, oy, accScratch, tapX, tapW);
+      output.write(accScratch, rowValues, start);
     }
   }
-  if (floats) {
-    finishOutput(floats, N, bias, activation);
-    return { values: floats, dtype: 'float32' };
-  }
-  return { values: codes!, dtype: 'int32' };
+  return output.finish();
 }

@@ -16,7 +16,7 @@ import {
   type PackedWeights,
   panelCount,
 } from './packed_weights.js';
-import { requantizeRows } from './requantize.js';
+import { requantizeBlock, requantizer } from './requantize.js';
 
 /** The largest M that takes the GEMV path. */
 export const GEMV_MAX_ROWS = 4;
@@ -130,12 +130,10 @@ export function matMulInt8Packed(
   return out;
 }
 
-let blockScratch = new Float32Array(0);
-
 /**
  * The result requantized to the next layer's codes [M,N] (the `requantize` attribute), bit-identical
- * to `requantizeCodesImpl(matMulInt8Impl(...))`. Each block of rows goes through a float32 scratch
- * block that stays in cache; the float32 [M,N] result is never materialized.
+ * to `requantizeCodesImpl(matMulInt8Impl(...))`: each block of raw sums goes to codes in one fused
+ * loop (requantize.ts); the float32 [M,N] result is never materialized.
  */
 export function matMulInt8PackedCodes(
   operands: MatMulInt8Operands,
@@ -148,21 +146,9 @@ export function matMulInt8PackedCodes(
   const codes = new Int32Array(M * N);
   rawProducts(operands, (input) => {
     const terms = columnTerms(input);
-    return (raw, rowStart, rows, rowStride) => {
-      if (blockScratch.length < rows * N) blockScratch = new Float32Array(rows * N);
-      scaleRows(terms, input.rowSums, raw, rowStart, rows, rowStride, blockScratch, 0, N);
-      requantizeRows(
-        blockScratch,
-        0,
-        rows * N,
-        N,
-        bias,
-        activation,
-        requantize,
-        codes,
-        rowStart * N,
-      );
-    };
+    const q = requantizer(requantize, activation, terms.multiplier, bias, terms);
+    return (raw, rowStart, rows, rowStride) =>
+      requantizeBlock(q, raw, rows, rowStride, input.rowSums, rowStart, codes, rowStart * N);
   });
   return codes;
 }

@@ -2,7 +2,8 @@
  * Exact int8 2-D convolution on the cpu backend: the image patches (an implicit im2col, padded taps hold
  * the input zero point) feed this package's packed int8 GEMM, with the filter codes packed once as a
  * [kh·kw·Cin, Cout] matrix (its row-major layout already is one) and cached like any matmul weight.
- * A 1×1, stride-1, unpadded convolution uses the input codes as they are.
+ * A 1×1, stride-1, unpadded convolution uses the input codes as they are. Small patches (a first layer
+ * on a 1- or 3-channel image) take a direct loop instead (conv_direct_int8.ts).
  */
 import {
   ClipqConv2DInt8,
@@ -14,6 +15,7 @@ import {
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { float32Of, int32Of, isLive } from '../backend_data.js';
+import { convDirectInt8, DIRECT_MAX_DEPTH } from '../int8/conv_direct_int8.js';
 import { checkInt8Codes, convPatchRows, type PatchRows } from '../int8/conv_patch_rows.js';
 import { matMulInt8Output } from '../int8/mat_mul_int8_packed.js';
 import { packedWeightCache } from '../int8/packed_weight_cache.js';
@@ -36,7 +38,7 @@ export function clipqConv2DInt8(args: {
   const g = convGeometry(x.shape, kh, kw, attrs.strides, attrs.dilations, attrs.pad);
   const K = kh * kw * cin;
   const M = g.batch * g.outHeight * g.outWidth;
-  const direct =
+  const pointwise =
     kh === 1 &&
     kw === 1 &&
     g.strideHeight === 1 &&
@@ -44,6 +46,31 @@ export function clipqConv2DInt8(args: {
     g.padTop === 0 &&
     g.padLeft === 0;
   const codes = int32Of(backend, x);
+  const bScale = float32Of(backend, wScale);
+  const bZeroPoint = int32Of(backend, wZeroPoint);
+  const biasValues = attrs.hasBias && bias != null ? float32Of(backend, bias) : null;
+  const outShape = [g.batch, g.outHeight, g.outWidth, cout];
+  if (K <= DIRECT_MAX_DEPTH && !pointwise) {
+    checkInt8Codes(codes, 'x');
+    const filterCodes = int32Of(backend, filter);
+    checkInt8Codes(filterCodes, 'filter');
+    const out = convDirectInt8(
+      {
+        x: codes,
+        g,
+        filter: filterCodes,
+        outChannels: cout,
+        xScale: attrs.xScale,
+        xZeroPoint: attrs.xZeroPoint,
+        wScale: bScale,
+        wZeroPoint: bZeroPoint,
+      },
+      biasValues,
+      attrs.activation,
+      attrs.requantize,
+    );
+    return backend.makeTensorInfo(outShape, out.dtype, out.values);
+  }
   packedWeightCache.sweep((dataId) => isLive(backend, dataId));
   const weights = packedWeightCache.get(
     filter.dataId,
@@ -54,19 +81,19 @@ export function clipqConv2DInt8(args: {
   );
   const out = matMulInt8Output(
     {
-      a: direct ? codes : patches(codes, g, attrs.xZeroPoint),
+      a: pointwise ? codes : patches(codes, g, attrs.xZeroPoint),
       M,
       weights,
       aScale: attrs.xScale,
       aZeroPoint: attrs.xZeroPoint,
-      bScale: float32Of(backend, wScale),
-      bZeroPoint: int32Of(backend, wZeroPoint),
+      bScale,
+      bZeroPoint,
     },
-    attrs.hasBias && bias != null ? float32Of(backend, bias) : null,
+    biasValues,
     attrs.activation,
     attrs.requantize,
   );
-  return backend.makeTensorInfo([g.batch, g.outHeight, g.outWidth, cout], out.dtype, out.values);
+  return backend.makeTensorInfo(outShape, out.dtype, out.values);
 }
 
 export const clipqConv2DInt8Config: KernelConfig = {

@@ -1,0 +1,28 @@
+/**
+ * Runs the demo CNN's int8 predict in a loop (for `node --cpu-prof`): node prof_predict.mjs [batch] [runs]
+ */
+import '@tensorflow/tfjs-backend-cpu';
+import '@clipq/backend-cpu';
+import { calibrate, convertToInt8, prepareQat } from '@clipq/core/layers';
+import * as tf from '@tensorflow/tfjs-core';
+import { demoCnn } from '../../../bench/e2e.mjs';
+import { Int8Runtime } from '../../core/dist/runtime/int8_runtime.js';
+
+await tf.setBackend('cpu');
+const batch = Number(process.argv[2] ?? 1);
+const runs = Number(process.argv[3] ?? 2000);
+const float = demoCnn();
+const cal = tf.randomUniform([8, 28, 28, 1], 0, 1, 'float32', 3);
+const qat = prepareQat(float);
+await calibrate(qat, cal, { method: 'minmax', batchSize: 8 });
+const conv = convertToInt8(qat);
+const rt = new Int8Runtime(conv.model, conv.layers);
+const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', 5);
+const c0 = process.cpuUsage();
+for (let i = 0; i < runs; i++) {
+  const y = rt.predict(x);
+  y.dataSync();
+  y.dispose();
+}
+const c = process.cpuUsage(c0);
+console.log(`int8 b${batch}: ${((c.user + c.system) / 1000 / runs).toFixed(3)} ms cpu per predict`);
