@@ -22,9 +22,38 @@ interface Case {
   requantize: boolean;
 }
 
-// Shapes large enough for several packed-A chunks (the GEMM packs ≤ 256 KB of A at a time), with patch
+// Then shapes large enough for several packed-A chunks (the GEMM packs ≤ 256 KB of A at a time), with patch
 // rows taken whole (undilated, inside the image) and per tap (padding, dilation).
 const CASES: Case[] = [
+  // Few input channels, N a multiple of 16: the direct kernel (border pixels gathered).
+  {
+    shape: [3, 17, 15, 1],
+    kernel: [3, 3],
+    outChannels: 32,
+    strides: [1, 1],
+    dilations: [2, 1],
+    pad: 'same',
+    requantize: true,
+  },
+  {
+    shape: [2, 11, 13, 2],
+    kernel: [2, 5],
+    outChannels: 16,
+    strides: [1, 2],
+    dilations: [1, 1],
+    pad: 'valid',
+    requantize: false,
+  },
+  // Few input channels, N not a multiple of 16: im2col with masked runs of 3 codes.
+  {
+    shape: [2, 19, 18, 1],
+    kernel: [3, 3],
+    outChannels: 12,
+    strides: [1, 1],
+    dilations: [1, 1],
+    pad: 'same',
+    requantize: true,
+  },
   {
     shape: [8, 65, 63, 3],
     kernel: [3, 3],

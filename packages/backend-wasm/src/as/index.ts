@@ -8,3 +8,4 @@ export { gemm, gemv, gemvRows } from './mat_mul_int8';
 export { gemmCodes, gemmPatches } from './gemm_chunked';
 export { boundsMax, codeBounds, packA, packB } from './pack';
 export { depthwise, foldWeights } from './depthwise';
+export { convDirect, prepareDirectWeights } from './conv_direct';

@@ -8,9 +8,53 @@ import type { ClipqExports } from '../module/exports.js';
 
 export const ACTIVATION_CODES: Record<FusedActivation, number> = { linear: 0, relu: 1, relu6: 2 };
 
-/** Bytes of the three padded arrays (zero points, multipliers, bias) for N columns. */
+/** Bytes of the three padded arrays (zero points, multipliers, bias) for N columns, and 64 of scratch. */
 export function epilogueBytes(N: number): number {
-  return Math.ceil(N / 8) * 8 * 4 * 3;
+  return Math.ceil(N / 8) * 8 * 4 * 3 + 64;
+}
+
+/** What the fused epilogue of one kernel call needs (pointers into the heap; 0 = no bias). */
+export interface EpilogueSpec {
+  N: number;
+  aScale: number;
+  scalePtr: number;
+  scaleCount: number;
+  zeroPointPtr: number;
+  zeroPointCount: number;
+  biasPtr: number;
+  activation: FusedActivation;
+  requantize: RequantizeAttrs | null | undefined;
+  /** False when the kernel folds the weight zero points in itself (no bZeroPoint·Σa' correction). */
+  correctZeroPoints: boolean;
+}
+
+/**
+ * Fills the epilogue arrays at `at` (`epilogueBytes(N)` bytes) and sets the module's epilogue state.
+ * Returns the address of the 64 bytes of scratch after the arrays.
+ */
+export function setupEpilogue(wasm: ClipqExports, at: number, e: EpilogueSpec): number {
+  const padded = Math.ceil(e.N / 8) * 8;
+  const hasZeroPoints = wasm.prepareEpilogue(
+    at,
+    e.N,
+    padded,
+    e.aScale,
+    e.scalePtr,
+    e.scaleCount,
+    e.zeroPointPtr,
+    e.zeroPointCount,
+    e.biasPtr,
+  );
+  const bytes = padded * 4;
+  wasm.setEpilogue(
+    hasZeroPoints && e.correctZeroPoints ? at : 0,
+    at + bytes,
+    e.biasPtr ? at + 2 * bytes : 0,
+    ACTIVATION_CODES[e.activation],
+    at + 3 * bytes,
+  );
+  setRequantize(wasm, e.requantize);
+  return at + 3 * bytes;
 }
 
 /**

@@ -11,7 +11,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { HeapCall } from '../heap/call.js';
 import type { Heap } from '../heap/heap.js';
 import { codeBoundsOf } from '../module/exports.js';
-import { ACTIVATION_CODES, epilogueBytes, outputDtype, setRequantize } from './epilogue.js';
+import { epilogueBytes, outputDtype, setupEpilogue } from './epilogue.js';
 import { int8PathIsExact } from './exact_range.js';
 import { recordBounds, requantizedBounds } from './known_bounds.js';
 import type { PackedB } from './packed_weights.js';
@@ -61,8 +61,8 @@ function scratchLayout(M: number, N: number, Kp: number) {
   const rowSums = chunkRows * Kp * 4; // packed A comes first
   const rowBuffer = rowSums + chunkRows * 4;
   const epilogue = rowBuffer + 4 * (Kp * 4 + 32);
-  const scratch = epilogue + epilogueBytes(N); // partial panels, then the widened panel (GEMM)
-  return { chunkRows, rowSums, rowBuffer, epilogue, scratch, bytes: scratch + 64 + Kp * 32 };
+  const end = epilogue + epilogueBytes(N); // then the widened B panel (GEMM)
+  return { chunkRows, rowSums, rowBuffer, epilogue, bytes: end + Kp * 32 };
 }
 
 export function runInt8Gemm(
@@ -82,27 +82,19 @@ export function runInt8Gemm(
   const block = call.alloc(layout.bytes);
   const out = call.output(p.outShape, outputDtype(p.requantize));
   const count = (info: TensorInfo) => info.shape.reduce((x, y) => x * y, 1);
-  const padded = Math.ceil(N / 8) * 8 * 4;
-  const epilogue = block + layout.epilogue;
-  const hasZeroPoints = wasm.prepareEpilogue(
-    epilogue,
+  // The module's scratch (epScratch) follows the arrays: 64 bytes, then the widened B panel (Kp·32).
+  setupEpilogue(wasm, block + layout.epilogue, {
     N,
-    padded / 4,
-    p.aScale,
+    aScale: p.aScale,
     scalePtr,
-    count(p.bScale),
+    scaleCount: count(p.bScale),
     zeroPointPtr,
-    count(p.bZeroPoint),
+    zeroPointCount: count(p.bZeroPoint),
     biasPtr,
-  );
-  wasm.setEpilogue(
-    hasZeroPoints ? epilogue : 0,
-    epilogue + padded,
-    p.bias ? epilogue + 2 * padded : 0,
-    ACTIVATION_CODES[p.activation],
-    block + layout.scratch,
-  );
-  setRequantize(wasm, p.requantize);
+    activation: p.activation,
+    requantize: p.requantize,
+    correctZeroPoints: true,
+  });
   const aMin = run({
     chunk: block,
     chunkRows: layout.chunkRows,

@@ -22,13 +22,14 @@ import type {
 } from '@tensorflow/tfjs-core';
 import { HeapCall } from '../heap/call.js';
 import { type Heap, heapFor, type WasmBackendLike } from '../heap/heap.js';
+import { directConvApplies, runDirectConv } from '../int8/conv_direct_call.js';
 import { convGeometryWords } from '../int8/conv_geometry_words.js';
 import { codesGemm, type Int8GemmProblem, type RunGemm, runInt8Gemm } from '../int8/gemm_call.js';
 import { packedWeightsOf } from '../int8/packed_weights.js';
 import { countCall } from '../stats.js';
 
 /**
- * im2col reads up to 28 bytes past the end of the input; when the input ends that close to the end of
+ * im2col and the direct kernel read up to 28 bytes past the end of the input; when the input ends that close to the end of
  * the memory (practically never: tfjs's allocator keeps a top chunk), run on a copy with slack.
  */
 function readableWithSlack(heap: Heap, call: HeapCall, ptr: number, bytes: number): number {
@@ -36,6 +37,10 @@ function readableWithSlack(heap: Heap, call: HeapCall, ptr: number, bytes: numbe
   const copy = call.alloc(bytes + 32);
   new Uint8Array(heap.memory.buffer).copyWithin(copy, ptr, ptr + bytes);
   return copy;
+}
+
+function sizeOf(info: TensorInfo): number {
+  return info.shape.reduce((a, b) => a * b, 1);
 }
 
 type Args = { inputs: ClipqConv2DInt8Inputs; backend: unknown; attrs: NamedAttrMap };
@@ -55,6 +60,19 @@ export function clipqConv2DInt8(args: Args): TensorInfo {
   const K = kh * kw * C;
   const heap = heapFor(backend);
   if (!heap || M * N === 0) return fallback(args);
+  if (directConvApplies(g, N)) {
+    const call = new HeapCall(heap);
+    try {
+      const xPtr = readableWithSlack(heap, call, call.input(x), sizeOf(x) * 4);
+      const direct = { x, filter, wScale, wZeroPoint, bias: attrs.hasBias && bias ? bias : null };
+      const out = runDirectConv(heap, call, xPtr, g, N, direct, attrs);
+      if (!out) return fallback(args);
+      countCall(ClipqConv2DInt8, 'simd');
+      return out;
+    } finally {
+      call.end();
+    }
+  }
   const packed = packedWeightsOf(heap, filter, K, N, false);
   if (!packed.ptr) return fallback(args);
   const pointwise =
@@ -66,12 +84,7 @@ export function clipqConv2DInt8(args: Args): TensorInfo {
     g.padLeft === 0;
   const call = new HeapCall(heap);
   try {
-    const xPtr = readableWithSlack(
-      heap,
-      call,
-      call.input(x),
-      x.shape.reduce((a, b) => a * b, 1) * 4,
-    );
+    const xPtr = readableWithSlack(heap, call, call.input(x), sizeOf(x) * 4);
     const geometryPtr = pointwise ? 0 : call.alloc(64);
     if (!pointwise) call.write(geometryPtr, convGeometryWords(g));
     const problem: Int8GemmProblem = {

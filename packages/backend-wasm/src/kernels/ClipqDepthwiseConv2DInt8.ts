@@ -22,7 +22,7 @@ import type {
 import { HeapCall } from '../heap/call.js';
 import { heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { convGeometryWords } from '../int8/conv_geometry_words.js';
-import { ACTIVATION_CODES, epilogueBytes, outputDtype, setRequantize } from '../int8/epilogue.js';
+import { epilogueBytes, outputDtype, setupEpilogue } from '../int8/epilogue.js';
 import { knownBounds, recordBounds, requantizedBounds } from '../int8/known_bounds.js';
 import { codeBoundsOf } from '../module/exports.js';
 import { countCall } from '../stats.js';
@@ -65,8 +65,7 @@ export function clipqDepthwiseConv2DInt8(args: Args): TensorInfo {
     // One scratch block: folded weights [taps][C] i32, geometry (13 i32), epilogue arrays, 64 bytes,
     // and a row of zero-point codes for the taps above and below the image.
     const weightBytes = kh * kw * C * 4;
-    const padded = Math.ceil(C / 8) * 8 * 4;
-    const epilogueEnd = weightBytes + 64 + epilogueBytes(C) + 64;
+    const epilogueEnd = weightBytes + 64 + epilogueBytes(C);
     const scratch = call.alloc(epilogueEnd + g.inWidth * C * 4 + 16);
     const weightsPtr = scratch;
     const geometryPtr = scratch + weightBytes;
@@ -88,25 +87,18 @@ export function clipqDepthwiseConv2DInt8(args: Args): TensorInfo {
     countCall(ClipqDepthwiseConv2DInt8, 'simd');
     const out = call.output(outShape, outputDtype(attrs.requantize));
     call.write(geometryPtr, convGeometryWords(g));
-    wasm.prepareEpilogue(
-      epilogue,
-      C,
-      padded / 4,
-      attrs.xScale,
+    setupEpilogue(wasm, epilogue, {
+      N: C,
+      aScale: attrs.xScale,
       scalePtr,
-      size(wScale),
+      scaleCount: size(wScale),
       zeroPointPtr,
-      size(wZeroPoint),
+      zeroPointCount: size(wZeroPoint),
       biasPtr,
-    );
-    wasm.setEpilogue(
-      epilogue,
-      epilogue + padded,
-      hasBias ? epilogue + 2 * padded : 0,
-      ACTIVATION_CODES[attrs.activation],
-      epilogue + 3 * padded,
-    );
-    setRequantize(wasm, attrs.requantize);
+      activation: attrs.activation,
+      requantize: attrs.requantize,
+      correctZeroPoints: false,
+    });
     wasm.depthwise(
       xPtr,
       weightsPtr,

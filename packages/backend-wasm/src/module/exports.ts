@@ -45,6 +45,27 @@ export interface ClipqExports {
     out: number,
     zeroRow: number,
   ): void;
+  prepareDirectWeights(
+    filter: number,
+    zeroPoints: number,
+    zeroCount: number,
+    kh: number,
+    rowTaps: number,
+    rowPairs: number,
+    N: number,
+    out: number,
+  ): number;
+  convDirect(
+    x: number,
+    geometry: number,
+    padLeft: number,
+    xZeroPoint: number,
+    weights: number,
+    rowPairs: number,
+    N: number,
+    out: number,
+    gather: number,
+  ): void;
   foldWeights(
     filter: number,
     taps: number,

@@ -1,0 +1,100 @@
+/**
+ * The direct int8 convolution for few input channels (src/as/conv_direct.ts): used when a filter row
+ * holds at most 16 codes (kernelWidth·C, e.g. 3×3 over 1 or 3 channels), N is a multiple of 16 and the
+ * width is undilated. The first layers of the demo CNN and of MobileNet spent most of their time in
+ * im2col there. Returns null when the exactness bound fails (core's Impl runs instead).
+ */
+import type { ClipqConv2DInt8Attrs, ConvGeometry } from '@clipq/core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { HeapCall } from '../heap/call.js';
+import type { Heap } from '../heap/heap.js';
+import { codeBoundsOf } from '../module/exports.js';
+import { convGeometryWords } from './conv_geometry_words.js';
+import { epilogueBytes, outputDtype, setupEpilogue } from './epilogue.js';
+import { knownBounds, recordBounds, requantizedBounds } from './known_bounds.js';
+
+const INT32_LIMIT = 2 ** 31;
+
+export function directConvApplies(g: ConvGeometry, N: number): boolean {
+  return g.kernelWidth * g.inChannels <= 16 && N % 16 === 0 && g.dilationWidth === 1;
+}
+
+interface DirectInputs {
+  x: TensorInfo;
+  filter: TensorInfo;
+  wScale: TensorInfo;
+  wZeroPoint: TensorInfo;
+  bias: TensorInfo | null;
+}
+
+export function runDirectConv(
+  heap: Heap,
+  call: HeapCall,
+  xPtr: number,
+  g: ConvGeometry,
+  N: number,
+  inputs: DirectInputs,
+  attrs: ClipqConv2DInt8Attrs,
+): TensorInfo | null {
+  const wasm = heap.exports;
+  const size = (info: TensorInfo) => info.shape.reduce((a, b) => a * b, 1);
+  const rowTaps = g.kernelWidth * g.inChannels;
+  const rowPairs = Math.ceil(rowTaps / 4) * 2;
+  const weightBytes = g.kernelHeight * rowPairs * N * 4;
+  const filterPtr = call.input(inputs.filter);
+  const zeroPointPtr = call.input(inputs.wZeroPoint);
+  const scalePtr = call.input(inputs.wScale);
+  const biasPtr = inputs.bias ? call.input(inputs.bias) : 0;
+  const scratch = call.alloc(
+    weightBytes + 64 + epilogueBytes(N) + g.kernelHeight * (rowPairs * 2 + 4) * 4,
+  );
+  const geometryPtr = scratch + weightBytes;
+  const epilogue = geometryPtr + 64;
+  const gather = epilogue + epilogueBytes(N);
+  const wLargest = wasm.prepareDirectWeights(
+    filterPtr,
+    zeroPointPtr,
+    size(inputs.wZeroPoint),
+    g.kernelHeight,
+    rowTaps,
+    rowPairs,
+    N,
+    scratch,
+  );
+  const xBounds = knownBounds(inputs.x) ?? codeBoundsOf(wasm, xPtr, size(inputs.x));
+  const xLargest = Math.max(
+    Math.abs(xBounds.min - attrs.xZeroPoint),
+    Math.abs(xBounds.max - attrs.xZeroPoint),
+  );
+  const taps = g.kernelHeight * rowTaps;
+  if (xLargest > 32767 || wLargest > 32767 || taps * xLargest * wLargest >= INT32_LIMIT)
+    return null;
+  const out = call.output([g.batch, g.outHeight, g.outWidth, N], outputDtype(attrs.requantize));
+  call.write(geometryPtr, convGeometryWords(g));
+  setupEpilogue(wasm, epilogue, {
+    N,
+    aScale: attrs.xScale,
+    scalePtr,
+    scaleCount: size(inputs.wScale),
+    zeroPointPtr,
+    zeroPointCount: size(inputs.wZeroPoint),
+    biasPtr,
+    activation: attrs.activation,
+    requantize: attrs.requantize,
+    correctZeroPoints: false,
+  });
+  wasm.convDirect(
+    xPtr,
+    geometryPtr,
+    g.padLeft,
+    attrs.xZeroPoint,
+    scratch,
+    rowPairs,
+    N,
+    out,
+    gather,
+  );
+  const result = call.result(out);
+  if (attrs.requantize) recordBounds(result, requantizedBounds(attrs.requantize));
+  return result;
+}
