@@ -18,6 +18,7 @@ import { cachedPacking, type PackedB } from './packed_weights.js';
 import { depthwiseInt8Source } from './programs/depthwise-int8-raw-program.js';
 import { ACTIVATION_CODES } from './programs/int8-epilogue-program.js';
 import { requantizeUniformsByName } from './programs/requantize-glsl.js';
+import { xLayout } from './programs/x-reader-glsl.js';
 
 interface PackedDepthwise extends PackedB {
   /** RGBA32I, ⌈N/4⌉ × 1: the weight zero point per output channel. */
@@ -119,12 +120,8 @@ export function depthwiseInt8WebGL2(
   const outShape = [g.batch, g.outHeight, g.outWidth, N];
   const out = allocateOutput(backend, outShape, attrs.requantize ? 'int32' : 'float32', true);
   try {
-    const xPlain = x.packed
-      ? x.width === Math.ceil(g.inChannels / 2)
-      : x.width === g.inChannels && x.flatOffset === 0;
     const source = depthwiseInt8Source(g, multiplier, {
-      xPacked: x.packed,
-      xPlain,
+      x: xLayout(x, g.inChannels),
       outPlain: out.width === Math.ceil(N / 2),
       subtractWeightZero: filter.subtractZero,
     });

@@ -1,18 +1,20 @@
 /**
  * ClipqMatMulInt8 on WebGL2 integer textures, in three raw passes:
- *   1. pack A (tfjs's float texture, packed or not) into RGBA16I, zero point subtracted;
+ *   1. pack A (tfjs's float texture, packed or not, or a convolution's im2col patches) into RGBA16I,
+ *      zero point subtracted;
  *   2. the blocked int32 matmul against the cached RGBA8I weights, into an 8-layer RGBA32I texture;
  *   3. the float epilogue, written into a tfjs-owned float32 output texture.
  * The packed weights and their workspace (scratch textures) persist until the weights are released.
  */
-import type { ClipqMatMulInt8Attrs, ClipqMatMulInt8Inputs } from '@clipq/core';
+import type { ClipqMatMulInt8Attrs, ClipqMatMulInt8Inputs, ConvGeometry } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { intFormats, writeTexture2D } from './gl/own_textures.js';
 import { rawProgram, runPass } from './gl/raw_pass.js';
 import { allocateOutput, gl2, sampledTensor } from './gl/webgl_backend.js';
 import { type EpilogueValues, interleave } from './mat_mul_int8_epilogue.js';
-import { packedB, workspaceFor } from './packed_weights.js';
+import { packedB, slabLayout, workspaceFor } from './packed_weights.js';
+import { im2colPackSource } from './programs/im2col-pack-program.js';
 import {
   ACTIVATION_CODES,
   INT8_EPILOGUE_PACKED_SOURCE,
@@ -21,6 +23,7 @@ import {
 import { BLOCK_COLUMNS, BLOCK_ROWS, matMulInt8Source } from './programs/mat-mul-int8-program.js';
 import { PACK_A_PACKED_SOURCE, PACK_A_SOURCE } from './programs/pack-a-program.js';
 import { requantizeUniformsByName } from './programs/requantize-glsl.js';
+import { xLayout } from './programs/x-reader-glsl.js';
 
 /** Bitwise equality of two small arrays (an upload is skipped when the values did not change). */
 function sameValues(
@@ -40,9 +43,7 @@ export function fitsIntegerPath(
   N: number,
 ): boolean {
   const limit = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
-  return (
-    Math.ceil(K / 4) * 4 <= limit && Math.ceil(M / BLOCK_ROWS) * BLOCK_ROWS <= limit && N <= limit
-  );
+  return slabLayout(M, Math.ceil(K / 4), limit).fits && N <= limit;
 }
 
 export function matMulInt8WebGL2(
@@ -51,6 +52,8 @@ export function matMulInt8WebGL2(
   attrs: ClipqMatMulInt8Attrs,
   dims: { M: number; K: number; N: number },
   epilogue: EpilogueValues,
+  /** A convolution's input: A is its im2col patches, built straight into A's slabs (inputs.a unused). */
+  im2col?: { x: TensorInfo; geometry: ConvGeometry },
 ): TensorInfo {
   const { M, K, N } = dims;
   const gl = gl2(backend);
@@ -59,20 +62,33 @@ export function matMulInt8WebGL2(
   const workspace = workspaceFor(weights, M);
   const rowBlocks = Math.ceil(M / BLOCK_ROWS);
 
-  // A packed A (the previous int8 layer's codes) is read in place; an unpacked one densely.
-  const a = sampledTensor(backend, inputs.a);
+  // The pass that fills A's slabs: im2col of a convolution's input, or A itself, read in place
+  // when packed (the previous int8 layer's codes) and densely otherwise.
+  const slabs = Math.ceil((rowBlocks * BLOCK_ROWS) / workspace.slabRows);
+  const slabUniforms = { kBlocks: weights.kBlocks, slabRows: workspace.slabRows, slabs };
+  const a = sampledTensor(backend, im2col ? im2col.x : inputs.a);
   try {
-    runPass(backend, rawProgram(backend, a.packed ? PACK_A_PACKED_SOURCE : PACK_A_SOURCE), {
+    const source = im2col
+      ? im2colPackSource(im2col.geometry, xLayout(a, im2col.geometry.inChannels))
+      : a.packed
+        ? PACK_A_PACKED_SOURCE
+        : PACK_A_SOURCE;
+    runPass(backend, rawProgram(backend, source), {
       framebuffer: workspace.framebuffers.aPacked,
-      width: weights.kBlocks,
-      height: rowBlocks * BLOCK_ROWS,
-      textures: { a: { texture: a.texture } },
+      width: weights.kBlocks * slabs,
+      height: slabs === 1 ? rowBlocks * BLOCK_ROWS : workspace.slabRows,
+      textures: { [im2col ? 'x' : 'a']: { texture: a.texture } },
       ints: {
+        ...slabUniforms,
         rows: M,
-        depth: K,
-        aWidth: a.width,
-        ...(a.packed ? {} : { aOffset: a.flatOffset }),
-        aZeroPoint: attrs.aZeroPoint,
+        ...(im2col
+          ? { xWidth: a.width, xOffset: a.flatOffset, xZeroPoint: attrs.aZeroPoint }
+          : {
+              depth: K,
+              aWidth: a.width,
+              ...(a.packed ? {} : { aOffset: a.flatOffset }),
+              aZeroPoint: attrs.aZeroPoint,
+            }),
       },
     });
   } finally {
@@ -98,7 +114,7 @@ export function matMulInt8WebGL2(
       b: { texture: weights.texture },
       bZeroPoint: { texture: workspace.zeroPoints },
     },
-    ints: { kBlocks: weights.kBlocks },
+    ints: { kBlocks: weights.kBlocks, slabRows: workspace.slabRows },
   });
 
   const scaleBias = interleave(epilogue, N);

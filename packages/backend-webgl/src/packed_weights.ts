@@ -38,8 +38,9 @@ export interface PackedB {
  */
 export interface Workspace {
   M: number;
-  /** RGBA16I, ceil(K/4) × 8·ceil(M/8): A's codes minus the zero point. */
+  /** RGBA16I, kBlocks·slabs × slabRows: A's codes minus the zero point, rows folded into slabs. */
   aPacked: WebGLTexture;
+  slabRows: number;
   /** RGBA32I array, ceil(N/4) × ceil(M/8) × 8 layers: the int32 accumulators. */
   acc: WebGLTexture;
   /** RG32F, N × 1: multiplier and bias per column. */
@@ -73,6 +74,14 @@ function deleteWorkspace(gl: WebGL2RenderingContext, workspace: Workspace | unde
   }
 }
 
+/** Rows per slab of A (a multiple of the 8-row block, within the texture size limit) and slab count. */
+export function slabLayout(M: number, kBlocks: number, limit: number) {
+  const rows = Math.ceil(M / BLOCK_ROWS) * BLOCK_ROWS;
+  const slabRows = Math.min(rows, Math.floor(limit / BLOCK_ROWS) * BLOCK_ROWS);
+  const slabs = Math.ceil(rows / slabRows);
+  return { slabRows, slabs, fits: kBlocks * slabs <= limit && rows / BLOCK_ROWS <= limit };
+}
+
 /** The scratch textures for an M-row product with these weights. */
 export function workspaceFor(weights: PackedB, M: number): Workspace {
   const entry = weights as Entry;
@@ -83,12 +92,15 @@ export function workspaceFor(weights: PackedB, M: number): Workspace {
   deleteWorkspace(gl, entry.workspace);
   const formats = intFormats(gl);
   const rowBlocks = Math.ceil(M / BLOCK_ROWS);
-  const aPacked = createTexture2D(gl, formats.rgba16i, entry.kBlocks, rowBlocks * BLOCK_ROWS, null);
+  const limit = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
+  const { slabRows, slabs } = slabLayout(M, entry.kBlocks, limit);
+  const aPacked = createTexture2D(gl, formats.rgba16i, entry.kBlocks * slabs, slabRows, null);
   const acc = createTexture2DArray(gl, formats.rgba32i, entry.columnBlocks, rowBlocks, BLOCK_ROWS);
   const layers = [...Array(BLOCK_ROWS).keys()].map((layer) => ({ texture: acc, layer }));
   entry.workspace = {
     M,
     aPacked,
+    slabRows,
     acc,
     framebuffers: {
       aPacked: targetFramebuffer(entry.backend, [{ texture: aPacked }]),

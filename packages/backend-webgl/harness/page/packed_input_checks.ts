@@ -1,7 +1,8 @@
 /**
  * The int8 convolutions read tfjs packed inputs in place (the previous int8 layer's requantized codes
  * are packed): the shared conformance suite builds its inputs unpacked, so these checks repeat its conv
- * cases with a packed copy of the input codes and require the same exact outputs.
+ * cases (plus convolutions taller than the texture size limit) with a packed copy of the input codes
+ * and require the same exact outputs.
  */
 import { assertExact, type ConvCase, convCases, makeConvOperands } from '@clipq/core/testing';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
@@ -19,11 +20,17 @@ function packedCopy(codes: Tensor): Tensor {
   return copy;
 }
 
+/** Convolutions taller than the texture size limit (8192 on SwiftShader): A is folded into slabs. */
+function tallCases(base: ConvCase): ConvCase[] {
+  const tall = { ...base, batch: 1, height: 96, width: 96, inChannels: 4, outOrMultiplier: 8 };
+  return [
+    { ...tall, depthwise: false, kernel: [1, 1], strides: [1, 1], dilations: [1, 1], pad: 'valid' },
+    { ...tall, depthwise: false, kernel: [3, 3], strides: [1, 1], dilations: [1, 1], pad: 'same' },
+  ];
+}
+
 export function packedInputChecks(): PageCase[] {
-  const cases = convCases(16).filter(
-    (c) => c.depthwise || (c.kernel[0] === 1 && c.kernel[1] === 1 && c.strides[0] === 1),
-  );
-  // Pointwise convolutions with even and odd widths (odd widths must be unpacked first).
+  const cases = convCases(16);
   const pointwise: ConvCase = {
     ...cases.find((c) => c.depthwise)!,
     depthwise: false,
@@ -33,12 +40,16 @@ export function packedInputChecks(): PageCase[] {
     outOrMultiplier: 5,
   };
   cases.push(...[6, 7].map((width) => ({ ...pointwise, width, batch: 2, height: 3 })));
+  cases.push(...tallCases(pointwise));
   return cases.map((c, i) => ({
     suite: 'webgl packed inputs',
-    name: `${c.depthwise ? 'depthwise' : 'pointwise'} int8 conv reads packed codes in place: [${c.batch},${c.height},${c.width},${c.inChannels}] k${c.kernel.join('x')} s${c.strides.join(',')} d${c.dilations.join(',')} ${c.pad}`,
+    name: `${c.depthwise ? 'depthwise' : 'conv'} int8 reads packed codes in place: [${c.batch},${c.height},${c.width},${c.inChannels}] k${c.kernel.join('x')} s${c.strides.join(',')} d${c.dilations.join(',')} ${c.pad}`,
     async run() {
       await tf.setBackend('webgl');
       const { x, filter, expected, run, outShape } = makeConvOperands(c, 700 + i);
+      const reference = run();
+      assertExact(reference.dataSync(), expected, 'unpacked input');
+      reference.dispose();
       // The operands' run() closes over x: swap its codes for a packed copy (restored for dispose).
       const holder = x as unknown as { codesTensor: Tensor };
       const unpacked = holder.codesTensor;

@@ -1,6 +1,7 @@
 /**
- * ClipqConv2DInt8 for backend 'webgl': im2col on the GPU (a tfjs program writing the patches, padded
- * with the input zero point), then the package's exact int8 matmul with the filter codes viewed as
+ * ClipqConv2DInt8 for backend 'webgl': im2col on the GPU, padded with the input zero point (on WebGL2
+ * written straight into the int8 matmul's integer A texture; otherwise a tfjs program writing float
+ * patches), then the package's exact int8 matmul with the filter codes viewed as
  * [kh·kw·Cin, Cout]. The view keeps the filter's dataId, so its RGBA8I texture is packed once and
  * reused by every call (and freed with the weights). A 1×1, stride-1, unpadded convolution is already
  * a matmul over pixels and skips im2col. Bit-identical to core's `conv2dInt8Impl`, because the matmul
@@ -30,7 +31,8 @@ import {
 } from '@tensorflow/tfjs-core';
 import { rawPassesEnabled } from '../flags.js';
 import { gl2, reshapedView } from '../gl/webgl_backend.js';
-import { fitsIntegerPath } from '../mat_mul_int8_webgl2.js';
+import { epilogueValues } from '../mat_mul_int8_epilogue.js';
+import { fitsIntegerPath, matMulInt8WebGL2 } from '../mat_mul_int8_webgl2.js';
 import { Im2ColInt8Program } from '../programs/im2col-int8-program.js';
 import { BLOCK_ROWS } from '../programs/mat-mul-int8-program.js';
 
@@ -78,6 +80,26 @@ export function clipqConv2DInt8(args: {
     g.strideWidth === 1 &&
     g.padTop === 0 &&
     g.padLeft === 0;
+  const matMulAttrs: ClipqMatMulInt8Attrs = {
+    aScale: attrs.xScale,
+    aZeroPoint: attrs.xZeroPoint,
+    transposeB: false,
+    activation: attrs.activation,
+    hasBias: attrs.hasBias,
+    requantize: attrs.requantize ?? null,
+  };
+  const b: TensorInfo = { dataId: filter.dataId, shape: [K, cout], dtype: 'int32' };
+  const outShape = [g.batch, g.outHeight, g.outWidth, cout];
+  if (!pointwise && rawPassesEnabled() && fitsIntegerPath(gl2(backend), M, K, cout)) {
+    // im2col straight into the matmul's integer A texture: no float patches tensor.
+    const inputs = { a: x, b, bScale: wScale, bZeroPoint: wZeroPoint, ...(bias ? { bias } : {}) };
+    const epilogue = epilogueValues(backend, inputs, matMulAttrs, cout);
+    const out = matMulInt8WebGL2(backend, inputs, matMulAttrs, { M, K, N: cout }, epilogue, {
+      x,
+      geometry: g,
+    });
+    return tidy(() => reshape(engine().makeTensorFromTensorInfo(out), outShape));
+  }
   let patches: TensorInfo;
   let release: () => void;
   if (pointwise) {
@@ -95,15 +117,6 @@ export function clipqConv2DInt8(args: {
   }
   try {
     return tidy(() => {
-      const b: TensorInfo = { dataId: filter.dataId, shape: [K, cout], dtype: 'int32' };
-      const matMulAttrs: ClipqMatMulInt8Attrs = {
-        aScale: attrs.xScale,
-        aZeroPoint: attrs.xZeroPoint,
-        transposeB: false,
-        activation: attrs.activation,
-        hasBias: attrs.hasBias,
-        requantize: attrs.requantize ?? null,
-      };
       const inputs = {
         a: patches,
         b,
@@ -132,7 +145,7 @@ export function clipqConv2DInt8(args: {
                 ),
               ),
             );
-      return reshape(out, [g.batch, g.outHeight, g.outWidth, cout]);
+      return reshape(out, outShape);
     });
   } finally {
     release();

@@ -7,19 +7,15 @@
  * fetch serves 2. int32 accumulation (exact for any kernel size), then core's epilogue and the optional
  * fused requantization. The geometry is compiled in (a program per layer shape, cached); zero points,
  * epilogue and requantization are uniforms and textures.
- *
- * Texel addressing follows tfjs's packed layout: texel index ((b·H + y)·⌈W/2⌉ + x/2)·⌈C/2⌉ + c/2, folded
- * into the texture's width (which is ⌈C/2⌉ in the usual, "plain" case: no division).
+ * x is addressed as x-reader-glsl.ts describes.
  */
 import type { ConvGeometry } from '@clipq/core';
 import { RAW_SHADER_HEADER } from '../gl/raw_pass.js';
 import { REQUANTIZE_DECLARATIONS, REQUANTIZE_GLSL } from './requantize-glsl.js';
+import { type XLayout, xReaderGlsl } from './x-reader-glsl.js';
 
 export interface DepthwiseLayout {
-  /** x is a tfjs packed texture (else unpacked, one value per texel). */
-  xPacked: boolean;
-  /** x's texture width is ⌈C/2⌉ texels (packed) or C (unpacked, no offset): rows map directly. */
-  xPlain: boolean;
+  x: XLayout;
   /** The output texture's width is ⌈N/2⌉ texels. */
   outPlain: boolean;
   /** Subtract per-channel weight zero points (symmetric weights skip it). */
@@ -27,34 +23,6 @@ export interface DepthwiseLayout {
 }
 
 const half = (n: number) => Math.ceil(n / 2);
-
-function xReaders(g: ConvGeometry, layout: DepthwiseLayout): string {
-  const { inHeight: H, inWidth: W, inChannels: C } = g;
-  if (layout.xPacked) {
-    const texel = layout.xPlain
-      ? `texelFetch(x, ivec2(c >> 1, (b * ${H} + iy) * ${half(W)} + (ix >> 1)), 0)`
-      : `texelAtIndex(((b * ${H} + iy) * ${half(W)} + (ix >> 1)) * ${half(C)} + (c >> 1))`;
-    return `
-vec4 texelAtIndex(int index) { return texelFetch(x, ivec2(index % xWidth, index / xWidth), 0); }
-vec4 xTexel(int b, int iy, int ix, int c) { return ${texel}; }
-float xAt(int b, int iy, int ix, int c) {
-  vec4 t = xTexel(b, iy, ix, c);
-  return t[((ix & 1) << 1) | (c & 1)];
-}
-// Channels c, c + 1 (c even) share a texel.
-vec2 xEvenPair(int b, int iy, int ix, int c) {
-  vec4 t = xTexel(b, iy, ix, c);
-  return (ix & 1) == 0 ? t.xy : t.zw;
-}`;
-  }
-  const at = layout.xPlain
-    ? `texelFetch(x, ivec2(c, (b * ${H} + iy) * ${W} + ix), 0).r`
-    : `texelAtIndex(((b * ${H} + iy) * ${W} + ix) * ${C} + c + xOffset).r`;
-  return `
-vec4 texelAtIndex(int index) { return texelFetch(x, ivec2(index % xWidth, index / xWidth), 0); }
-float xAt(int b, int iy, int ix, int c) { return ${at}; }
-vec2 xEvenPair(int b, int iy, int ix, int c) { return vec2(xAt(b, iy, ix, c), xAt(b, iy, ix, c + 1)); }`;
-}
 
 export function depthwiseInt8Source(
   g: ConvGeometry,
@@ -74,12 +42,9 @@ export function depthwiseInt8Source(
     ? 'int pairRow = p.y; int np = p.x;'
     : `int index = p.y * outWidth + p.x; int pairRow = index / ${half(N)}; int np = index - pairRow * ${half(N)};`;
   return `${RAW_SHADER_HEADER}
-uniform sampler2D x;
 uniform isampler2D w;
 uniform isampler2D wZeroPoint;
 uniform sampler2D epilogue;
-uniform int xWidth;
-uniform int xOffset;
 uniform int outWidth;
 uniform int xZeroPoint;
 uniform int hasBias;
@@ -87,7 +52,7 @@ uniform int activation;
 ${REQUANTIZE_DECLARATIONS}
 layout(location = 0) out vec4 result;
 ${REQUANTIZE_GLSL}
-${xReaders(g, layout)}
+${xReaderGlsl(g, layout.x)}
 
 float finish(int acc, int n) {
   vec2 scaleBias = texelFetch(epilogue, ivec2(min(n, ${N - 1}), 0), 0).xy;

@@ -16,7 +16,7 @@ export const BLOCK_COLUMNS = 4;
 function rowStatements(indent: string): string {
   const lines: string[] = [];
   for (let r = 0; r < BLOCK_ROWS; r++) {
-    lines.push(`${indent}a4 = texelFetch(a, ivec2(kb, m0 + ${r}), 0);`);
+    lines.push(`${indent}a4 = texelFetch(a, ivec2(aColumn + kb, aRow + ${r}), 0);`);
     lines.push(`${indent}c${r} += a4.x * b0 + a4.y * b1 + a4.z * b2 + a4.w * b3;`);
   }
   return lines.join('\n');
@@ -30,12 +30,17 @@ uniform isampler2D a;
 uniform isampler2D b;
 uniform isampler2D bZeroPoint;
 uniform int kBlocks;
+uniform int slabRows;
 ${rows.map((r) => `layout(location = ${r}) out ivec4 acc${r};`).join('\n')}
 
 void main() {
   ivec2 p = ivec2(gl_FragCoord.xy);
   int nb = p.x;
   int m0 = p.y * ${BLOCK_ROWS};
+  // A's rows are folded into slabs (pack-a-program.ts); slabRows is a multiple of the block.
+  int slab = m0 / slabRows;
+  int aRow = m0 - slab * slabRows;
+  int aColumn = slab * kBlocks;
   ${subtractBZeroPoint ? 'ivec4 zb = texelFetch(bZeroPoint, ivec2(nb, 0), 0);' : ''}
   ${rows.map((r) => `ivec4 c${r} = ivec4(0);`).join(' ')}
   ivec4 a4;

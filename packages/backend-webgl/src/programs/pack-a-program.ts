@@ -6,6 +6,25 @@
  */
 import { RAW_SHADER_HEADER } from '../gl/raw_pass.js';
 
+/**
+ * A's packed rows are folded into slabs of `slabRows` rows laid side by side, so that tall products
+ * (batch-16 convolutions reach M = 65,536 pixels) fit the texture size limit without splitting the
+ * matmul: row m, k block kb lives at texel (slab·kBlocks + kb, m − slab·slabRows). One slab (the
+ * usual case) is the plain layout, without the division.
+ */
+export const SLAB_GLSL = `
+uniform int kBlocks;
+uniform int slabRows;
+uniform int slabs;
+
+/** The (k block, row) that the fragment at p writes in a pack pass. */
+ivec2 slabCell(ivec2 p) {
+  if (slabs == 1) return p;
+  int slab = p.x / kBlocks;
+  return ivec2(p.x - slab * kBlocks, slab * slabRows + p.y);
+}
+`;
+
 export const PACK_A_SOURCE = `${RAW_SHADER_HEADER}
 uniform sampler2D a;
 uniform int rows;
@@ -14,7 +33,7 @@ uniform int aWidth;
 uniform int aOffset;
 uniform int aZeroPoint;
 layout(location = 0) out ivec4 centeredCodes;
-
+${SLAB_GLSL}
 int centered(int m, int k) {
   if (m >= rows || k >= depth) return 0;
   // tfjs usually lays [M, K] out as an M × K texture; integer division is slow on SwiftShader.
@@ -24,9 +43,10 @@ int centered(int m, int k) {
 }
 
 void main() {
-  ivec2 p = ivec2(gl_FragCoord.xy);
-  int k = p.x * 4;
-  centeredCodes = ivec4(centered(p.y, k), centered(p.y, k + 1), centered(p.y, k + 2), centered(p.y, k + 3));
+  ivec2 cell = slabCell(ivec2(gl_FragCoord.xy));
+  int k = cell.x * 4;
+  int m = cell.y;
+  centeredCodes = ivec4(centered(m, k), centered(m, k + 1), centered(m, k + 2), centered(m, k + 3));
 }
 `;
 
@@ -42,7 +62,7 @@ uniform int depth;
 uniform int aWidth;
 uniform int aZeroPoint;
 layout(location = 0) out ivec4 centeredCodes;
-
+${SLAB_GLSL}
 vec2 pairAt(int m, int k) {
   int halfDepth = (depth + 1) >> 1;
   vec4 texel;
@@ -56,9 +76,9 @@ vec2 pairAt(int m, int k) {
 }
 
 void main() {
-  ivec2 p = ivec2(gl_FragCoord.xy);
-  int m = p.y;
-  int k = p.x * 4;
+  ivec2 cell = slabCell(ivec2(gl_FragCoord.xy));
+  int k = cell.x * 4;
+  int m = cell.y;
   if (m >= rows) {
     centeredCodes = ivec4(0);
     return;
