@@ -4,6 +4,8 @@ import {
   matMulInt8,
   matMulInt8Impl,
   QuantizedTensor,
+  requantizeAttrs,
+  requantizeCodesImpl,
 } from '@clipq/core';
 import { backend, engine, type Tensor, tensor, tensor1d } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -292,6 +294,36 @@ describe('ClipqMatMulInt8 on wasm: bit-identical to matMulInt8Impl through the S
         expected,
         activation,
       );
+      // Fused requantization of the same values, with ranges inside, across and outside relu6's.
+      for (const [min, max] of [
+        [-2, 3],
+        [7, 9],
+        [-9, -1],
+        [0, 0],
+      ] as const) {
+        const requantize = requantizeAttrs(min, max, 8);
+        const codes = engine().runKernel(
+          ClipqMatMulInt8,
+          {
+            a: a.codes,
+            b: b.codes,
+            bScale: tensor1d([1.5]),
+            bZeroPoint: tensor1d([0], 'int32'),
+            bias: tensor1d(bias),
+          },
+          {
+            aScale: 0.5,
+            aZeroPoint: 0,
+            transposeB: false,
+            activation,
+            hasBias: true,
+            requantize,
+          } as never,
+        ) as Tensor;
+        expect(Array.from(codes.dataSync())).toEqual(
+          Array.from(requantizeCodesImpl(expected, requantize)),
+        );
+      }
       a.dispose();
       b.dispose();
     });

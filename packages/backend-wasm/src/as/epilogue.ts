@@ -1,7 +1,6 @@
 // The fused epilogue of the int8 kernels: exact int32 accumulators → act(f32(f32(f32(acc)·m) + bias)),
 // in the order of core's requantizeOutputImpl, then optionally the fused requantization to the next
 // layer's codes (core's requantizeCodeImpl), in which case the 4-byte outputs are int32 codes.
-import { gridIndex, indexToCode } from './fake_quant';
 import { PANEL } from './pack';
 
 // Epilogue parameters, set by `setEpilogue` before each matmul (module globals, not memory).
@@ -11,35 +10,54 @@ let epBias: usize = 0; // f32 [Np], or 0 for no bias
 let epActivation: i32 = 0; // 0 linear, 1 relu, 2 relu6
 export let epScratch: usize = 0; // 64 bytes for partial panels, then Kp·32 bytes for the widened panel
 
-// Fused requantization (RequantizeAttrs), set by `setRequantize`; rqOn = 0: float32 output.
+// Fused requantization (RequantizeAttrs), set by `setRequantize` (after `setEpilogue`: the clamp
+// bounds fold the activation in); rqOn = 0: float32 output. Vectors are kept splatted.
 let rqOn: i32 = 0;
-let rqNudgedMin: f32 = 0;
-let rqNudgedMax: f32 = 0;
-let rqScale: f32 = 0;
-let rqCodeMin: i32 = 0;
-let rqZeroCode: i32 = 0;
-
-/** on = 0 turns requantization off. Values are float32 (the host passes Math.fround'ed numbers). */
-export function setRequantize(on: i32, nudgedMin: f32, nudgedMax: f32, scale: f32, codeMin: i32, zeroCode: i32): void {
-  rqOn = on;
-  rqNudgedMin = nudgedMin;
-  rqNudgedMax = nudgedMax;
-  rqScale = scale;
-  rqCodeMin = codeMin;
-  rqZeroCode = zeroCode;
-}
+let rqScaleIsZero: i32 = 0;
+let rqLow: v128 = f32x4.splat(0); // clamp(activation's lower bound, nudgedMin, nudgedMax)
+let rqHigh: v128 = f32x4.splat(0); // clamp(activation's upper bound, nudgedMin, nudgedMax)
+let rqNudgedMin: v128 = f32x4.splat(0);
+let rqScale: v128 = f32x4.splat(0);
+let rqOffset: v128 = i32x4.splat(0); // codeMin − bits of 2^23 (see indexToCode)
+let rqZeroCode: v128 = i32x4.splat(0);
+let epMayBeNaN: i32 = 1; // 0 when every multiplier and bias is finite and |multiplier| < 2^96
 
 /**
- * requantizeCodeImpl on 4 lanes: floor(f32(f32(f32(clamp(v) − nudgedMin) / scale) + 0.5)) + codeMin,
- * zeroCode for NaN (and for scale 0). Every SIMD step is one IEEE float32 operation, like the host's
- * Math.fround of each step (ClipqQuantize's gridIndex, see fake_quant.ts).
+ * on = 0 turns requantization off. Values are float32 (the host passes Math.fround'ed numbers).
+ * The activation and the clamp to [nudgedMin, nudgedMax] are one clamp: for a ≤ b and c ≤ d,
+ * clamp(clamp(v, a, b), c, d) = clamp(v, clamp(a, c, d), clamp(b, c, d)), also when the ranges do not
+ * overlap (both bounds then meet at c or at d); NaN stays NaN either way.
+ */
+export function setRequantize(on: i32, nudgedMin: f32, nudgedMax: f32, scale: f32, codeMin: i32, zeroCode: i32): void {
+  rqOn = on;
+  rqScaleIsZero = scale == 0 ? 1 : 0;
+  const low: f32 = epActivation ? 0 : -Infinity;
+  const high: f32 = epActivation == 2 ? 6 : Infinity;
+  rqLow = f32x4.splat(min(max(low, nudgedMin), nudgedMax));
+  rqHigh = f32x4.splat(min(max(high, nudgedMin), nudgedMax));
+  rqNudgedMin = f32x4.splat(nudgedMin);
+  rqScale = f32x4.splat(scale);
+  rqOffset = i32x4.splat(codeMin - 0x4b000000);
+  rqZeroCode = i32x4.splat(zeroCode);
+}
+
+const HALF = f32x4.splat(0.5);
+const MAGIC = f32x4.splat(8388608);
+
+/**
+ * requantizeCodeImpl on 4 lanes of the value before the activation: floor(f32(f32(f32(clamp(v) −
+ * nudgedMin) / scale) + 0.5)) + codeMin, zeroCode for NaN (and for scale 0). Every SIMD step is one
+ * IEEE float32 operation, like the host's Math.fround of each step. pmax/pmin differ from Math.max/min
+ * only in the sign of a zero (which the + 0.5 erases) and keep NaN; `indexToCode` (fake_quant.ts)
+ * converts the floored index.
  */
 @inline
 function requantize(v: v128): v128 {
-  if (rqScale == 0) return i32x4.splat(rqZeroCode);
-  const index = gridIndex(v, f32x4.splat(rqNudgedMin), f32x4.splat(rqNudgedMax), f32x4.splat(rqScale), false);
-  const code = indexToCode(index, i32x4.splat(rqCodeMin));
-  return v128.bitselect(i32x4.splat(rqZeroCode), code, f32x4.ne(v, v));
+  if (rqScaleIsZero) return rqZeroCode;
+  const clamped = f32x4.pmin(f32x4.pmax(v, rqLow), rqHigh);
+  const index = f32x4.floor(f32x4.add(f32x4.div(f32x4.sub(clamped, rqNudgedMin), rqScale), HALF));
+  const code = i32x4.add(f32x4.add(index, MAGIC), rqOffset);
+  return epMayBeNaN ? v128.bitselect(rqZeroCode, code, f32x4.ne(v, v)) : code;
 }
 
 export function setEpilogue(zeroPoints: usize, multipliers: usize, bias: usize, activation: i32, scratch: usize): void {
@@ -66,15 +84,7 @@ export function finishNoZeroPoint(exact: v128, n: i32): v128 {
   let v = f32x4.mul(f32x4.convert_i32x4_s(exact), v128.load(epMultipliers + column));
   if (epBias) v = f32x4.add(v, v128.load(epBias + column));
   // applyActivation's Math.max(v, 0) and Math.min(…, 6): f32x4.max/min share their NaN and ±0 rules.
-  if (rqOn) {
-    // Requantized, the sign of a zero and NaN payloads no longer matter (NaN stays NaN → zeroCode):
-    // the one-instruction pmax/pmin do.
-    if (epActivation) {
-      v = f32x4.pmax(v, f32x4.splat(0));
-      if (epActivation == 2) v = f32x4.pmin(v, f32x4.splat(6));
-    }
-    return requantize(v);
-  }
+  if (rqOn) return requantize(v); // the activation is folded into its clamp
   if (epActivation) {
     v = f32x4.max(v, f32x4.splat(0));
     if (epActivation == 2) v = f32x4.min(v, f32x4.splat(6));
@@ -117,6 +127,7 @@ export function prepareEpilogue(
   bScales: usize, scaleCount: i32, zeroPoints: usize, zeroCount: i32, bias: usize,
 ): i32 {
   let nonZero = 0;
+  let finite = true;
   const multipliers = dst + (<usize>padded << 2);
   const biasOut = dst + (<usize>padded << 3);
   for (let n = 0; n < padded; n++) {
@@ -126,13 +137,18 @@ export function prepareEpilogue(
       const zeroPoint = load<i32>(zeroPoints + (zeroCount == 1 ? 0 : column));
       nonZero |= zeroPoint;
       store<i32>(dst + column, zeroPoint);
-      store<f32>(multipliers + column, <f32>(aScale * <f64>scale));
-      store<f32>(biasOut + column, bias ? load<f32>(bias + column) : 0);
+      const multiplier = <f32>(aScale * <f64>scale);
+      const biasValue: f32 = bias ? load<f32>(bias + column) : 0;
+      finite = finite && isFinite(biasValue) && abs(multiplier) < 7.922816251426434e28; // 2^96
+      store<f32>(multipliers + column, multiplier);
+      store<f32>(biasOut + column, biasValue);
     } else {
       store<i32>(dst + column, 0);
       store<f32>(multipliers + column, 0);
       store<f32>(biasOut + column, 0);
     }
   }
+  // |f32(acc)| ≤ 2^31, so a finite bias and |multiplier| < 2^96 give no NaN (at most ±Infinity).
+  epMayBeNaN = finite ? 0 : 1;
   return nonZero != 0 ? 1 : 0;
 }
