@@ -3,6 +3,7 @@
  * Browsers: call `setClipqWasmPath(url)` if clipq.wasm is not served next to this file, and
  * `await ready()` to be sure the SIMD kernels (not core's Impl fallback) are in use.
  */
+import '@tensorflow/tfjs-backend-wasm'; // registers tfjs-wasm's kernels first (MaxPool is wrapped)
 import '@clipq/core';
 import { registerClipqWasmKernels } from './register_all_kernels.js';
 

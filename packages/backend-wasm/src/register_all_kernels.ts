@@ -9,6 +9,7 @@ import { clipqFakeQuantConfig } from './kernels/ClipqFakeQuant.js';
 import { clipqFakeQuantGradConfig } from './kernels/ClipqFakeQuantGrad.js';
 import { clipqMatMulInt8Config } from './kernels/ClipqMatMulInt8.js';
 import { clipqQuantizeConfig } from './kernels/ClipqQuantize.js';
+import { int32MaxPoolConfig } from './kernels/MaxPool.js';
 import { ready } from './module/loader.js';
 
 export const wasmKernelConfigs: KernelConfig[] = [
@@ -22,11 +23,14 @@ export const wasmKernelConfigs: KernelConfig[] = [
 ];
 
 /**
- * Registers the kernels for backend 'wasm' and starts loading clipq.wasm (synchronous in Node; in
+ * Registers the kernels for backend 'wasm' (and int32 support in tfjs-wasm's MaxPool, when tfjs-wasm
+ * is loaded) and starts loading clipq.wasm (synchronous in Node; in
  * browsers the kernels use core's Impl until `ready()` resolves). A failed load is reported by `ready()`.
  */
 export function registerClipqWasmKernels(): void {
   for (const config of wasmKernelConfigs) registerKernelOverride(config);
+  const maxPool = int32MaxPoolConfig();
+  if (maxPool) registerKernelOverride(maxPool);
   registerWasmPackedWeightCache();
   ready().catch(() => {
     // Kept for `ready()` and `clipqWasmLoadError()`; the kernels stay correct through core's Impl.

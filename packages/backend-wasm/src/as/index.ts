@@ -9,3 +9,4 @@ export { gemmCodes, gemmPatches } from './gemm_chunked';
 export { boundsMax, codeBounds, packA, packB } from './pack';
 export { depthwise, foldWeights } from './depthwise';
 export { convDirect, prepareDirectWeights } from './conv_direct';
+export { maxPoolCodes } from './max_pool';

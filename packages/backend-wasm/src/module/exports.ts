@@ -66,6 +66,7 @@ export interface ClipqExports {
     out: number,
     gather: number,
   ): void;
+  maxPoolCodes(x: number, geometry: number, padLeft: number, out: number): void;
   foldWeights(
     filter: number,
     taps: number,
