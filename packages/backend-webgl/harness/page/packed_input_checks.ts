@@ -4,6 +4,8 @@
  * cases (plus convolutions taller than the texture size limit) with a packed copy of the input codes
  * and require the same exact outputs.
  */
+
+import { dequantize, QuantizedTensor } from '@clipq/core';
 import { assertExact, type ConvCase, convCases, makeConvOperands } from '@clipq/core/testing';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { Tensor } from '@tensorflow/tfjs-core';
@@ -41,7 +43,50 @@ export function packedInputChecks(): PageCase[] {
   };
   cases.push(...[6, 7].map((width) => ({ ...pointwise, width, batch: 2, height: 3 })));
   cases.push(...tallCases(pointwise));
-  return cases.map((c, i) => ({
+  return [...cases.map((c, i) => convCase(c, i)), dequantizeCase()];
+}
+
+/** dequantize reads packed per-tensor codes in place: same values as from unpacked codes. */
+function dequantizeCase(): PageCase {
+  return {
+    suite: 'webgl packed inputs',
+    name: 'dequantize reads packed per-tensor codes in place (ranks 2-4, odd sizes)',
+    async run() {
+      await tf.setBackend('webgl');
+      for (const shape of [
+        [5, 7],
+        [3, 5, 6],
+        [2, 3, 5, 7],
+      ]) {
+        const size = shape.reduce((a, b) => a * b, 1);
+        const codes = tf.tensor(
+          Int32Array.from({ length: size }, (_, i) => ((i * 37) % 256) - 128),
+          shape,
+          'int32',
+        );
+        const spec = {
+          scale: Float32Array.of(0.0123),
+          zeroPoint: Int32Array.of(-7),
+          axis: null,
+          bits: 8,
+          narrowRange: false,
+        };
+        const unpacked = new QuantizedTensor(codes, spec);
+        const packed = new QuantizedTensor(packedCopy(codes), spec);
+        const expected = dequantize(unpacked);
+        const actual = dequantize(packed);
+        try {
+          assertExact(actual.dataSync(), expected.dataSync(), `dequantize [${shape}]`);
+        } finally {
+          for (const t of [expected, actual, unpacked, packed]) t.dispose();
+        }
+      }
+    },
+  };
+}
+
+function convCase(c: ConvCase, i: number): PageCase {
+  return {
     suite: 'webgl packed inputs',
     name: `${c.depthwise ? 'depthwise' : 'conv'} int8 reads packed codes in place: [${c.batch},${c.height},${c.width},${c.inChannels}] k${c.kernel.join('x')} s${c.strides.join(',')} d${c.dilations.join(',')} ${c.pad}`,
     async run() {
@@ -68,5 +113,5 @@ export function packedInputChecks(): PageCase[] {
         filter.dispose();
       }
     },
-  }));
+  };
 }

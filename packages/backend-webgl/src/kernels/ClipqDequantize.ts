@@ -9,9 +9,16 @@ import {
   codeRange,
 } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
-import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { readValues } from '../gl/webgl_backend.js';
+import {
+  env,
+  type KernelConfig,
+  type KernelFunc,
+  type NamedAttrMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { readValues, textureData } from '../gl/webgl_backend.js';
 import { DequantizeProgram } from '../programs/dequantize-program.js';
+import { packedReadable } from '../programs/quantize-program.js';
 
 export function clipqDequantize(args: {
   inputs: ClipqDequantizeInputs;
@@ -30,7 +37,18 @@ export function clipqDequantize(args: {
     params[2 * c] = s;
     params[2 * c + 1] = Math.fround((codeMin - zeroPoint[c]!) * s);
   }
-  const program = new DequantizeProgram(codes.shape, attrs.perChannel, attrs.axis);
+  const packed =
+    packedReadable(codes.shape.length) &&
+    env().getNumber('WEBGL_VERSION') === 2 &&
+    textureData(backend, codes.dataId).isPacked;
+  const program = new DequantizeProgram(codes.shape, attrs.perChannel, attrs.axis, packed);
+  if (program.packedInputs) {
+    return backend.runWebGLProgram(program, [codes], 'float32', [
+      [codeMin],
+      [params[0]!],
+      [params[1]!],
+    ]);
+  }
   // Per tensor this is 2 values, which tfjs passes as uniforms rather than a texture.
   const paramsInfo = backend.makeTensorInfo([scale.length, 2], 'float32', params);
   try {

@@ -54,13 +54,13 @@ export class QuantizeProgram implements GPGPUProgram {
  * coordinates, then the lane (row parity, column parity). The quantized outputs of clipq's conv and
  * matmul kernels are packed; reading them here saves tfjs's unpack pass per layer.
  */
-function packedRead(rank: number): string {
+export function packedRead(rank: number, input = 'X', name = 'x'): string {
   const axes = ['coords.x', 'coords.y', 'coords.z', 'coords.w'].slice(0, rank);
   return `
         ${rank === 2 ? 'ivec2' : rank === 3 ? 'ivec3' : 'ivec4'} coords = getOutputCoords();
-        vec4 texel = getX(${axes.join(', ')});
+        vec4 texel = get${input}(${axes.join(', ')});
         int lane = ((${axes[rank - 2]} & 1) << 1) | (${axes[rank - 1]} & 1);
-        float x = lane == 0 ? texel.x : lane == 1 ? texel.y : lane == 2 ? texel.z : texel.w;`;
+        float ${name} = lane == 0 ? texel.x : lane == 1 ? texel.y : lane == 2 ? texel.z : texel.w;`;
 }
 
 /** Ranks whose packed layout `packedRead` addresses. */
