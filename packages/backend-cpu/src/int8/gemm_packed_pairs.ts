@@ -83,26 +83,33 @@ export interface RowSource {
 }
 
 /** A [M,K] row-major matrix of codes (already checked to be int8) as a RowSource. */
-export function matrixRows(a: Int32Array, M: number, K: number): RowSource {
-  return {
-    M,
-    K,
-    pack(m0, rows, k0, depth, aTiles) {
-      const tiles = Math.ceil(rows / TILE_ROWS);
-      for (let t = 0; t < tiles; t++) {
-        for (let i = 0; i < TILE_ROWS; i++) {
-          const m = t * TILE_ROWS + i;
-          let d = t * depth * TILE_ROWS + i;
-          if (m >= rows) {
-            for (let kk = 0; kk < depth; kk++, d += TILE_ROWS) aTiles[d] = 0;
-            continue;
-          }
-          const src = (m0 + m) * K + k0;
-          for (let kk = 0; kk < depth; kk++, d += TILE_ROWS) aTiles[d] = a[src + kk];
+class MatrixRows implements RowSource {
+  constructor(
+    private readonly a: Int32Array,
+    readonly M: number,
+    readonly K: number,
+  ) {}
+
+  pack(m0: number, rows: number, k0: number, depth: number, aTiles: Float64Array): void {
+    const { a, K } = this;
+    const tiles = Math.ceil(rows / TILE_ROWS);
+    for (let t = 0; t < tiles; t++) {
+      for (let i = 0; i < TILE_ROWS; i++) {
+        const m = t * TILE_ROWS + i;
+        let d = t * depth * TILE_ROWS + i;
+        if (m >= rows) {
+          for (let kk = 0; kk < depth; kk++, d += TILE_ROWS) aTiles[d] = 0;
+          continue;
         }
+        const src = (m0 + m) * K + k0;
+        for (let kk = 0; kk < depth; kk++, d += TILE_ROWS) aTiles[d] = a[src + kk];
       }
-    },
-  };
+    }
+  }
+}
+
+export function matrixRows(a: Int32Array, M: number, K: number): RowSource {
+  return new MatrixRows(a, M, K);
 }
 
 /**
