@@ -15,6 +15,7 @@ import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensor
 import { readFloats } from '../fake_quant/params.js';
 import { HeapCall } from '../heap/call.js';
 import { type Heap, heapFor, type WasmBackendLike } from '../heap/heap.js';
+import { knownBounds } from '../int8/known_bounds.js';
 import { codeBoundsOf } from '../module/exports.js';
 import { countCall } from '../stats.js';
 
@@ -28,8 +29,7 @@ export function clipqDequantize(args: {
   const backend = args.backend as WasmBackendLike;
   const attrs = args.attrs as unknown as ClipqDequantizeAttrs;
   const { codes } = args.inputs;
-  const scales = readFloats(backend, args.inputs.scale);
-  const zeroPoints = Int32Array.from(backend.readSync(args.inputs.zeroPoint.dataId));
+  const { scales, zeroPoints, nMins } = channelArrays(backend, args.inputs, attrs);
   const layout = channelLayout(codes.shape, attrs.perChannel, attrs.axis);
   const { codeMin } = codeRange(attrs.bits, attrs.narrowRange);
   const heap = heapFor(backend);
@@ -37,7 +37,7 @@ export function clipqDequantize(args: {
   const call = heap ? new HeapCall(heap) : null;
   try {
     const codesPtr = call?.input(codes) ?? 0;
-    if (!heap || !call || !codesConvertExactly(heap, codesPtr, size)) {
+    if (!heap || !call || !codesConvertExactly(heap, codes, codesPtr, size)) {
       countCall(ClipqDequantize, 'impl');
       const codeValues = Int32Array.from(backend.readSync(codes.dataId));
       const y = dequantizeImpl(
@@ -51,9 +51,8 @@ export function clipqDequantize(args: {
       return backend.makeOutput(codes.shape, 'float32', undefined, y);
     }
     countCall(ClipqDequantize, 'simd');
-    const nMins = Float32Array.from(scales, (s, c) => Math.fround((codeMin - zeroPoints[c]!) * s));
-    const scalePtr = call.alloc(scales.byteLength);
-    const nMinPtr = call.alloc(nMins.byteLength);
+    const scalePtr = call.alloc(scales.byteLength * 2);
+    const nMinPtr = scalePtr + scales.byteLength;
     const out = call.output(codes.shape, 'float32');
     call.write(scalePtr, scales);
     call.write(nMinPtr, nMins);
@@ -73,9 +72,55 @@ export function clipqDequantize(args: {
   }
 }
 
-function codesConvertExactly(heap: Heap, codesPtr: number, size: number): boolean {
+interface ChannelArrays {
+  zeroPoint: object;
+  bits: number;
+  narrowRange: boolean;
+  scales: Float32Array;
+  zeroPoints: Int32Array;
+  /** f32((codeMin − zeroPoint)·scale) per channel: the value of the smallest code. */
+  nMins: Float32Array;
+}
+
+/** Per (scale, zeroPoint) tensor pair (immutable, reused on every call by the runtime): read once. */
+const channels = new WeakMap<object, ChannelArrays>();
+
+function channelArrays(
+  backend: WasmBackendLike,
+  inputs: ClipqDequantizeInputs,
+  attrs: ClipqDequantizeAttrs,
+): ChannelArrays {
+  const cached = channels.get(inputs.scale.dataId);
+  if (
+    cached &&
+    cached.zeroPoint === inputs.zeroPoint.dataId &&
+    cached.bits === attrs.bits &&
+    cached.narrowRange === attrs.narrowRange
+  )
+    return cached;
+  const scales = readFloats(backend, inputs.scale);
+  const zeroPoints = Int32Array.from(backend.readSync(inputs.zeroPoint.dataId));
+  const { codeMin } = codeRange(attrs.bits, attrs.narrowRange);
+  const entry: ChannelArrays = {
+    zeroPoint: inputs.zeroPoint.dataId,
+    bits: attrs.bits,
+    narrowRange: attrs.narrowRange,
+    scales,
+    zeroPoints,
+    nMins: Float32Array.from(scales, (s, c) => Math.fround((codeMin - zeroPoints[c]!) * s)),
+  };
+  channels.set(inputs.scale.dataId, entry);
+  return entry;
+}
+
+function codesConvertExactly(
+  heap: Heap,
+  codes: TensorInfo,
+  codesPtr: number,
+  size: number,
+): boolean {
   if (size === 0) return true;
-  const { min, max } = codeBoundsOf(heap.exports, codesPtr, size);
+  const { min, max } = knownBounds(codes) ?? codeBoundsOf(heap.exports, codesPtr, size);
   return min > -EXACT_CODE && max < EXACT_CODE;
 }
 
