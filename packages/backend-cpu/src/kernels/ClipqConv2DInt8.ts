@@ -3,7 +3,7 @@
  * the input zero point) feed this package's packed int8 GEMM, with the filter codes packed once as a
  * [kh·kw·Cin, Cout] matrix (its row-major layout already is one) and cached like any matmul weight.
  * A 1×1, stride-1, unpadded convolution uses the input codes as they are. Small patches (a first layer
- * on a 1- or 3-channel image) take a direct loop instead (conv_direct_int8.ts).
+ * on a 1-channel image, kh·kw·Cin ≤ 16) take a direct loop instead (conv_direct_int8.ts).
  */
 import {
   ClipqConv2DInt8,
