@@ -3,7 +3,7 @@
  * DepthwiseConv2D on the int8 kernels of whichever backend is active, and activations kept as int8 codes
  * between quantized layers. `summary()` lists what each layer ran.
  */
-import { type Tensor, tidy } from '@tensorflow/tfjs-core';
+import type { Tensor } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { QuantizedLayerWeights } from '../model/quantized_model.js';
 import { type CompiledLayer, compileLayer, type LayerRun } from './layer_runners.js';
@@ -30,6 +30,9 @@ export class Int8Runtime {
   private readonly inputNames: string[];
   private readonly outputNames: string[];
   private lastPlan: LayerPlan[] | null = null;
+  /** How many consumers (layers, or the model output) read each value: a value is freed after its last. */
+  private readonly uses = new Map<string, number>();
+  private readonly isInput: Set<string>;
 
   constructor(model: tfl.LayersModel, weights: Map<string, QuantizedLayerWeights>) {
     this.inputNames = model.inputLayers.map((l) => l.name);
@@ -50,6 +53,9 @@ export class Int8Runtime {
         compiled: compileLayer(layer, weights, shape, inputs.length),
       });
     }
+    for (const name of [...this.steps.flatMap((step) => step.inputs), ...this.outputNames])
+      this.uses.set(name, (this.uses.get(name) ?? 0) + 1);
+    this.isInput = new Set(this.inputNames);
   }
 
   /** Runs the model; float32 outputs (one tensor, or one per model output). */
@@ -61,11 +67,7 @@ export class Int8Runtime {
       );
     }
     const values = new Map<string, Value>();
-    const remainingUses = new Map<string, number>();
-    for (const step of this.steps)
-      for (const name of step.inputs) remainingUses.set(name, (remainingUses.get(name) ?? 0) + 1);
-    for (const name of this.outputNames)
-      remainingUses.set(name, (remainingUses.get(name) ?? 0) + 1);
+    const remainingUses = new Map(this.uses);
     this.inputNames.forEach((name, i) => {
       values.set(name, floatValue(xs[i]!, null));
     });
@@ -74,7 +76,7 @@ export class Int8Runtime {
       const left = (remainingUses.get(name) ?? 1) - 1;
       remainingUses.set(name, left);
       const value = values.get(name);
-      if (left <= 0 && value && !this.inputNames.includes(name)) {
+      if (left <= 0 && value && !this.isInput.has(name)) {
         disposeValue(value);
         values.delete(name);
       }
@@ -96,10 +98,13 @@ export class Int8Runtime {
       }
       const outputs = this.outputNames.map((name) => {
         const value = values.get(name)!;
+        // Codes are dequantized into a new tensor; only a model input passed straight through is cloned.
         const out =
-          value.kind === 'float' && !this.inputNames.includes(name)
-            ? value.tensor
-            : tidy(() => asFloat(value).clone());
+          value.kind === 'codes'
+            ? asFloat(value)
+            : this.isInput.has(name)
+              ? value.tensor.clone()
+              : value.tensor;
         if (value.kind === 'codes') disposeValue(value);
         values.delete(name);
         return out;
@@ -107,7 +112,7 @@ export class Int8Runtime {
       this.lastPlan = plan;
       return outputs.length === 1 ? outputs[0]! : outputs;
     } finally {
-      for (const [name, value] of values) if (!this.inputNames.includes(name)) disposeValue(value);
+      for (const [name, value] of values) if (!this.isInput.has(name)) disposeValue(value);
     }
   }
 

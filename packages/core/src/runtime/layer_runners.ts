@@ -137,57 +137,70 @@ function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLaye
       ? requantizeAttrs(quantizer.range.min, quantizer.range.max, quantizer.range.bits)
       : null;
   const path = `${kernelName} → ${quantizer ? `int${quantizer.range.bits} codes` : 'float'}`;
+  const fusedPath = `${path} (requantized in the kernel)`;
+  const separatePath = `${path} (ClipqQuantize)`;
+  // Kernel inputs and attributes built once; only the input codes and their scale/zero point vary (and
+  // those are the same on every call of a model, so the attrs object is reused while they match).
+  const isMatMul = kernelName === ClipqMatMulInt8;
+  const weightInputs: Record<string, Tensor> = isMatMul
+    ? { b: filter, bScale: scale, bZeroPoint: zeroPoint }
+    : { filter, wScale: scale, wZeroPoint: zeroPoint };
+  if (weights.bias) weightInputs.bias = weights.bias;
+  let attrs: NamedAttrMap | null = null;
+  let attrsScale = Number.NaN;
+  let attrsZeroPoint = Number.NaN;
+  const attrsFor = (inputScale: number, inputZeroPoint: number): NamedAttrMap => {
+    if (attrs && inputScale === attrsScale && inputZeroPoint === attrsZeroPoint) return attrs;
+    const common = { activation: fused, hasBias: weights.bias != null, requantize };
+    const built = isMatMul
+      ? { ...common, aScale: inputScale, aZeroPoint: inputZeroPoint, transposeB: false }
+      : {
+          ...common,
+          xScale: inputScale,
+          xZeroPoint: inputZeroPoint,
+          strides: conv.strides,
+          pad: conv.padding,
+          dilations: conv.dilationRate,
+        };
+    attrs = built as unknown as NamedAttrMap;
+    attrsScale = inputScale;
+    attrsZeroPoint = inputZeroPoint;
+    return attrs;
+  };
+  const fallback = floatLayer(layer);
   return {
     run(inputs) {
       const input = inputs[0]!;
       const codes = asCodes(input);
-      if (!codes || (kernelName === ClipqMatMulInt8 && codes.shape.length !== 2)) {
+      if (!codes || (isMatMul && codes.shape.length !== 2)) {
         if (codes && input.kind === 'float') codes.dispose();
-        return floatLayer(layer).run(inputs);
+        return fallback.run(inputs);
       }
-      const common = {
-        activation: fused,
-        hasBias: weights.bias != null,
-        requantize,
-      };
-      const attrs =
-        kernelName === ClipqMatMulInt8
-          ? {
-              ...common,
-              aScale: codes.scale[0]!,
-              aZeroPoint: codes.zeroPoint[0]!,
-              transposeB: false,
-            }
-          : {
-              ...common,
-              xScale: codes.scale[0]!,
-              xZeroPoint: codes.zeroPoint[0]!,
-              strides: conv.strides,
-              pad: conv.padding,
-              dilations: conv.dilationRate,
-            };
-      const operands =
-        kernelName === ClipqMatMulInt8
-          ? { a: codes.codes, b: filter, bScale: scale, bZeroPoint: zeroPoint }
-          : { x: codes.codes, filter, wScale: scale, wZeroPoint: zeroPoint };
-      const out = tidy(() => {
-        const inputsMap = { ...operands, ...(weights.bias ? { bias: weights.bias } : {}) };
-        const y = engine().runKernel(
-          kernelName,
-          inputsMap as unknown as NamedTensorMap,
-          attrs as unknown as NamedAttrMap,
-        ) as Tensor;
-        return fused === layer.activation ? y : applyActivation(layer.activation, y);
-      });
+      const kernelInputs = { ...weightInputs, [isMatMul ? 'a' : 'x']: codes.codes };
+      const kernelAttrs = attrsFor(codes.scale[0]!, codes.zeroPoint[0]!);
+      // One kernel call creates no intermediate tensors; only an unfused activation needs a scope.
+      const out =
+        fused === layer.activation
+          ? (engine().runKernel(kernelName, kernelInputs as NamedTensorMap, kernelAttrs) as Tensor)
+          : tidy(() =>
+              applyActivation(
+                layer.activation,
+                engine().runKernel(
+                  kernelName,
+                  kernelInputs as NamedTensorMap,
+                  kernelAttrs,
+                ) as Tensor,
+              ),
+            );
       if (input.kind === 'float') codes.dispose();
       if (!quantizer) return { value: floatValue(out, null), path };
       if (out.dtype === 'int32') {
         const value: Value = { kind: 'codes', codes: quantizer.wrap(out), quantizer };
-        return { value, path: `${path} (requantized in the kernel)` };
+        return { value, path: fusedPath };
       }
       const next = quantizer.apply(out);
       out.dispose();
-      return { value: { kind: 'codes', codes: next, quantizer }, path: `${path} (ClipqQuantize)` };
+      return { value: { kind: 'codes', codes: next, quantizer }, path: separatePath };
     },
     dispose() {
       if (depthwise) filter.dispose();
