@@ -1,29 +1,43 @@
 /**
- * ClipqMatMulInt8 on WebGL2 integer textures, in three raw passes:
+ * ClipqMatMulInt8 on WebGL2 integer textures. Large products take three raw passes:
  *   1. pack A (tfjs's float texture, packed or not, or a convolution's im2col patches) into RGBA16I,
  *      zero point subtracted;
  *   2. the blocked int32 matmul against the cached RGBA8I weights, into an 8-layer RGBA32I texture;
- *   3. the float epilogue, written into a tfjs-owned float32 output texture.
- * The packed weights and their workspace (scratch textures) persist until the weights are released.
+ *   3. the float epilogue (and fused requantization), written into a tfjs-owned packed output texture.
+ * Small products take one pass (mat-mul-int8-direct-program.ts), whose outputs are computed where
+ * they are written. The packed weights, their epilogue textures and the workspace (scratch textures)
+ * persist until the weights are released.
  */
 import type { ClipqMatMulInt8Attrs, ClipqMatMulInt8Inputs, ConvGeometry } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { intFormats, writeTexture2D } from './gl/own_textures.js';
 import { rawProgram, runPass } from './gl/raw_pass.js';
-import { allocateOutput, gl2, sampledTensor } from './gl/webgl_backend.js';
+import { allocateOutput, gl2, type SampledTensor, sampledTensor } from './gl/webgl_backend.js';
 import { type EpilogueValues, interleave } from './mat_mul_int8_epilogue.js';
-import { packedB, slabLayout, workspaceFor } from './packed_weights.js';
-import { im2colPackSource } from './programs/im2col-pack-program.js';
 import {
-  ACTIVATION_CODES,
-  INT8_EPILOGUE_PACKED_SOURCE,
-  INT8_EPILOGUE_SOURCE,
-} from './programs/int8-epilogue-program.js';
+  type EpilogueTextures,
+  epilogueTexturesFor,
+  type PackedB,
+  packedB,
+  slabLayout,
+  workspaceFor,
+} from './packed_weights.js';
+import { im2colPackSource } from './programs/im2col-pack-program.js';
+import { ACTIVATION_CODES, INT8_EPILOGUE_PACKED_SOURCE } from './programs/int8-epilogue-program.js';
+import { matMulInt8DirectSource } from './programs/mat-mul-int8-direct-program.js';
 import { BLOCK_COLUMNS, BLOCK_ROWS, matMulInt8Source } from './programs/mat-mul-int8-program.js';
 import { PACK_A_PACKED_SOURCE, PACK_A_SOURCE } from './programs/pack-a-program.js';
 import { requantizeUniformsByName } from './programs/requantize-glsl.js';
 import { xLayout } from './programs/x-reader-glsl.js';
+
+/**
+ * Products of at most `maxWork` multiply-adds (M·N·K) take the single pass: it makes about 4x more
+ * texel fetches per multiply-add than the blocked program, which only pays off when the blocked
+ * path's two extra passes cost more (tiny layers: the demo's dense layer, late layers at batch 1).
+ * Set from e2e measurements on SwiftShader; tests force either path.
+ */
+export const directPath = { maxWork: 1 << 20 };
 
 /** Bitwise equality of two small arrays (an upload is skipped when the values did not change). */
 function sameValues(
@@ -46,6 +60,37 @@ export function fitsIntegerPath(
   return slabLayout(M, Math.ceil(K / 4), limit).fits && N <= limit;
 }
 
+/** Uploads B's zero points and the (multiplier, bias) pairs when they changed; true if B has zero points. */
+function uploadEpilogue(
+  gl: WebGL2RenderingContext,
+  weights: PackedB,
+  textures: EpilogueTextures,
+  epilogue: EpilogueValues,
+): boolean {
+  const formats = intFormats(gl);
+  const zeroPoints = epilogue.bZeroPoint;
+  const subtractZero = zeroPoints.some((z) => z !== 0);
+  if (subtractZero) {
+    const perColumn = new Int32Array(weights.columnBlocks * BLOCK_COLUMNS);
+    for (let n = 0; n < weights.N; n++) perColumn[n] = zeroPoints[zeroPoints.length === 1 ? 0 : n]!;
+    if (!sameValues(textures.written.zeroPoints, perColumn)) {
+      writeTexture2D(gl, textures.zeroPoints, formats.rgba32i, weights.columnBlocks, 1, perColumn);
+      textures.written.zeroPoints = perColumn;
+    }
+  }
+  const scaleBias = interleave(epilogue, weights.N);
+  if (!sameValues(textures.written.scaleBias, scaleBias)) {
+    writeTexture2D(gl, textures.scaleBias, formats.rg32f, weights.N, 1, scaleBias);
+    textures.written.scaleBias = scaleBias;
+  }
+  return subtractZero;
+}
+
+/** A's texture maps rows directly (width ⌈K/2⌉ packed, K unpacked without offset). */
+function plainA(a: SampledTensor, K: number): boolean {
+  return a.packed ? a.width === Math.ceil(K / 2) : a.width === K && a.flatOffset === 0;
+}
+
 export function matMulInt8WebGL2(
   backend: MathBackendWebGL,
   inputs: ClipqMatMulInt8Inputs,
@@ -57,17 +102,53 @@ export function matMulInt8WebGL2(
 ): TensorInfo {
   const { M, K, N } = dims;
   const gl = gl2(backend);
-  const formats = intFormats(gl);
   const weights = packedB(backend, inputs.b, K, N, attrs.transposeB);
-  const workspace = workspaceFor(weights, M);
-  const rowBlocks = Math.ceil(M / BLOCK_ROWS);
+  const textures = epilogueTexturesFor(weights);
+  const subtractZero = uploadEpilogue(gl, weights, textures, epilogue);
+  const out = allocateOutput(backend, [M, N], attrs.requantize ? 'int32' : 'float32', true);
+  const requantize = requantizeUniformsByName(attrs.requantize);
+  const epilogueInts = {
+    rows: M,
+    columns: N,
+    outWidth: out.width,
+    hasBias: epilogue.bias ? 1 : 0,
+    activation: ACTIVATION_CODES[attrs.activation],
+    ...requantize.ints,
+  };
 
-  // The pass that fills A's slabs: im2col of a convolution's input, or A itself, read in place
-  // when packed (the previous int8 layer's codes) and densely otherwise.
-  const slabs = Math.ceil((rowBlocks * BLOCK_ROWS) / workspace.slabRows);
-  const slabUniforms = { kBlocks: weights.kBlocks, slabRows: workspace.slabRows, slabs };
   const a = sampledTensor(backend, im2col ? im2col.x : inputs.a);
   try {
+    if (
+      !im2col &&
+      M * N * K <= directPath.maxWork &&
+      plainA(a, K) &&
+      out.width === Math.ceil(N / 2)
+    ) {
+      runPass(
+        backend,
+        rawProgram(backend, matMulInt8DirectSource(a.packed, subtractZero, M === 1)),
+        {
+          targets: [{ texture: out.texture }],
+          width: out.width,
+          height: out.height,
+          textures: {
+            a: { texture: a.texture },
+            b: { texture: weights.texture },
+            bZeroPoint: { texture: textures.zeroPoints },
+            epilogue: { texture: textures.scaleBias },
+          },
+          ints: { ...epilogueInts, depth: K, aZeroPoint: attrs.aZeroPoint },
+          floats: requantize.floats,
+        },
+      );
+      return out.info;
+    }
+
+    // The pass that fills A's slabs: im2col of a convolution's input, or A itself, read in place
+    // when packed (the previous int8 layer's codes) and densely otherwise.
+    const workspace = workspaceFor(weights, M);
+    const rowBlocks = Math.ceil(M / BLOCK_ROWS);
+    const slabs = Math.ceil((rowBlocks * BLOCK_ROWS) / workspace.slabRows);
     const source = im2col
       ? im2colPackSource(im2col.geometry, xLayout(a, im2col.geometry.inChannels))
       : a.packed
@@ -79,7 +160,9 @@ export function matMulInt8WebGL2(
       height: slabs === 1 ? rowBlocks * BLOCK_ROWS : workspace.slabRows,
       textures: { [im2col ? 'x' : 'a']: { texture: a.texture } },
       ints: {
-        ...slabUniforms,
+        kBlocks: weights.kBlocks,
+        slabRows: workspace.slabRows,
+        slabs,
         rows: M,
         ...(im2col
           ? { xWidth: a.width, xOffset: a.flatOffset, xZeroPoint: attrs.aZeroPoint }
@@ -91,65 +174,32 @@ export function matMulInt8WebGL2(
             }),
       },
     });
+
+    runPass(backend, rawProgram(backend, matMulInt8Source(subtractZero)), {
+      framebuffer: workspace.framebuffers.acc,
+      width: weights.columnBlocks,
+      height: rowBlocks,
+      textures: {
+        a: { texture: workspace.aPacked },
+        b: { texture: weights.texture },
+        bZeroPoint: { texture: textures.zeroPoints },
+      },
+      ints: { kBlocks: weights.kBlocks, slabRows: workspace.slabRows },
+    });
+
+    runPass(backend, rawProgram(backend, INT8_EPILOGUE_PACKED_SOURCE), {
+      targets: [{ texture: out.texture }],
+      width: out.width,
+      height: out.height,
+      textures: {
+        acc: { texture: workspace.acc, array: true },
+        epilogue: { texture: textures.scaleBias },
+      },
+      ints: epilogueInts,
+      floats: requantize.floats,
+    });
+    return out.info;
   } finally {
     a.dispose();
   }
-
-  const zeroPoints = epilogue.bZeroPoint;
-  const subtractZero = zeroPoints.some((z) => z !== 0);
-  if (subtractZero) {
-    const perColumn = new Int32Array(weights.columnBlocks * BLOCK_COLUMNS);
-    for (let n = 0; n < N; n++) perColumn[n] = zeroPoints[zeroPoints.length === 1 ? 0 : n]!;
-    if (!sameValues(workspace.written.zeroPoints, perColumn)) {
-      writeTexture2D(gl, workspace.zeroPoints, formats.rgba32i, weights.columnBlocks, 1, perColumn);
-      workspace.written.zeroPoints = perColumn;
-    }
-  }
-  runPass(backend, rawProgram(backend, matMulInt8Source(subtractZero)), {
-    framebuffer: workspace.framebuffers.acc,
-    width: weights.columnBlocks,
-    height: rowBlocks,
-    textures: {
-      a: { texture: workspace.aPacked },
-      b: { texture: weights.texture },
-      bZeroPoint: { texture: workspace.zeroPoints },
-    },
-    ints: { kBlocks: weights.kBlocks, slabRows: workspace.slabRows },
-  });
-
-  const scaleBias = interleave(epilogue, N);
-  if (!sameValues(workspace.written.scaleBias, scaleBias)) {
-    writeTexture2D(gl, workspace.scaleBias, formats.rg32f, N, 1, scaleBias);
-    workspace.written.scaleBias = scaleBias;
-  }
-  // A packed [M, N] output is laid out as plain 2×2 blocks when tfjs keeps its texture shape at
-  // [even(M), even(N)]; other shapes (squarified past the size limit) take the unpacked epilogue.
-  const dtype = attrs.requantize ? 'int32' : 'float32';
-  let out = allocateOutput(backend, [M, N], dtype, true);
-  let source = INT8_EPILOGUE_PACKED_SOURCE;
-  if (out.texShape[0] !== M + (M % 2) || out.texShape[1] !== N + (N % 2)) {
-    backend.disposeIntermediateTensorInfo(out.info);
-    out = allocateOutput(backend, [M, N], dtype);
-    source = INT8_EPILOGUE_SOURCE;
-  }
-  const requantize = requantizeUniformsByName(attrs.requantize);
-  runPass(backend, rawProgram(backend, source), {
-    targets: [{ texture: out.texture }],
-    width: out.width,
-    height: out.height,
-    textures: {
-      acc: { texture: workspace.acc, array: true },
-      epilogue: { texture: workspace.scaleBias },
-    },
-    ints: {
-      rows: M,
-      columns: N,
-      outWidth: out.width,
-      hasBias: epilogue.bias ? 1 : 0,
-      activation: ACTIVATION_CODES[attrs.activation],
-      ...requantize.ints,
-    },
-    floats: requantize.floats,
-  });
-  return out.info;
 }

@@ -43,12 +43,16 @@ export interface Workspace {
   slabRows: number;
   /** RGBA32I array, ceil(N/4) × ceil(M/8) × 8 layers: the int32 accumulators. */
   acc: WebGLTexture;
+  /** Framebuffers with aPacked, and the 8 layers of acc, attached for good. */
+  framebuffers: { aPacked: WebGLFramebuffer; acc: WebGLFramebuffer };
+}
+
+/** The per-column epilogue operands of a matmul, which do not depend on M. */
+export interface EpilogueTextures {
   /** RG32F, N × 1: multiplier and bias per column. */
   scaleBias: WebGLTexture;
   /** RGBA32I, ceil(N/4) × 1: B's zero point per column. */
   zeroPoints: WebGLTexture;
-  /** Framebuffers with aPacked, and the 8 layers of acc, attached for good. */
-  framebuffers: { aPacked: WebGLFramebuffer; acc: WebGLFramebuffer };
   /** What the two small textures hold, so that unchanged values (the usual case) are not re-uploaded. */
   written: { scaleBias?: Float32Array; zeroPoints?: Int32Array };
 }
@@ -56,6 +60,7 @@ export interface Workspace {
 interface Entry extends PackedB {
   backend: MathBackendWebGL;
   workspace?: Workspace;
+  epilogue?: EpilogueTextures;
   /** Further textures that live and die with the weights (a depthwise filter's epilogue textures). */
   companions?: WebGLTexture[];
 }
@@ -64,14 +69,23 @@ function deleteWorkspace(gl: WebGL2RenderingContext, workspace: Workspace | unde
   if (!workspace) return;
   gl.deleteFramebuffer(workspace.framebuffers.aPacked);
   gl.deleteFramebuffer(workspace.framebuffers.acc);
-  for (const texture of [
-    workspace.aPacked,
-    workspace.acc,
-    workspace.scaleBias,
-    workspace.zeroPoints,
-  ]) {
-    deleteTexture(gl, texture);
+  deleteTexture(gl, workspace.aPacked);
+  deleteTexture(gl, workspace.acc);
+}
+
+/** The epilogue textures of these weights (created on first use, freed with the weights). */
+export function epilogueTexturesFor(weights: PackedB): EpilogueTextures {
+  const entry = weights as Entry;
+  if (!entry.epilogue) {
+    const gl = gl2(entry.backend);
+    const formats = intFormats(gl);
+    entry.epilogue = {
+      scaleBias: createTexture2D(gl, formats.rg32f, entry.N, 1, null),
+      zeroPoints: createTexture2D(gl, formats.rgba32i, entry.columnBlocks, 1, null),
+      written: {},
+    };
   }
+  return entry.epilogue;
 }
 
 /** Rows per slab of A (a multiple of the 8-row block, within the texture size limit) and slab count. */
@@ -106,9 +120,6 @@ export function workspaceFor(weights: PackedB, M: number): Workspace {
       aPacked: targetFramebuffer(entry.backend, [{ texture: aPacked }]),
       acc: targetFramebuffer(entry.backend, layers),
     },
-    scaleBias: createTexture2D(gl, formats.rg32f, entry.N, 1, null),
-    zeroPoints: createTexture2D(gl, formats.rgba32i, entry.columnBlocks, 1, null),
-    written: {},
   };
   return entry.workspace;
 }
@@ -141,6 +152,10 @@ function release(dataId: object): void {
   const gl = gl2(entry.backend);
   deleteTexture(gl, entry.texture);
   deleteWorkspace(gl, entry.workspace);
+  if (entry.epilogue) {
+    deleteTexture(gl, entry.epilogue.scaleBias);
+    deleteTexture(gl, entry.epilogue.zeroPoints);
+  }
   for (const texture of entry.companions ?? []) deleteTexture(gl, texture);
 }
 

@@ -6,6 +6,7 @@
 import { calibrate, convertToInt8, prepareQat } from '@clipq/core/layers';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { matMulInt8DirectSource } from '../../src/programs/mat-mul-int8-direct-program.js';
 import { demoCnn, mobileNetV1, resetSeed } from './e2e_models.js';
 import { initBackends, publish, tf } from './setup.js';
 
@@ -118,6 +119,9 @@ publish(async () => {
   tf.env().set('CLIPQ_CHECK_RANGES', false);
   return {
     passCost,
+    shaderLog,
+    directSource: (packed: boolean, zero: boolean) => matMulInt8DirectSource(packed, zero, false),
+    dispatchTimes,
     passList,
     layerTimes,
     async profile({ model, batch, repeats }: { model: string; batch: number; repeats: number }) {
@@ -270,4 +274,44 @@ export async function passList(name: string, batch: number): Promise<string[]> {
   converted.dispose();
   float.dispose();
   return [`${log.length} passes`, log.join(' ')];
+}
+
+/** JS dispatch time (predict returning) against the total (after data()), int8 and float, medians. */
+export async function dispatchTimes(name: string, batch: number, rounds: number): Promise<string> {
+  const { float, converted, x } = await setup(name, batch);
+  const sample = async (call: () => Tensor) => {
+    const t0 = performance.now();
+    const y = call();
+    const t1 = performance.now();
+    await y.data();
+    const t2 = performance.now();
+    y.dispose();
+    return [t1 - t0, t2 - t0];
+  };
+  const int8: number[][] = [];
+  const f32: number[][] = [];
+  const firstInt8 = await sample(() => converted.predict(x) as Tensor);
+  const firstFloat = await sample(() => float.predict(x) as Tensor);
+  for (let r = 0; r < rounds + 2; r++) {
+    const a = await sample(() => converted.predict(x) as Tensor);
+    const b = await sample(() => float.predict(x) as Tensor);
+    if (r >= 2) {
+      int8.push(a);
+      f32.push(b);
+    }
+  }
+  const median = (v: number[]) => v.sort((p, q) => p - q)[Math.floor(v.length / 2)]!.toFixed(2);
+  x.dispose();
+  converted.dispose();
+  float.dispose();
+  return `${name} b${batch}: first calls (compiles) int8 ${firstInt8[1]!.toFixed(0)} float ${firstFloat[1]!.toFixed(0)} ms; int8 dispatch ${median(int8.map((v) => v[0]!))} total ${median(int8.map((v) => v[1]!))} | float dispatch ${median(f32.map((v) => v[0]!))} total ${median(f32.map((v) => v[1]!))}`;
+}
+
+/** The compile log of a raw shader source (development aid). */
+export function shaderLog(source: string): string {
+  const gl = document.createElement('canvas').getContext('webgl2')!;
+  const shader = gl.createShader(gl.FRAGMENT_SHADER)!;
+  gl.shaderSource(shader, source);
+  gl.compileShader(shader);
+  return gl.getShaderInfoLog(shader) ?? '';
 }

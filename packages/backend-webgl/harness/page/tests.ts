@@ -8,6 +8,7 @@ import {
   fakeQuantConformanceCases,
   int8ConformanceCases,
 } from '@clipq/core/testing';
+import { directPath } from '../../src/mat_mul_int8_webgl2.js';
 import { instrumentKernels, kernelsRanCheck, type PageCase, webglChecks } from './checks.js';
 import { convWebglChecks } from './conv_checks.js';
 import { packedInputChecks } from './packed_input_checks.js';
@@ -15,6 +16,28 @@ import { initBackends, publish, tf } from './setup.js';
 
 function suite(name: string, cases: Array<{ name: string; run(): Promise<void> }>): PageCase[] {
   return cases.map((c) => ({ suite: name, name: c.name, run: () => c.run() }));
+}
+
+/**
+ * The int8 suites again with the matmul forced onto one path: small products normally take the
+ * single-pass program and large ones the blocked passes, so each path also sees the other's shapes.
+ */
+function forcedPath(path: 'single-pass' | 'blocked'): PageCase[] {
+  const maxWork = path === 'single-pass' ? Number.POSITIVE_INFINITY : 0;
+  const cases = [...int8ConformanceCases('webgl'), ...convInt8ConformanceCases('webgl')];
+  return cases.map((c) => ({
+    suite: `webgl int8 conformance, ${path} matmul`,
+    name: c.name,
+    async run() {
+      const saved = directPath.maxWork;
+      directPath.maxWork = maxWork;
+      try {
+        await c.run();
+      } finally {
+        directPath.maxWork = saved;
+      }
+    },
+  }));
 }
 
 /** `?webgl=1` runs the webgl suites on a real WebGL1 context, where only the program paths exist. */
@@ -48,6 +71,8 @@ function webgl2Cases(): PageCase[] {
     ...suite('webgl fakeQuant conformance', fakeQuantConformanceCases('webgl')),
     ...suite('webgl int8 conformance', int8ConformanceCases('webgl')),
     ...suite('webgl conv int8 conformance', convInt8ConformanceCases('webgl')),
+    ...forcedPath('single-pass'),
+    ...forcedPath('blocked'),
     ...convWebglChecks(),
     ...packedInputChecks(),
     ...webglChecks().slice(1),

@@ -11,6 +11,7 @@
  */
 import type { ConvGeometry } from '@clipq/core';
 import { RAW_SHADER_HEADER } from '../gl/raw_pass.js';
+import { INT8_EPILOGUE_UNIFORMS, int8Finish } from './int8-epilogue-program.js';
 import { REQUANTIZE_DECLARATIONS, REQUANTIZE_GLSL } from './requantize-glsl.js';
 import { type XLayout, xReaderGlsl } from './x-reader-glsl.js';
 
@@ -44,24 +45,14 @@ export function depthwiseInt8Source(
   return `${RAW_SHADER_HEADER}
 uniform isampler2D w;
 uniform isampler2D wZeroPoint;
-uniform sampler2D epilogue;
-uniform int outWidth;
 uniform int xZeroPoint;
-uniform int hasBias;
-uniform int activation;
+${INT8_EPILOGUE_UNIFORMS}
 ${REQUANTIZE_DECLARATIONS}
 layout(location = 0) out vec4 result;
 ${REQUANTIZE_GLSL}
 ${xReaderGlsl(g, layout.x)}
 
-float finish(int acc, int n) {
-  vec2 scaleBias = texelFetch(epilogue, ivec2(min(n, ${N - 1}), 0), 0).xy;
-  float y = float(acc) * scaleBias.x;
-  if (hasBias == 1) y = y + scaleBias.y;
-  if (activation >= 1 && y < 0.0) y = 0.0;
-  if (activation == 2 && y > 6.0) y = 6.0;
-  return requantize == 1 ? requantized(y) : y;
-}
+${int8Finish(`${N - 1}`)}
 
 void main() {
   ivec2 p = ivec2(gl_FragCoord.xy);

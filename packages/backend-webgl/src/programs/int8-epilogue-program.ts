@@ -12,48 +12,43 @@ import { REQUANTIZE_DECLARATIONS, REQUANTIZE_GLSL } from './requantize-glsl.js';
 
 export const ACTIVATION_CODES = { linear: 0, relu: 1, relu6: 2 } as const;
 
-const EPILOGUE_HEADER = `${RAW_SHADER_HEADER}
-uniform isampler2DArray acc;
-uniform sampler2D epilogue;
+/** The epilogue's inputs: per-column (multiplier, bias) texels, shape, bias flag and activation. */
+export const INT8_EPILOGUE_UNIFORMS = `uniform sampler2D epilogue;
 uniform int rows;
 uniform int columns;
 uniform int outWidth;
 uniform int hasBias;
-uniform int activation;
+uniform int activation;`;
+
+/**
+ * \`float finish(int acc, int n)\`: the epilogue of one accumulator of column n (clamped to
+ * \`lastColumn\`, so padding lanes read a valid texel), then the optional requantization.
+ */
+export function int8Finish(lastColumn: string): string {
+  return `
+float finish(int acc, int n) {
+  vec2 scaleBias = texelFetch(epilogue, ivec2(min(n, ${lastColumn}), 0), 0).xy;
+  float y = float(acc) * scaleBias.x;
+  if (hasBias == 1) y = y + scaleBias.y;
+  if (activation >= 1 && y < 0.0) y = 0.0;
+  if (activation == 2 && y > 6.0) y = 6.0;
+  return requantize == 1 ? requantized(y) : y;
+}`;
+}
+
+const EPILOGUE_HEADER = `${RAW_SHADER_HEADER}
+uniform isampler2DArray acc;
+${INT8_EPILOGUE_UNIFORMS}
 ${REQUANTIZE_DECLARATIONS}
 layout(location = 0) out vec4 result;
 ${REQUANTIZE_GLSL}
+${int8Finish('columns - 1')}
 
 float outputAt(int m, int n) {
   if (m >= rows || n >= columns) return 0.0;
   ivec4 block = texelFetch(acc, ivec3(n >> 2, m >> 3, m & 7), 0);
   int lane = n & 3;
-  int value = lane == 0 ? block.x : lane == 1 ? block.y : lane == 2 ? block.z : block.w;
-  vec2 scaleBias = texelFetch(epilogue, ivec2(n, 0), 0).xy;
-  float y = float(value) * scaleBias.x;
-  if (hasBias == 1) y = y + scaleBias.y;
-  if (activation >= 1 && y < 0.0) y = 0.0;
-  if (activation == 2 && y > 6.0) y = 6.0;
-  return requantize == 1 ? requantized(y) : y;
-}
-`;
-
-/**
- * Into an unpacked (one float per texel) output: tfjs's dense row-major layout, whatever the
- * texture's width.
- */
-export const INT8_EPILOGUE_SOURCE = `${EPILOGUE_HEADER}
-void main() {
-  ivec2 p = ivec2(gl_FragCoord.xy);
-  // Usually an M × N texture; otherwise map the flat index (divisions are slow on SwiftShader).
-  int m = p.y;
-  int n = p.x;
-  if (outWidth != columns) {
-    int index = p.y * outWidth + p.x;
-    m = index / columns;
-    n = index - m * columns;
-  }
-  result = vec4(outputAt(m, n), 0.0, 0.0, 0.0);
+  return finish(lane == 0 ? block.x : lane == 1 ? block.y : lane == 2 ? block.z : block.w, n);
 }
 `;
 
@@ -63,7 +58,24 @@ void main() {
  */
 export const INT8_EPILOGUE_PACKED_SOURCE = `${EPILOGUE_HEADER}
 void main() {
-  ivec2 p = ivec2(gl_FragCoord.xy) * 2;
-  result = vec4(outputAt(p.y, p.x), outputAt(p.y, p.x + 1), outputAt(p.y + 1, p.x), outputAt(p.y + 1, p.x + 1));
+  ivec2 p = ivec2(gl_FragCoord.xy);
+  // Texel (x, y) of the usual ⌈N/2⌉-wide texture; otherwise tfjs's texel order folded into outWidth.
+  int halfColumns = (columns + 1) >> 1;
+  if (outWidth != halfColumns) {
+    int index = p.y * outWidth + p.x;
+    p = ivec2(index % halfColumns, index / halfColumns);
+  }
+  int m = p.y * 2;
+  int n = p.x * 2;
+  if (m >= rows || n >= columns) {
+    result = vec4(0.0);
+    return;
+  }
+  // Rows m, m + 1 (m even) are layers of one 8-row block; columns n, n + 1 are lanes of one texel.
+  ivec4 row0 = texelFetch(acc, ivec3(n >> 2, m >> 3, m & 7), 0);
+  ivec4 row1 = texelFetch(acc, ivec3(n >> 2, m >> 3, (m & 7) + 1), 0);
+  ivec2 first = (n & 2) == 0 ? row0.xy : row0.zw;
+  ivec2 second = (n & 2) == 0 ? row1.xy : row1.zw;
+  result = vec4(finish(first.x, n), finish(first.y, n + 1), finish(second.x, n), finish(second.y, n + 1));
 }
 `;

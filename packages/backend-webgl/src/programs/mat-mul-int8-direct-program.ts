@@ -1,0 +1,73 @@
+/**
+ * A single-pass int8 matmul for small products: each fragment computes one tfjs packed output texel
+ * (rows m, m+1 × columns n, n+1) in exact int32, applies the epilogue (and the fused requantization)
+ * and writes it straight into the tfjs-owned output texture. The blocked 8×4 program needs three
+ * passes (pack A, matmul, epilogue); for small outputs their fixed cost outweighs its better reuse.
+ * A is read in place: a tfjs packed texel is exactly rows m, m+1 × k, k+1 (1 fetch per 2 k), an
+ * unpacked A takes 4 fetches. B is the cached RGBA8I texture (texel (n/4, k)), lanes n, n+1 of it.
+ * Only "plain" layouts (texture widths ⌈K/2⌉ or K for A, ⌈N/2⌉ for the output) take this path.
+ */
+import { RAW_SHADER_HEADER } from '../gl/raw_pass.js';
+import { INT8_EPILOGUE_UNIFORMS, int8Finish } from './int8-epilogue-program.js';
+import { REQUANTIZE_DECLARATIONS, REQUANTIZE_GLSL } from './requantize-glsl.js';
+
+export function matMulInt8DirectSource(
+  aPacked: boolean,
+  subtractBZeroPoint: boolean,
+  singleRow: boolean,
+): string {
+  // An unpacked A of one row (a batch-1 dense layer) skips the fetches of the missing second row.
+  const secondRow = singleRow
+    ? '0, 0'
+    : 'texelFetch(a, ivec2(k, m + 1), 0).r, texelFetch(a, ivec2(k + 1, m + 1), 0).r';
+  const aPair = aPacked
+    ? 'ivec4(texelFetch(a, ivec2(k >> 1, m >> 1), 0))'
+    : `ivec4(texelFetch(a, ivec2(k, m), 0).r, texelFetch(a, ivec2(k + 1, m), 0).r, ${secondRow})`;
+  const zero = subtractBZeroPoint
+    ? 'ivec4 z4 = texelFetch(bZeroPoint, ivec2(nb, 0), 0); ivec2 zb = high ? z4.zw : z4.xy;'
+    : 'ivec2 zb = ivec2(0);';
+  return `${RAW_SHADER_HEADER}
+uniform sampler2D a;
+uniform isampler2D b;
+uniform isampler2D bZeroPoint;
+uniform int depth;
+uniform int aZeroPoint;
+${INT8_EPILOGUE_UNIFORMS}
+${REQUANTIZE_DECLARATIONS}
+layout(location = 0) out vec4 result;
+${REQUANTIZE_GLSL}
+${int8Finish('columns - 1')}
+
+void main() {
+  ivec2 p = ivec2(gl_FragCoord.xy);
+  int m = p.y * 2;
+  int n = p.x * 2;
+  if (m >= rows || n >= columns) {
+    result = vec4(0.0);
+    return;
+  }
+  int nb = n >> 2;
+  bool high = (n & 2) != 0;
+  ${zero}
+  // acc = (m, n), (m, n + 1), (m + 1, n), (m + 1, n + 1): tfjs's packed lane order.
+  ivec4 acc = ivec4(0);
+  int k = 0;
+  for (; k + 1 < depth; k += 2) {
+    ivec4 b0 = texelFetch(b, ivec2(nb, k), 0);
+    ivec4 b1 = texelFetch(b, ivec2(nb, k + 1), 0);
+    ivec2 w0 = (high ? b0.zw : b0.xy) - zb;
+    ivec2 w1 = (high ? b1.zw : b1.xy) - zb;
+    ivec4 av = ${aPair} - aZeroPoint;
+    acc += ivec4(av.x * w0.x + av.y * w1.x, av.x * w0.y + av.y * w1.y,
+                 av.z * w0.x + av.w * w1.x, av.z * w0.y + av.w * w1.y);
+  }
+  if (k < depth) {
+    ivec4 b0 = texelFetch(b, ivec2(nb, k), 0);
+    ivec2 w0 = (high ? b0.zw : b0.xy) - zb;
+    ivec4 av = ${aPair} - aZeroPoint;
+    acc += ivec4(av.x * w0.x, av.x * w0.y, av.z * w0.x, av.z * w0.y);
+  }
+  result = vec4(finish(acc.x, n), finish(acc.y, n + 1), finish(acc.z, n), finish(acc.w, n + 1));
+}
+`;
+}
