@@ -1,7 +1,7 @@
 import { ClipqMatMulInt8, matMulInt8, packedWeightBytes, QuantizedTensor } from '@clipq/core';
 import { engine, type Tensor, tensor, tensor1d } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { PANEL_WIDTH, packedWeightCache } from '../src/base.js';
+import { packedWeightCache } from '../src/base.js';
 import './setup.js';
 
 function quantized(
@@ -87,7 +87,23 @@ describe('ClipqMatMulInt8 kernel errors', () => {
 });
 
 describe('packed weight cache', () => {
-  it('packs B once, at about one byte per weight, and frees it on dispose()', () => {
+  it('packs B at exactly one byte per weight, also when N is not a multiple of 8', () => {
+    const K = 33;
+    for (const N of [10, 3, 8]) {
+      const a = quantized(new Int32Array(5 * K).fill(1), [5, K]);
+      const b = quantized(
+        Int32Array.from({ length: K * N }, (_, i) => (i % 255) - 127),
+        [K, N],
+        1,
+      );
+      matMulInt8(a, b).dispose();
+      expect(packedWeightCache.bytesOf(b.codes.dataId)).toBe(K * N);
+      a.dispose();
+      b.dispose();
+    }
+  });
+
+  it('packs B once, at one byte per weight, and frees it on dispose()', () => {
     const K = 64;
     const N = 40;
     const a = quantized(new Int32Array(3 * K).fill(1), [3, K]);
@@ -99,8 +115,8 @@ describe('packed weight cache', () => {
     const before = packedWeightCache.bytes();
     matMulInt8(a, b).dispose();
     const packed = packedWeightCache.bytesOf(b.codes.dataId);
-    expect(packed).toBe(K * Math.ceil(N / PANEL_WIDTH) * PANEL_WIDTH);
-    expect(packed).toBeLessThanOrEqual(1.1 * K * N);
+    // Full 8-column panels plus a tight tail: exactly one byte per weight.
+    expect(packed).toBe(K * N);
     expect(packedWeightCache.bytes()).toBe(before + packed);
     expect(packedWeightBytes().cpu).toBe(packedWeightCache.bytes());
     // A second call reuses the packed copy (same object, no repacking).

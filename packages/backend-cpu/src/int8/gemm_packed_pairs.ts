@@ -14,7 +14,7 @@
  * stays bounded for any M (an im2col convolution has M in the tens of thousands).
  */
 import { PAIR_SHIFT, PAIRS_PER_PANEL, TILE_ROWS, tile } from './gemm_tile.js';
-import { PANEL_WIDTH, type PackedWeights } from './packed_weights.js';
+import { PANEL_WIDTH, type PackedWeights, panelCount } from './packed_weights.js';
 
 /** Depth steps between unpacking the pairs; must stay ≤ 1024 for exactness (see above). */
 export const DEPTH_BLOCK = 256;
@@ -55,9 +55,8 @@ function unpackWeightBlock(
   bTiles: Float64Array,
   base: number,
 ): void {
-  const { words, K } = weights;
-  const panels = words.length / (2 * K);
-  for (let p = 0; p < panels; p++) {
+  const { words, K, fullPanels } = weights;
+  for (let p = 0; p < fullPanels; p++) {
     let w = (p * K + k0) * 2;
     let d = base + p * depth * PAIRS_PER_PANEL;
     for (let kk = 0; kk < depth; kk++, w += 2, d += PAIRS_PER_PANEL) {
@@ -67,6 +66,16 @@ function unpackWeightBlock(
       bTiles[d + 1] = ((lo << 8) >> 24) + (lo >> 24) * PAIR_SHIFT;
       bTiles[d + 2] = ((hi << 24) >> 24) + ((hi << 16) >> 24) * PAIR_SHIFT;
       bTiles[d + 3] = ((hi << 8) >> 24) + (hi >> 24) * PAIR_SHIFT;
+    }
+  }
+  const { tail, tailWidth } = weights;
+  if (tailWidth === 0) return;
+  // The tail (last N mod 8 columns, stored tight) as one more panel, its missing columns 0.
+  const code = (k: number, j: number) => (j < tailWidth ? tail[k * tailWidth + j]! : 0);
+  let d = base + fullPanels * depth * PAIRS_PER_PANEL;
+  for (let k = k0; k < k0 + depth; k++, d += PAIRS_PER_PANEL) {
+    for (let pair = 0; pair < PAIRS_PER_PANEL; pair++) {
+      bTiles[d + pair] = code(k, 2 * pair) + code(k, 2 * pair + 1) * PAIR_SHIFT;
     }
   }
 }
@@ -122,8 +131,8 @@ export function gemmPackedPairs(
   sink: RawRowsSink,
 ): void {
   const { M } = source;
-  const { K, words } = weights;
-  const panels = K === 0 ? 0 : words.length / (2 * K);
+  const { K } = weights;
+  const panels = panelCount(weights.N);
   const paddedN = panels * PANEL_WIDTH;
   const maxDepth = Math.min(DEPTH_BLOCK, K);
   const blockRows = Math.min(ROW_BLOCK, Math.ceil(M / TILE_ROWS) * TILE_ROWS);

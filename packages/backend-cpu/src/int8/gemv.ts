@@ -12,9 +12,8 @@ export function gemvRow(
   out: Float64Array,
   outOffset: number,
 ): void {
-  const { words, K } = weights;
-  const panels = words.length / (2 * K);
-  for (let p = 0; p < panels; p++) {
+  const { words, K, fullPanels } = weights;
+  for (let p = 0; p < fullPanels; p++) {
     let c0 = 0;
     let c1 = 0;
     let c2 = 0;
@@ -46,5 +45,16 @@ export function gemvRow(
     out[o + 5] = c5;
     out[o + 6] = c6;
     out[o + 7] = c7;
+  }
+  if (weights.tailWidth > 0) gemvTail(a, weights, out, outOffset + fullPanels * PANEL_WIDTH);
+}
+
+/** The tail's sums (the last N mod 8 columns, stored tight), bytewise; the panel's padding gets 0. */
+function gemvTail(a: Float64Array, weights: PackedWeights, out: Float64Array, o: number): void {
+  const { tail, tailWidth, K } = weights;
+  for (let j = 0; j < PANEL_WIDTH; j++) {
+    let c = 0;
+    if (j < tailWidth) for (let k = 0; k < K; k++) c += a[k]! * tail[k * tailWidth + j]!;
+    out[o + j] = c;
   }
 }

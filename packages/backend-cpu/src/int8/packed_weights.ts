@@ -1,8 +1,10 @@
 /**
- * The resident form of an int8 weight matrix B: column panels of `PANEL_WIDTH` codes, stored as
- * `panels[p][k][j]` (code of column p·8 + j at depth k) in one Int8Array. Both matmul paths stream a
- * panel front to back, 8 codes (two int32 words) per depth step. Columns past N are zero codes, so the
- * resident cost is K·ceil(N/8)·8 bytes, about 1 byte per parameter.
+ * The resident form of an int8 weight matrix B: full column panels of `PANEL_WIDTH` codes, stored as
+ * `panels[p][k][j]` (code of column p·8 + j at depth k), then the N mod 8 last columns as a tight
+ * `tail[k][j]`, in one Int8Array of exactly K·N bytes (1 byte per parameter: a 10-class Dense layer
+ * would cost 1.6 bytes per parameter with its last panel padded to 8 columns). Both matmul paths
+ * stream a full panel front to back, 8 codes (two int32 words) per depth step, and read the tail
+ * bytewise.
  *
  * The column sums let the kernel multiply raw codes and fold the zero points in afterwards (gemmlowp).
  */
@@ -22,9 +24,15 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 const byteSlot = (j: number) => (LITTLE_ENDIAN ? j : (j & ~3) | (3 - (j & 3)));
 
 export interface PackedWeights {
+  /** Every resident byte: the full panels, then the tail. */
   panels: Int8Array;
-  /** The same bytes as int32 words, two per depth step of a panel. */
+  /** The full panels' bytes as int32 words, two per depth step of a panel. */
   words: Int32Array;
+  /** Number of full 8-column panels. */
+  fullPanels: number;
+  /** The last N mod 8 columns, [K][tailWidth] (empty when N is a multiple of 8). */
+  tail: Int8Array;
+  tailWidth: number;
   K: number;
   N: number;
   transposeB: boolean;
@@ -53,23 +61,30 @@ export function packWeights(
   N: number,
   transposeB: boolean,
 ): PackedWeights {
-  const panelsCount = panelCount(N);
-  const panels = new Int8Array(panelsCount * K * PANEL_WIDTH);
+  const fullPanels = Math.floor(N / PANEL_WIDTH);
+  const tailWidth = N - fullPanels * PANEL_WIDTH;
+  const fullBytes = fullPanels * K * PANEL_WIDTH;
+  const panels = new Int8Array(fullBytes + K * tailWidth);
+  const tail = panels.subarray(fullBytes);
   const columnSums = new Float64Array(N);
   const kStride = transposeB ? 1 : N;
   const nStride = transposeB ? K : 1;
   for (let n = 0; n < N; n++) {
-    const base = Math.floor(n / PANEL_WIDTH) * K * PANEL_WIDTH + byteSlot(n % PANEL_WIDTH);
+    const p = Math.floor(n / PANEL_WIDTH);
+    const inTail = p === fullPanels;
+    const base = inTail ? n % PANEL_WIDTH : p * K * PANEL_WIDTH + byteSlot(n % PANEL_WIDTH);
+    const step = inTail ? tailWidth : PANEL_WIDTH;
+    const target = inTail ? tail : panels;
     let sum = 0;
     for (let k = 0; k < K; k++) {
       const index = k * kStride + n * nStride;
       const code = codes[index];
       assertInt8Code(code, index, 'b');
-      panels[base + k * PANEL_WIDTH] = code;
+      target[base + k * step] = code;
       sum += code;
     }
     columnSums[n] = sum;
   }
-  const words = new Int32Array(panels.buffer, panels.byteOffset, panels.length >> 2);
-  return { panels, words, K, N, transposeB, columnSums };
+  const words = new Int32Array(panels.buffer, panels.byteOffset, fullBytes >> 2);
+  return { panels, words, fullPanels, tail, tailWidth, K, N, transposeB, columnSums };
 }
