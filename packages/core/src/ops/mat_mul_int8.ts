@@ -3,7 +3,7 @@
  * accumulation on every backend (BRIEF 2; semantics in `impl/mat_mul_int8_impl.ts`). With `outputRange`,
  * the kernel requantizes the output to per-tensor codes and the op returns a QuantizedTensor.
  */
-import { engine, type Tensor, type TensorLike, tidy, util } from '@tensorflow/tfjs-core';
+import { engine, type Tensor, type TensorLike, util } from '@tensorflow/tfjs-core';
 import type { QuantizedTensor } from '../int8/quantized_tensor.js';
 import {
   ClipqMatMulInt8,
@@ -73,15 +73,19 @@ export function matMulInt8(
     () => `${op}: b must be per tensor or per channel along N (axis ${nAxis}), got axis ${b.axis}`,
   );
   const requantize = options.outputRange ? outputRangeAttrs(op, options.outputRange) : null;
-  const out = tidy(() => {
-    const inputs: Record<string, Tensor> = {
-      a: a.codes,
-      b: b.codes,
-      bScale: b.paramTensors().scale,
-      bZeroPoint: b.paramTensors().zeroPoint,
-    };
-    if (options.bias != null) {
-      const bias = toTensor(options.bias, 'bias', op, 'float32');
+  const inputs: Record<string, Tensor> = {
+    a: a.codes,
+    b: b.codes,
+    bScale: b.paramTensors().scale,
+    bZeroPoint: b.paramTensors().zeroPoint,
+  };
+  // No tidy: one kernel call, and the only tensor made here is a bias converted from a TensorLike
+  // (disposed below). A scope costs microseconds, which show at M = 1.
+  const bias = options.bias != null ? toTensor(options.bias, 'bias', op, 'float32') : null;
+  const ownBias = bias !== null && bias !== options.bias;
+  let out: Tensor;
+  try {
+    if (bias) {
       util.assert(
         bias.dtype === 'float32' && bias.size === N && bias.rank === 1,
         () => `${op}: bias must be float32 [${N}], got ${bias.dtype} [${bias.shape}]`,
@@ -93,20 +97,21 @@ export function matMulInt8(
       aZeroPoint: a.zeroPoint[0]!,
       transposeB,
       activation,
-      hasBias: options.bias != null,
+      hasBias: bias !== null,
       requantize,
     };
-    const out = engine().runKernel(
+    out = engine().runKernel(
       ClipqMatMulInt8,
       inputs,
       attrs as unknown as Record<string, never>,
     ) as Tensor;
-    util.assert(
-      M * N === out.size,
-      () => `${op}: kernel returned shape [${out.shape}], expected [${M},${N}]`,
-    );
-    return out;
-  });
+  } finally {
+    if (ownBias) bias.dispose();
+  }
+  util.assert(
+    M * N === out.size,
+    () => `${op}: kernel returned shape [${out.shape}], expected [${M},${N}]`,
+  );
   return options.outputRange
     ? requantizedOutput(op, ClipqMatMulInt8, out, options.outputRange)
     : out;
