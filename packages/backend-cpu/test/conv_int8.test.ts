@@ -5,6 +5,7 @@
  * against core's naive Impl, in float32 and requantized.
  */
 import {
+  ClipqConv2DInt8,
   type ConvInt8Problem,
   conv2dInt8,
   conv2dInt8AccImpl,
@@ -17,7 +18,7 @@ import {
   requantizeAttrs,
   requantizeCodesImpl,
 } from '@clipq/core';
-import { tensor, tensor1d } from '@tensorflow/tfjs-core';
+import { engine, tensor, tensor1d } from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { edgeHeavyCodes, firstMismatch, rng } from './helpers.js';
 import './setup.js';
@@ -169,4 +170,33 @@ describe('cpu int8 convolutions vs core Impl (deep K, row blocks, asymmetric wei
       for (const t of [q, x, w]) t.dispose();
     });
   });
+});
+
+describe("cpu int8 convolution input checks (the kernel itself, past the op's own checks)", () => {
+  for (const [name, cin] of [
+    ['direct path (K ≤ 16)', 1],
+    ['GEMM path', 4],
+  ] as const) {
+    it(`${name}: an input code outside int8 is a clear error`, () => {
+      const codes = new Int32Array(5 * 5 * cin).fill(3);
+      codes[7] = 300;
+      const x = tensor(codes, [1, 5, 5, cin], 'int32');
+      const filter = tensor(new Int32Array(9 * cin * 4).fill(1), [3, 3, cin, 4], 'int32');
+      const wScale = tensor1d(new Float32Array(4).fill(0.1));
+      const wZeroPoint = tensor1d(new Int32Array(4), 'int32');
+      const attrs = {
+        strides: [1, 1],
+        dilations: [1, 1],
+        pad: 'same',
+        xScale: 0.1,
+        xZeroPoint: 0,
+        activation: 'linear',
+        hasBias: false,
+      };
+      expect(() =>
+        engine().runKernel(ClipqConv2DInt8, { x, filter, wScale, wZeroPoint }, attrs as never),
+      ).toThrow(/conv2dInt8: x code 300 at flat index 7 is outside the int8 range/);
+      for (const t of [x, filter, wScale, wZeroPoint]) t.dispose();
+    });
+  }
 });

@@ -18,7 +18,7 @@ export interface PatchRows extends RowSource {
 }
 
 /** Throws when an input code is outside int8 (checked once on the image, not on every patch). */
-export function checkInt8Codes(x: Int32Array, what: string): void {
+export function checkInt8Codes(x: Int32Array, what: string, op: string): void {
   let low = 0;
   let high = 0;
   for (let i = 0; i < x.length; i++) {
@@ -27,7 +27,7 @@ export function checkInt8Codes(x: Int32Array, what: string): void {
     else if (code > high) high = code;
   }
   if (low < INT8_MIN || high > INT8_MAX) {
-    for (let i = 0; i < x.length; i++) assertInt8Code(x[i]!, i, what);
+    for (let i = 0; i < x.length; i++) assertInt8Code(x[i]!, i, what, op);
   }
 }
 

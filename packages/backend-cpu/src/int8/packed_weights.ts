@@ -45,10 +45,10 @@ export function panelCount(N: number): number {
 }
 
 /** Throws when a code is outside int8; `what` names the tensor in the message. */
-export function assertInt8Code(code: number, index: number, what: string): void {
+export function assertInt8Code(code: number, index: number, what: string, op = 'matMulInt8'): void {
   if (!(code >= INT8_MIN && code <= INT8_MAX)) {
     throw new Error(
-      `matMulInt8: ${what} code ${code} at flat index ${index} is outside the int8 range ` +
+      `${op}: ${what} code ${code} at flat index ${index} is outside the int8 range ` +
         `[${INT8_MIN}, ${INT8_MAX}]; only codes of at most 8 bits can be multiplied`,
     );
   }

@@ -22,7 +22,7 @@ import { packedWeightCache } from '../int8/packed_weight_cache.js';
 
 /** The image patches as the GEMM's A, read straight from the checked input codes (no im2col copy). */
 function patches(codes: Int32Array, g: ConvGeometry, zeroPoint: number): PatchRows {
-  checkInt8Codes(codes, 'x');
+  checkInt8Codes(codes, 'x', 'conv2dInt8');
   return convPatchRows(codes, g, zeroPoint);
 }
 
@@ -51,9 +51,9 @@ export function clipqConv2DInt8(args: {
   const biasValues = attrs.hasBias && bias != null ? float32Of(backend, bias) : null;
   const outShape = [g.batch, g.outHeight, g.outWidth, cout];
   if (K <= DIRECT_MAX_DEPTH && !pointwise) {
-    checkInt8Codes(codes, 'x');
+    checkInt8Codes(codes, 'x', 'conv2dInt8');
     const filterCodes = int32Of(backend, filter);
-    checkInt8Codes(filterCodes, 'filter');
+    checkInt8Codes(filterCodes, 'filter', 'conv2dInt8');
     const out = convDirectInt8(
       {
         x: codes,
