@@ -19,6 +19,7 @@ import { depthwiseInt8Source } from './programs/depthwise-int8-raw-program.js';
 import { ACTIVATION_CODES } from './programs/int8-epilogue-program.js';
 import { requantizeUniformsByName } from './programs/requantize-glsl.js';
 import { xLayout } from './programs/x-reader-glsl.js';
+import { sameValues } from './same_values.js';
 
 interface PackedDepthwise extends PackedB {
   /** RGBA32I, ⌈N/4⌉ × 1: the weight zero point per output channel. */
@@ -93,12 +94,6 @@ function scaleBiasValues(
     values[2 * n + 1] = biasValues ? biasValues[n]! : 0;
   }
   return values;
-}
-
-function sameValues(a: Float32Array | undefined, b: Float32Array): boolean {
-  if (!a || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
-  return true;
 }
 
 export function depthwiseInt8WebGL2(

@@ -30,6 +30,7 @@ import { BLOCK_COLUMNS, BLOCK_ROWS, matMulInt8Source } from './programs/mat-mul-
 import { PACK_A_PACKED_SOURCE, PACK_A_SOURCE } from './programs/pack-a-program.js';
 import { requantizeUniformsByName } from './programs/requantize-glsl.js';
 import { xLayout } from './programs/x-reader-glsl.js';
+import { sameValues } from './same_values.js';
 
 /**
  * Products of at most `maxWork` multiply-adds (M·N·K) take the single pass: it makes about 4x more
@@ -38,16 +39,6 @@ import { xLayout } from './programs/x-reader-glsl.js';
  * Set from e2e measurements on SwiftShader; tests force either path.
  */
 export const directPath = { maxWork: 1 << 20 };
-
-/** Bitwise equality of two small arrays (an upload is skipped when the values did not change). */
-function sameValues(
-  a: Float32Array | Int32Array | undefined,
-  b: Float32Array | Int32Array,
-): boolean {
-  if (!a || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
-  return true;
-}
 
 /** True when every texture of the integer path fits the GPU's texture size limit. */
 export function fitsIntegerPath(

@@ -24,7 +24,7 @@ export interface PackedB {
   texture: WebGLTexture;
   /** Texture width: ceil(N / 4) texels. */
   columnBlocks: number;
-  /** ceil(K / 4); the texture has 4·kBlocks rows, zero-padded past K. */
+  /** ceil(K / 4), the k blocks of the blocked matmul; the texture has K rows. */
   kBlocks: number;
   K: number;
   N: number;
@@ -126,7 +126,11 @@ export function workspaceFor(weights: PackedB, M: number): Workspace {
 
 const entries = new Map<object, Entry>();
 
-/** Lays B out as texel (nb, k) = b[k, 4nb..4nb+3], from [K,N] or (transposeB) [N,K] codes. */
+/**
+ * Lays B out as texel (nb, k) = b[k, 4nb..4nb+3], from [K,N] or (transposeB) [N,K] codes: K rows, not
+ * padded to the 4-deep k blocks the blocked matmul walks. Its reads past row K see whatever the GPU
+ * returns out of bounds, times A's zero padding there, so they add nothing (and cost no bytes).
+ */
 export function packB(
   codes: ArrayLike<number>,
   K: number,
@@ -134,8 +138,7 @@ export function packB(
   transposeB: boolean,
 ): Int8Array {
   const columnBlocks = Math.ceil(N / BLOCK_COLUMNS);
-  const rows = Math.ceil(K / 4) * 4;
-  const packed = new Int8Array(rows * columnBlocks * 4);
+  const packed = new Int8Array(K * columnBlocks * 4);
   const width = columnBlocks * 4;
   for (let k = 0; k < K; k++) {
     for (let n = 0; n < N; n++) {
@@ -206,7 +209,7 @@ export function packedB(
       const columnBlocks = Math.ceil(N / BLOCK_COLUMNS);
       const kBlocks = Math.ceil(K / 4);
       const data = packB(readValues(backend, b), K, N, transposeB);
-      const texture = createTexture2D(gl, intFormats(gl).rgba8i, columnBlocks, kBlocks * 4, data);
+      const texture = createTexture2D(gl, intFormats(gl).rgba8i, columnBlocks, K, data);
       const bytes = data.byteLength;
       return { layout: 'matmul', texture, columnBlocks, kBlocks, K, N, transposeB, bytes };
     },

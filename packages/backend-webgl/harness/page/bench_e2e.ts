@@ -23,6 +23,13 @@ const MODELS: E2eModel[] = [
   { name: 'mobilenet_v1_0.5_128', build: () => mobileNetV1(0.5, 128), inputShape: [128, 128, 3] },
 ];
 
+/** Parameters of the kernels the int8 runtime packs (biases stay float32). */
+function weightCount(model: tfl.LayersModel): number {
+  return model.weights
+    .filter((w) => /(^|\/)(depthwise_)?kernel$/.test(w.originalName ?? w.name))
+    .reduce((total, w) => total + w.shape.reduce((a, b) => a! * b!, 1)!, 0);
+}
+
 async function settleAll(outputs: Tensor[]): Promise<void> {
   await Promise.all(outputs.map((t) => t.data()));
   for (const t of outputs) t.dispose();
@@ -73,7 +80,7 @@ async function modelRows(
       baseline: 'tfjs-webgl float LayersModel.predict',
       exact: false,
       weight_bytes: webglPackedWeightCache.bytes() - bytesBefore,
-      notes: `${float.countParams()} parameters; int8 runtime (QuantizedModel.predict) vs float predict, data() awaited`,
+      notes: `${float.countParams()} parameters (${weightCount(float)} in Dense/Conv2D/DepthwiseConv2D kernels: ${(webglPackedWeightCache.bytes() - bytesBefore) / weightCount(float)} bytes each in RGBA8I textures, 4 in tfjs's float textures); int8 runtime (QuantizedModel.predict) vs float predict, data() awaited`,
     });
     x.dispose();
     phases.push(`${m.name} b${batch} timing ${Math.round(performance.now() - timed)} ms`);
