@@ -1,8 +1,8 @@
 /**
  * The cpu int8 convolutions on shapes the shared conformance cases do not reach: several 128-row GEMM
  * blocks, depth K > 256 (several depth blocks of the implicit im2col), asymmetric weights (zero points
- * ≠ 0, so the patches' row sums enter the fold), edge codes, strides, dilations and both paddings, each
- * against core's naive Impl, in float32 and requantized.
+ * ≠ 0, so the patches' row sums enter the fold), the direct small-patch path, edge codes, strides,
+ * dilations and both paddings, each against core's naive Impl, in float32 and requantized.
  */
 import {
   ClipqConv2DInt8,
@@ -41,6 +41,27 @@ const cases: Case[] = [
     k: [3, 3],
     out: 9,
     stride: [1, 1],
+    dilation: [1, 1],
+    pad: 'same',
+    depthwise: false,
+    activation: 'relu',
+  },
+  // Direct path (K = 9 ≤ 16): stride 2, 'valid', an odd channel count; and 'same' with padding.
+  {
+    x: [2, 9, 10, 1],
+    k: [3, 3],
+    out: 5,
+    stride: [2, 2],
+    dilation: [1, 1],
+    pad: 'valid',
+    depthwise: false,
+    activation: 'relu6',
+  },
+  {
+    x: [3, 7, 6, 1],
+    k: [3, 3],
+    out: 11,
+    stride: [2, 1],
     dilation: [1, 1],
     pad: 'same',
     depthwise: false,
