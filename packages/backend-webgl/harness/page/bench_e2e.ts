@@ -124,11 +124,12 @@ export const phases: string[] = [];
 
 export async function e2eRows(quick: boolean): Promise<Row[]> {
   const rows: Row[] = [];
-  // MobileNet at batch 16 takes ~2 s per float run and ~2.5 s per int8 run on SwiftShader: ten
-  // interleaved rounds do not fit --quick's minute. The full run measures it.
+  // MobileNet at batch 16 takes ~2.2 s per float run and ~1.6 s per int8 run on SwiftShader, after
+  // ~10 s compiling both models' shaders for the new shapes: ten interleaved rounds do not fit
+  // --quick's minute. The full run measures it.
   const skip = (m: E2eModel) => (batch: number) =>
     quick && batch === 16 && m.name.startsWith('mobilenet')
-      ? 'does not fit --quick (≈4.5 s per interleaved round on SwiftShader); run without --quick'
+      ? 'does not fit --quick (≈4 s per interleaved round plus ≈10 s of first-call shader compilation on SwiftShader); run without --quick'
       : null;
   for (const m of MODELS) rows.push(...(await modelRows(m, [1, 16], quick, skip(m))));
   return rows;

@@ -265,9 +265,24 @@ export async function passList(name: string, batch: number): Promise<string[]> {
     log.push(pending ?? 'raw');
     execute();
   };
+  const gl = (backend as unknown as { gpgpu: { gl: WebGL2RenderingContext } }).gpgpu.gl;
+  const uploads: string[] = [];
+  const texSub = gl.texSubImage2D.bind(gl);
+  const texImage = gl.texImage2D.bind(gl);
+  (gl as unknown as Record<string, unknown>).texSubImage2D = (...args: unknown[]) => {
+    uploads.push('texSubImage2D');
+    return (texSub as (...a: unknown[]) => void)(...args);
+  };
+  (gl as unknown as Record<string, unknown>).texImage2D = (...args: unknown[]) => {
+    uploads.push('texImage2D');
+    return (texImage as (...a: unknown[]) => void)(...args);
+  };
   const y = converted.predict(x) as Tensor;
   await y.data();
   y.dispose();
+  (gl as unknown as Record<string, unknown>).texSubImage2D = texSub;
+  (gl as unknown as Record<string, unknown>).texImage2D = texImage;
+  log.push(`uploads during predict: ${uploads.length} (${uploads.join(' ')})`);
   backend.runWebGLProgram = run;
   backend.gpgpu.executeProgram = execute;
   x.dispose();
