@@ -19,10 +19,23 @@ const rq = requantizeAttrs(0, 4, 8);
 const K = 9 * C;
 const weights = packWeights(filter, K, N, false);
 const direct = () =>
-  convDirectInt8({ x, g, filter, outChannels: N, xScale: 0.02, xZeroPoint: -5, wScale, wZeroPoint }, bias, 'relu', rq);
+  convDirectInt8(
+    { x, g, filter, outChannels: N, xScale: 0.02, xZeroPoint: -5, wScale, wZeroPoint },
+    bias,
+    'relu',
+    rq,
+  );
 const gemm = () =>
   matMulInt8Output(
-    { a: convPatchRows(x, g, -5), M: g.batch * g.outHeight * g.outWidth, weights, aScale: 0.02, aZeroPoint: -5, bScale: wScale, bZeroPoint: wZeroPoint },
+    {
+      a: convPatchRows(x, g, -5),
+      M: g.batch * g.outHeight * g.outWidth,
+      weights,
+      aScale: 0.02,
+      aZeroPoint: -5,
+      bScale: wScale,
+      bZeroPoint: wZeroPoint,
+    },
     bias,
     'relu',
     rq,
@@ -32,13 +45,26 @@ const b = gemm().values;
 for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) throw new Error(`mismatch at ${i}`);
 const best = { direct: Infinity, gemm: Infinity };
 for (let round = 0; round < 8; round++) {
-  for (const [name, fn] of round % 2 ? [['direct', direct], ['gemm', gemm]] : [['gemm', gemm], ['direct', direct]]) {
+  for (const [name, fn] of round % 2
+    ? [
+        ['direct', direct],
+        ['gemm', gemm],
+      ]
+    : [
+        ['gemm', gemm],
+        ['direct', direct],
+      ]) {
     const c0 = process.cpuUsage();
     let runs = 0;
     const t0 = performance.now();
-    while (performance.now() - t0 < 100) { fn(); runs++; }
+    while (performance.now() - t0 < 100) {
+      fn();
+      runs++;
+    }
     const c = process.cpuUsage(c0);
     best[name] = Math.min(best[name], (c.user + c.system) / 1000 / runs);
   }
 }
-console.log(`[${B},${H},${W},${C}]→${N}: direct ${best.direct.toFixed(3)} ms, gemm ${best.gemm.toFixed(3)} ms`);
+console.log(
+  `[${B},${H},${W},${C}]→${N}: direct ${best.direct.toFixed(3)} ms, gemm ${best.gemm.toFixed(3)} ms`,
+);

@@ -1,22 +1,13 @@
 /**
  * Runs the demo CNN's int8 predict in a loop (for `node --cpu-prof`): node prof_predict.mjs [batch] [runs]
  */
-import '@tensorflow/tfjs-backend-cpu';
-import '@clipq/backend-cpu';
-import { calibrate, convertToInt8, prepareQat } from '@clipq/core/layers';
 import * as tf from '@tensorflow/tfjs-core';
 import { demoCnn } from '../../../bench/e2e.mjs';
-import { Int8Runtime } from '../../core/dist/runtime/int8_runtime.js';
+import { int8Model } from './int8_model.mjs';
 
-await tf.setBackend('cpu');
 const batch = Number(process.argv[2] ?? 1);
 const runs = Number(process.argv[3] ?? 2000);
-const float = demoCnn();
-const cal = tf.randomUniform([8, 28, 28, 1], 0, 1, 'float32', 3);
-const qat = prepareQat(float);
-await calibrate(qat, cal, { method: 'minmax', batchSize: 8 });
-const conv = convertToInt8(qat);
-const rt = new Int8Runtime(conv.model, conv.layers);
+const { runtime: rt } = await int8Model(demoCnn, [28, 28, 1]);
 const x = tf.randomUniform([batch, 28, 28, 1], 0, 1, 'float32', 5);
 const c0 = process.cpuUsage();
 for (let i = 0; i < runs; i++) {

@@ -3,14 +3,10 @@
  * model's layer times (run after building core and this package):
  *   node packages/backend-cpu/scripts/profile_e2e.mjs [demo|mnet|all] [batch...]
  */
-import '@tensorflow/tfjs-backend-cpu';
-import '@clipq/backend-cpu';
-import { calibrate, convertToInt8, prepareQat } from '@clipq/core/layers';
 import * as tf from '@tensorflow/tfjs-core';
 import { demoCnn, mobileNetV1 } from '../../../bench/e2e.mjs';
-import { Int8Runtime } from '../../core/dist/runtime/int8_runtime.js';
+import { int8Model } from './int8_model.mjs';
 
-await tf.setBackend('cpu');
 const which = process.argv[2] ?? 'all';
 const batches = process.argv.slice(3).map(Number);
 const models = [
@@ -18,12 +14,7 @@ const models = [
   ['mnet', () => mobileNetV1(0.5, 128), [128, 128, 3]],
 ].filter(([name]) => which === 'all' || which === name);
 for (const [name, build, shape] of models) {
-  const float = build();
-  const cal = tf.randomUniform([8, ...shape], 0, 1, 'float32', 3);
-  const qat = prepareQat(float);
-  await calibrate(qat, cal, { method: 'minmax', batchSize: 8 });
-  const conv = convertToInt8(qat);
-  const rt = new Int8Runtime(conv.model, conv.layers);
+  const { float, converted: conv, runtime: rt } = await int8Model(build, shape);
   for (const batch of batches.length ? batches : [1, 16]) {
     const x = tf.randomUniform([batch, ...shape]);
     for (let i = 0; i < 5; i++) {

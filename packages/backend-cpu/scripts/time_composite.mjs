@@ -3,10 +3,7 @@
  * per channel, forward and forward+backward: node packages/backend-cpu/scripts/time_composite.mjs
  */
 import '@tensorflow/tfjs-backend-cpu';
-import {
-  clipqFakeQuantGradReferenceConfig,
-  clipqFakeQuantReferenceConfig,
-} from '@clipq/core';
+import { clipqFakeQuantGradReferenceConfig, clipqFakeQuantReferenceConfig } from '@clipq/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 await tf.setBackend('cpu');
@@ -20,7 +17,15 @@ const run = (config, inputs, attrs) => {
 for (const perChannel of [false, true]) {
   const min = perChannel ? tf.randomUniform([1024], -2, -1, 'float32', 3) : tf.tensor1d([-1.5]);
   const max = perChannel ? tf.randomUniform([1024], 1, 2, 'float32', 4) : tf.tensor1d([2]);
-  const attrs = { bits: 8, narrowRange: false, perChannel, axis: 1, rounding: 'half-up', rangeGradient: 'full', gradScale: 1 };
+  const attrs = {
+    bits: 8,
+    narrowRange: false,
+    perChannel,
+    axis: 1,
+    rounding: 'half-up',
+    rangeGradient: 'full',
+    gradScale: 1,
+  };
   for (const [name, config, inputs] of [
     ['forward', clipqFakeQuantReferenceConfig, { x, min, max }],
     ['backward', clipqFakeQuantGradReferenceConfig, { dy, x, min, max }],
@@ -33,6 +38,8 @@ for (const perChannel of [false, true]) {
       const c = process.cpuUsage(c0);
       times.push((c.user + c.system) / 1000);
     }
-    console.log(`${perChannel ? 'per-channel' : 'per-tensor '} ${name}: cpu min ${Math.min(...times).toFixed(1)} ms  [${times.map((t) => t.toFixed(0)).join(' ')}]`);
+    console.log(
+      `${perChannel ? 'per-channel' : 'per-tensor '} ${name}: cpu min ${Math.min(...times).toFixed(1)} ms  [${times.map((t) => t.toFixed(0)).join(' ')}]`,
+    );
   }
 }

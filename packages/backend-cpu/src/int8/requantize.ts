@@ -13,7 +13,8 @@
  * The activation is folded into the clamp: nudgedMin ≤ 0 ≤ nudgedMax (TF's nudge keeps 0 on the grid),
  * so clamp(relu(v), lo, hi) = clamp(v, max(lo, 0), hi) and clamp(relu6(v), lo, hi) =
  * clamp(v, max(lo, 0), min(hi, 6)). The sign of a zero never changes a code (±0 − lo is the same), and
- * NaN is tested first, so the fold is exact. Ranges where it would not hold take the reference path.
+ * with finite multipliers and biases no value is NaN, so the fold is exact. Ranges where it would not
+ * hold, and non-finite multipliers or biases, take the reference path (requantizeOne).
  */
 import type { FusedActivation, RequantizeAttrs } from '@clipq/core';
 
@@ -29,8 +30,17 @@ export interface Requantizer {
   constant: Float64Array;
   /** Whether the fold terms are all 0 (direct kernels): then a lighter loop runs. */
   exact: boolean;
-  /** The clamp with the activation folded in, or null when the range does not contain 0. */
+  /**
+   * The clamp with the activation folded in, or null when the fast loops do not apply: a range that
+   * does not contain 0, or a multiplier or bias that is not finite (the only ways to get NaN).
+   */
   bounds: { low: number; high: number } | null;
+}
+
+function allFinite(values: ArrayLike<number> | null): boolean {
+  if (values === null) return true;
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return false;
+  return true;
 }
 
 export function requantizer(
@@ -41,7 +51,8 @@ export function requantizer(
   fold: { zeroB: Float64Array; constant: Float64Array } | null = null,
 ): Requantizer {
   const N = multipliers.length;
-  const foldable = r.nudgedMin <= 0 && r.nudgedMax >= 0;
+  const foldable =
+    r.nudgedMin <= 0 && r.nudgedMax >= 0 && allFinite(multipliers) && allFinite(bias);
   const bounds = foldable
     ? {
         low: activation === 'linear' ? r.nudgedMin : Math.max(r.nudgedMin, 0),
@@ -105,8 +116,11 @@ export function requantizeBlock(
     }
     return;
   }
+  // Fast loops. v cannot be NaN (finite multipliers and bias; an overflowing product is ±Infinity,
+  // which the clamp handles), so the ternary clamp equals Math.min/max up to the sign of a zero (which
+  // never changes a code), and the rounded value is ≥ 0.5, so `| 0` is the floor.
   const { low, high } = bounds;
-  const { nudgedMin, scale, codeMin, zeroCode } = r;
+  const { nudgedMin, scale, codeMin } = r;
   if (q.exact) {
     // Exact accumulators (no fold), the direct kernels' case: measured 1.5x faster than the loop below.
     for (let i = 0; i < rows; i++) {
@@ -115,12 +129,9 @@ export function requantizeBlock(
       for (let n = 0; n < N; n++) {
         let v = f32(f32(raw[s + n]!) * multipliers[n]!);
         if (bias !== null) v = f32(v + bias[n]!);
-        if (Number.isNaN(v)) {
-          codes[o + n] = zeroCode;
-          continue;
-        }
-        const clamped = Math.min(Math.max(v, low), high);
-        codes[o + n] = Math.floor(f32(f32(f32(clamped - nudgedMin) / scale) + 0.5)) + codeMin;
+        // biome-ignore lint/complexity/useMathMinMax: measured 1.13x faster than Math.min/max here
+        const clamped = v < low ? low : v > high ? high : v;
+        codes[o + n] = (f32(f32(f32(clamped - nudgedMin) / scale) + 0.5) | 0) + codeMin;
       }
     }
     return;
@@ -132,12 +143,9 @@ export function requantizeBlock(
     for (let n = 0; n < N; n++) {
       let v = f32(f32(raw[s + n]! - zeroB[n]! * rowSum + constant[n]!) * multipliers[n]!);
       if (bias !== null) v = f32(v + bias[n]!);
-      if (Number.isNaN(v)) {
-        codes[o + n] = zeroCode;
-        continue;
-      }
-      const clamped = Math.min(Math.max(v, low), high);
-      codes[o + n] = Math.floor(f32(f32(f32(clamped - nudgedMin) / scale) + 0.5)) + codeMin;
+      // biome-ignore lint/complexity/useMathMinMax: measured 1.13x faster than Math.min/max here
+      const clamped = v < low ? low : v > high ? high : v;
+      codes[o + n] = (f32(f32(f32(clamped - nudgedMin) / scale) + 0.5) | 0) + codeMin;
     }
   }
 }
