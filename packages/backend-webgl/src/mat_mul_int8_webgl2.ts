@@ -11,7 +11,7 @@
 import type { ClipqMatMulInt8Attrs, ClipqMatMulInt8Inputs, ConvGeometry } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { intFormats, writeTexture2D } from './gl/own_textures.js';
+import { createTexture2D, intFormats, writeTexture2D } from './gl/own_textures.js';
 import { rawProgram, runPass } from './gl/raw_pass.js';
 import { allocateOutput, gl2, type SampledTensor, sampledTensor } from './gl/webgl_backend.js';
 import { type EpilogueValues, interleave } from './mat_mul_int8_epilogue.js';
@@ -25,7 +25,10 @@ import {
 } from './packed_weights.js';
 import { im2colPackSource } from './programs/im2col-pack-program.js';
 import { ACTIVATION_CODES, INT8_EPILOGUE_PACKED_SOURCE } from './programs/int8-epilogue-program.js';
-import { matMulInt8DirectSource } from './programs/mat-mul-int8-direct-program.js';
+import {
+  matMulInt8DirectSource,
+  SPLIT_K_REDUCE_SOURCE,
+} from './programs/mat-mul-int8-direct-program.js';
 import { BLOCK_COLUMNS, BLOCK_ROWS, matMulInt8Source } from './programs/mat-mul-int8-program.js';
 import { PACK_A_PACKED_SOURCE, PACK_A_SOURCE } from './programs/pack-a-program.js';
 import { requantizeUniformsByName } from './programs/requantize-glsl.js';
@@ -39,6 +42,13 @@ import { sameValues } from './same_values.js';
  * Set from e2e measurements on SwiftShader; tests force either path.
  */
 export const directPath = { maxWork: 1 << 20 };
+
+/**
+ * One- or two-row products split K into up to 32 slices of ≥ 64 (a second pass sums them), so a
+ * batch-1 dense layer with few outputs runs on more than ⌈N/2⌉ fragments.
+ */
+const SPLIT_K_SLICES = 32;
+const SPLIT_K_DEPTH = 64;
 
 /** True when every texture of the integer path fits the GPU's texture size limit. */
 export function fitsIntegerPath(
@@ -115,23 +125,46 @@ export function matMulInt8WebGL2(
       plainA(a, K) &&
       out.width === Math.ceil(N / 2)
     ) {
-      runPass(
-        backend,
-        rawProgram(backend, matMulInt8DirectSource(a.packed, subtractZero, M === 1)),
-        {
+      const slices = M <= 2 ? Math.min(SPLIT_K_SLICES, Math.floor(K / SPLIT_K_DEPTH)) : 1;
+      const split = slices > 1;
+      const sliceDepth = split ? Math.ceil(K / slices / 2) * 2 : K;
+      if (split && !textures.partials) {
+        const halfN = Math.ceil(N / 2);
+        textures.partials = createTexture2D(
+          gl,
+          intFormats(gl).rgba32i,
+          halfN,
+          SPLIT_K_SLICES,
+          null,
+        );
+      }
+      const source = matMulInt8DirectSource(a.packed, subtractZero, M === 1, split);
+      runPass(backend, rawProgram(backend, source), {
+        targets: [{ texture: split ? textures.partials! : out.texture }],
+        width: out.width,
+        height: split ? slices : out.height,
+        textures: {
+          a: { texture: a.texture },
+          b: { texture: weights.texture },
+          bZeroPoint: { texture: textures.zeroPoints },
+          epilogue: { texture: textures.scaleBias },
+        },
+        ints: { ...epilogueInts, depth: K, aZeroPoint: attrs.aZeroPoint, sliceDepth },
+        floats: requantize.floats,
+      });
+      if (split) {
+        runPass(backend, rawProgram(backend, SPLIT_K_REDUCE_SOURCE), {
           targets: [{ texture: out.texture }],
           width: out.width,
           height: out.height,
           textures: {
-            a: { texture: a.texture },
-            b: { texture: weights.texture },
-            bZeroPoint: { texture: textures.zeroPoints },
+            partials: { texture: textures.partials! },
             epilogue: { texture: textures.scaleBias },
           },
-          ints: { ...epilogueInts, depth: K, aZeroPoint: attrs.aZeroPoint },
+          ints: { ...epilogueInts, slices },
           floats: requantize.floats,
-        },
-      );
+        });
+      }
       return out.info;
     }
 

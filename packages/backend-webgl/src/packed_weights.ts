@@ -55,6 +55,8 @@ export interface EpilogueTextures {
   zeroPoints: WebGLTexture;
   /** What the two small textures hold, so that unchanged values (the usual case) are not re-uploaded. */
   written: { scaleBias?: Float32Array; zeroPoints?: Int32Array };
+  /** RGBA32I, ⌈N/2⌉ × slices: split-K partial sums of the single-pass matmul (made on first use). */
+  partials?: WebGLTexture;
 }
 
 interface Entry extends PackedB {
@@ -158,6 +160,7 @@ function release(dataId: object): void {
   if (entry.epilogue) {
     deleteTexture(gl, entry.epilogue.scaleBias);
     deleteTexture(gl, entry.epilogue.zeroPoints);
+    if (entry.epilogue.partials) deleteTexture(gl, entry.epilogue.partials);
   }
   for (const texture of entry.companions ?? []) deleteTexture(gl, texture);
 }

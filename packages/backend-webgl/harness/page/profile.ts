@@ -6,6 +6,7 @@
 import { calibrate, convertToInt8, prepareQat } from '@clipq/core/layers';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { directPath } from '../../src/mat_mul_int8_webgl2.js';
 import { matMulInt8DirectSource } from '../../src/programs/mat-mul-int8-direct-program.js';
 import { demoCnn, mobileNetV1, resetSeed } from './e2e_models.js';
 import { initBackends, publish, tf } from './setup.js';
@@ -119,6 +120,8 @@ publish(async () => {
   tf.env().set('CLIPQ_CHECK_RANGES', false);
   return {
     passCost,
+    directAB,
+    weightHomes,
     shaderLog,
     directSource: (packed: boolean, zero: boolean) => matMulInt8DirectSource(packed, zero, false),
     dispatchTimes,
@@ -245,6 +248,7 @@ export async function layerTimes(name: string, batch: number, chain: number, rou
 export async function passList(name: string, batch: number): Promise<string[]> {
   const { float, converted, x } = await setup(name, batch);
   (converted.predict(x) as Tensor).dispose();
+  (float.predict(x) as Tensor).dispose();
   const backend = tf.backend() as unknown as {
     runWebGLProgram(program: object, ...rest: unknown[]): unknown;
     gpgpu: { executeProgram(): void };
@@ -280,6 +284,11 @@ export async function passList(name: string, batch: number): Promise<string[]> {
   const y = converted.predict(x) as Tensor;
   await y.data();
   y.dispose();
+  const int8Passes = log.length;
+  const z = float.predict(x) as Tensor;
+  await z.data();
+  z.dispose();
+  log.splice(int8Passes, 0, `| float model: ${log.length - int8Passes} passes:`);
   (gl as unknown as Record<string, unknown>).texSubImage2D = texSub;
   (gl as unknown as Record<string, unknown>).texImage2D = texImage;
   log.push(`uploads during predict: ${uploads.length} (${uploads.join(' ')})`);
@@ -329,4 +338,75 @@ export function shaderLog(source: string): string {
   gl.shaderSource(shader, source);
   gl.compileShader(shader);
   return gl.getShaderInfoLog(shader) ?? '';
+}
+
+/** Where the float model's weights live after predicts on webgl (development aid). */
+export async function weightHomes(name: string): Promise<string[]> {
+  const { float, converted, x } = await setup(name, 1);
+  const lines: string[] = [];
+  const describe = (when: string) => {
+    const info = (
+      tf.engine() as unknown as {
+        state: { tensorInfo: WeakMap<object, { backend: { constructor: { name: string } } }> };
+      }
+    ).state.tensorInfo;
+    for (const w of float.weights.slice(0, 2)) {
+      const v = w.read();
+      const home = info.get(v.dataId);
+      const backend = tf.backend() as unknown as {
+        texData: {
+          has(id: object): boolean;
+          get(id: object): { values: unknown; texture: unknown; isPacked: boolean };
+        };
+      };
+      const t = backend.texData.has(v.dataId) ? backend.texData.get(v.dataId) : null;
+      lines.push(
+        `${when} ${w.name}: engine backend ${home?.backend.constructor.name}, webgl texData ${t ? `values ${t.values != null} texture ${t.texture != null} packed ${t.isPacked}` : 'none'}`,
+      );
+    }
+  };
+  describe('before');
+  for (let i = 0; i < 2; i++) {
+    const y = float.predict(x) as Tensor;
+    await y.data();
+    y.dispose();
+    describe(`after predict ${i}`);
+  }
+  x.dispose();
+  converted.dispose();
+  float.dispose();
+  return lines;
+}
+
+/**
+ * A/B of the single-pass threshold in one page: int8 predict with each `maxWork` and the float model,
+ * interleaved for `rounds`, medians of predict + data() (ms).
+ */
+export async function directAB(name: string, batch: number, rounds: number, works: number[]) {
+  const { float, converted, x } = await setup(name, batch);
+  const time = async (call: () => Tensor) => {
+    const t0 = performance.now();
+    const y = call();
+    await y.data();
+    y.dispose();
+    return performance.now() - t0;
+  };
+  const samples = works.map(() => [] as number[]);
+  const floats: number[] = [];
+  for (let r = -2; r < rounds; r++) {
+    for (const [i, work] of works.entries()) {
+      directPath.maxWork = work;
+      const t = await time(() => converted.predict(x) as Tensor);
+      if (r >= 0) samples[i]!.push(t);
+    }
+    const t = await time(() => float.predict(x) as Tensor);
+    if (r >= 0) floats.push(t);
+  }
+  directPath.maxWork = 1 << 20;
+  const median = (v: number[]) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+  x.dispose();
+  converted.dispose();
+  float.dispose();
+  const f = median(floats);
+  return `${name} b${batch}: float ${f.toFixed(2)} | ${works.map((w, i) => `maxWork ${w}: ${median(samples[i]!).toFixed(2)} (ratio ${(f / median(samples[i]!)).toFixed(3)})`).join(' | ')}`;
 }

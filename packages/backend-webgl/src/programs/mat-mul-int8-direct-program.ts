@@ -15,6 +15,7 @@ export function matMulInt8DirectSource(
   aPacked: boolean,
   subtractBZeroPoint: boolean,
   singleRow: boolean,
+  splitK = false,
 ): string {
   // An unpacked A of one row (a batch-1 dense layer) skips the fetches of the missing second row.
   const secondRow = singleRow
@@ -32,18 +33,22 @@ uniform isampler2D b;
 uniform isampler2D bZeroPoint;
 uniform int depth;
 uniform int aZeroPoint;
+uniform int sliceDepth;
 ${INT8_EPILOGUE_UNIFORMS}
 ${REQUANTIZE_DECLARATIONS}
-layout(location = 0) out vec4 result;
+${splitK ? 'layout(location = 0) out ivec4 partial;' : 'layout(location = 0) out vec4 result;'}
 ${REQUANTIZE_GLSL}
 ${int8Finish('columns - 1')}
 
 void main() {
   ivec2 p = ivec2(gl_FragCoord.xy);
-  int m = p.y * 2;
+  // Split K (one row pair): fragment (column pair, slice) sums k in [slice·sliceDepth, +sliceDepth).
+  int m = ${splitK ? '0' : 'p.y * 2'};
   int n = p.x * 2;
+  int kBegin = ${splitK ? 'p.y * sliceDepth' : '0'};
+  int kEnd = ${splitK ? 'min(depth, kBegin + sliceDepth)' : 'depth'};
   if (m >= rows || n >= columns) {
-    result = vec4(0.0);
+    ${splitK ? 'partial = ivec4(0);' : 'result = vec4(0.0);'}
     return;
   }
   int nb = n >> 2;
@@ -51,8 +56,8 @@ void main() {
   ${zero}
   // acc = (m, n), (m, n + 1), (m + 1, n), (m + 1, n + 1): tfjs's packed lane order.
   ivec4 acc = ivec4(0);
-  int k = 0;
-  for (; k + 1 < depth; k += 2) {
+  int k = kBegin;
+  for (; k + 1 < kEnd; k += 2) {
     ivec4 b0 = texelFetch(b, ivec2(nb, k), 0);
     ivec4 b1 = texelFetch(b, ivec2(nb, k + 1), 0);
     ivec2 w0 = (high ? b0.zw : b0.xy) - zb;
@@ -61,13 +66,40 @@ void main() {
     acc += ivec4(av.x * w0.x + av.y * w1.x, av.x * w0.y + av.y * w1.y,
                  av.z * w0.x + av.w * w1.x, av.z * w0.y + av.w * w1.y);
   }
-  if (k < depth) {
+  if (k < kEnd) {
     ivec4 b0 = texelFetch(b, ivec2(nb, k), 0);
     ivec2 w0 = (high ? b0.zw : b0.xy) - zb;
     ivec4 av = ${aPair} - aZeroPoint;
     acc += ivec4(av.x * w0.x, av.x * w0.y, av.z * w0.x, av.z * w0.y);
   }
-  result = vec4(finish(acc.x, n), finish(acc.y, n + 1), finish(acc.z, n), finish(acc.w, n + 1));
+  ${splitK ? 'partial = acc;' : 'result = vec4(finish(acc.x, n), finish(acc.y, n + 1), finish(acc.z, n), finish(acc.w, n + 1));'}
 }
 `;
 }
+
+/**
+ * The second pass of the split-K variant: sums the slices' exact int32 partials of one output texel,
+ * then the epilogue. For products of one or two rows (batch-1 dense layers), where the single pass has
+ * too few fragments (⌈N/2⌉) to keep the GPU's threads busy over a long K.
+ */
+export const SPLIT_K_REDUCE_SOURCE = `${RAW_SHADER_HEADER}
+uniform isampler2D partials;
+uniform int slices;
+${INT8_EPILOGUE_UNIFORMS}
+${REQUANTIZE_DECLARATIONS}
+layout(location = 0) out vec4 result;
+${REQUANTIZE_GLSL}
+${int8Finish('columns - 1')}
+
+void main() {
+  ivec2 p = ivec2(gl_FragCoord.xy);
+  int n = p.x * 2;
+  if (p.y * 2 >= rows || n >= columns) {
+    result = vec4(0.0);
+    return;
+  }
+  ivec4 acc = ivec4(0);
+  for (int s = 0; s < slices; s++) acc += texelFetch(partials, ivec2(p.x, s), 0);
+  result = vec4(finish(acc.x, n), finish(acc.y, n + 1), finish(acc.z, n), finish(acc.w, n + 1));
+}
+`;
