@@ -1,6 +1,7 @@
 /**
  * Registers every clipq cpu kernel, replacing core's reference kernels (core's `registerKernelOverride`
- * unregisters them first, so tfjs logs no warning), and the packed-weight cache, so that
+ * unregisters them first, so tfjs logs no warning), int32 support in tfjs-cpu's MaxPool, and the
+ * packed-weight cache, so that
  * `QuantizedTensor.dispose()` frees packed weights. Calling it again is a no-op.
  */
 import { registerKernelOverride, registerPackedWeightCache } from '@clipq/core';
@@ -13,6 +14,7 @@ import { clipqFakeQuantConfig } from './kernels/ClipqFakeQuant.js';
 import { clipqFakeQuantGradConfig } from './kernels/ClipqFakeQuantGrad.js';
 import { clipqMatMulInt8Config } from './kernels/ClipqMatMulInt8.js';
 import { clipqQuantizeConfig } from './kernels/ClipqQuantize.js';
+import { int32MaxPoolConfig } from './kernels/MaxPool.js';
 
 export const cpuKernelConfigs: KernelConfig[] = [
   clipqFakeQuantConfig,
@@ -26,5 +28,8 @@ export const cpuKernelConfigs: KernelConfig[] = [
 
 export function registerClipqCpuKernels(): void {
   for (const config of cpuKernelConfigs) registerKernelOverride(config);
+  // int32 (activation codes) max pooling on a direct loop; float32 stays on tfjs-cpu's kernel.
+  const maxPool = int32MaxPoolConfig();
+  if (maxPool) registerKernelOverride(maxPool);
   registerPackedWeightCache(packedWeightCache);
 }
