@@ -27,8 +27,8 @@ describe('MaxPool on int32 codes', () => {
       const out = tf.maxPool(x, pool, strides, pad);
       const reference = tf.maxPool(tf.cast(x, 'float32') as tf.Tensor4D, pool, strides, pad);
       const kernel = tf.getKernel('MaxPool', 'cpu')!.kernelFunc as { supportsInt32?: boolean };
-    expect(kernel.supportsInt32, 'the clipq wrapper is registered').toBe(true);
-    expect(out.dtype).toBe('int32');
+      expect(kernel.supportsInt32, 'the clipq wrapper is registered').toBe(true);
+      expect(out.dtype).toBe('int32');
       expect(out.shape).toEqual(reference.shape);
       expect(Array.from(out.dataSync())).toEqual(Array.from(reference.dataSync()));
       tf.dispose([x, out, reference]);
