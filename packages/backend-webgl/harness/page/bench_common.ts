@@ -24,6 +24,7 @@ export async function compare(
   calls: { ours: () => Outputs; baseline: () => Outputs },
   wait: (outputs: Tensor[]) => Promise<void>,
   batch = 1,
+  warmup = quick ? 1 : 2,
 ): Promise<Timing> {
   const sample = (call: () => Outputs) => async () => {
     const outputs: Tensor[] = [];
@@ -36,7 +37,7 @@ export async function compare(
     quick,
     rounds: quick ? 10 : 20,
     runsPerRound: 1,
-    warmup: quick ? 1 : 2,
+    warmup,
   });
   const perCall = (ms: number) => Math.round((ms / batch) * 1000) / 1000;
   return {

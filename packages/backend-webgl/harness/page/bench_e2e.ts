@@ -68,10 +68,15 @@ async function modelRows(
     }
     const timed = performance.now();
     const x = tf.randomUniform([batch, ...m.inputShape], 0, 1, 'float32', 5);
+    // Warm-up rounds (untimed) let both sides' JS reach the optimizing compiler, as bench/e2e.mjs
+    // does for cpu and wasm: cheap models get many, MobileNet (~0.3 s per round) a few.
+    const warmup = m.name === 'demo_cnn' ? 10 : 3;
     const timing = await compare(
       quick,
       { ours: () => converted.predict(x), baseline: () => float.predict(x) as Tensor },
       settleAll,
+      1,
+      warmup,
     );
     rows.push({
       kernel: `e2e:${m.name}:b${batch}`,
