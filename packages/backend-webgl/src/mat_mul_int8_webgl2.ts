@@ -24,7 +24,11 @@ import {
   workspaceFor,
 } from './packed_weights.js';
 import { im2colPackSource } from './programs/im2col-pack-program.js';
-import { ACTIVATION_CODES, INT8_EPILOGUE_PACKED_SOURCE } from './programs/int8-epilogue-program.js';
+import {
+  ACTIVATION_CODES,
+  INT8_EPILOGUE_PACKED_SOURCE,
+  INT8_EPILOGUE_SOURCE,
+} from './programs/int8-epilogue-program.js';
 import {
   matMulInt8DirectSource,
   SPLIT_K_REDUCE_SOURCE,
@@ -42,6 +46,14 @@ import { sameValues } from './same_values.js';
  * Set from e2e measurements on SwiftShader; tests force either path.
  */
 export const directPath = { maxWork: 1 << 20 };
+
+/**
+ * Outputs of the blocked path with at most `maxUnpacked` values (M·N) are written unpacked: for small
+ * layers an unpack pass in the consumer (tfjs's pooling and reshape programs read unpacked textures)
+ * costs more than the 4x fragments of an unpacked epilogue, while clipq's kernels read both layouts.
+ * In-page A/B (40 rounds): demo CNN b1 +2–3% (its max pools skip an unpack), MobileNet b1 −1–2%.
+ */
+export const outputLayout = { maxUnpacked: 16384 };
 
 /**
  * One- or two-row products split K into up to 32 slices of ≥ 64 (a second pass sums them), so a
@@ -106,7 +118,10 @@ export function matMulInt8WebGL2(
   const weights = packedB(backend, inputs.b, K, N, attrs.transposeB);
   const textures = epilogueTexturesFor(weights);
   const subtractZero = uploadEpilogue(gl, weights, textures, epilogue);
-  const out = allocateOutput(backend, [M, N], attrs.requantize ? 'int32' : 'float32', true);
+  const dtype = attrs.requantize ? 'int32' : 'float32';
+  const direct = !im2col && M * N * K <= directPath.maxWork;
+  const packedOut = direct || M * N > outputLayout.maxUnpacked;
+  const out = allocateOutput(backend, [M, N], dtype, packedOut);
   const requantize = requantizeUniformsByName(attrs.requantize);
   const epilogueInts = {
     rows: M,
@@ -119,12 +134,7 @@ export function matMulInt8WebGL2(
 
   const a = sampledTensor(backend, im2col ? im2col.x : inputs.a);
   try {
-    if (
-      !im2col &&
-      M * N * K <= directPath.maxWork &&
-      plainA(a, K) &&
-      out.width === Math.ceil(N / 2)
-    ) {
+    if (direct && plainA(a, K) && out.width === Math.ceil(N / 2)) {
       const slices = M <= 2 ? Math.min(SPLIT_K_SLICES, Math.floor(K / SPLIT_K_DEPTH)) : 1;
       const split = slices > 1;
       const sliceDepth = split ? Math.ceil(K / slices / 2) * 2 : K;
@@ -211,7 +221,8 @@ export function matMulInt8WebGL2(
       ints: { kBlocks: weights.kBlocks, slabRows: workspace.slabRows },
     });
 
-    runPass(backend, rawProgram(backend, INT8_EPILOGUE_PACKED_SOURCE), {
+    const epilogueSource = packedOut ? INT8_EPILOGUE_PACKED_SOURCE : INT8_EPILOGUE_SOURCE;
+    runPass(backend, rawProgram(backend, epilogueSource), {
       targets: [{ texture: out.texture }],
       width: out.width,
       height: out.height,

@@ -6,7 +6,7 @@
 import { calibrate, convertToInt8, prepareQat } from '@clipq/core/layers';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { directPath } from '../../src/mat_mul_int8_webgl2.js';
+import { directPath, outputLayout } from '../../src/mat_mul_int8_webgl2.js';
 import { matMulInt8DirectSource } from '../../src/programs/mat-mul-int8-direct-program.js';
 import { demoCnn, mobileNetV1, resetSeed } from './e2e_models.js';
 import { initBackends, publish, tf } from './setup.js';
@@ -382,7 +382,18 @@ export async function weightHomes(name: string): Promise<string[]> {
  * A/B of the single-pass threshold in one page: int8 predict with each `maxWork` and the float model,
  * interleaved for `rounds`, medians of predict + data() (ms).
  */
-export async function directAB(name: string, batch: number, rounds: number, works: number[]) {
+export async function directAB(
+  name: string,
+  batch: number,
+  rounds: number,
+  works: number[],
+  knob: 'direct' | 'unpacked' = 'direct',
+) {
+  const set = (value: number) => {
+    if (knob === 'direct') directPath.maxWork = value;
+    else outputLayout.maxUnpacked = value;
+  };
+  const saved = [directPath.maxWork, outputLayout.maxUnpacked] as const;
   const { float, converted, x } = await setup(name, batch);
   const time = async (call: () => Tensor) => {
     const t0 = performance.now();
@@ -395,18 +406,18 @@ export async function directAB(name: string, batch: number, rounds: number, work
   const floats: number[] = [];
   for (let r = -2; r < rounds; r++) {
     for (const [i, work] of works.entries()) {
-      directPath.maxWork = work;
+      set(work);
       const t = await time(() => converted.predict(x) as Tensor);
       if (r >= 0) samples[i]!.push(t);
     }
     const t = await time(() => float.predict(x) as Tensor);
     if (r >= 0) floats.push(t);
   }
-  directPath.maxWork = 1 << 20;
+  [directPath.maxWork, outputLayout.maxUnpacked] = saved;
   const median = (v: number[]) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
   x.dispose();
   converted.dispose();
   float.dispose();
   const f = median(floats);
-  return `${name} b${batch}: float ${f.toFixed(2)} | ${works.map((w, i) => `maxWork ${w}: ${median(samples[i]!).toFixed(2)} (ratio ${(f / median(samples[i]!)).toFixed(3)})`).join(' | ')}`;
+  return `${name} b${batch}: float ${f.toFixed(2)} | ${works.map((w, i) => `${knob} ${w}: ${median(samples[i]!).toFixed(2)} (ratio ${(f / median(samples[i]!)).toFixed(3)})`).join(' | ')}`;
 }

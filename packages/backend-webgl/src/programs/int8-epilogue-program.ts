@@ -53,6 +53,25 @@ float outputAt(int m, int n) {
 `;
 
 /**
+ * Into an unpacked (one value per texel) output, tfjs's dense row-major layout whatever the texture's
+ * width: what tfjs's own programs (pooling, reshapes) read without an unpack pass.
+ */
+export const INT8_EPILOGUE_SOURCE = `${EPILOGUE_HEADER}
+void main() {
+  ivec2 p = ivec2(gl_FragCoord.xy);
+  // Usually an M × N texture; otherwise map the flat index (divisions are slow on SwiftShader).
+  int m = p.y;
+  int n = p.x;
+  if (outWidth != columns) {
+    int index = p.y * outWidth + p.x;
+    m = index / columns;
+    n = index - m * columns;
+  }
+  result = vec4(outputAt(m, n), 0.0, 0.0, 0.0);
+}
+`;
+
+/**
  * Into a packed output (tfjs's 2×2 blocks: texel (x, y) holds rows 2y, 2y+1 × columns 2x, 2x+1 as
  * r, g, b, a): a quarter of the fragments, and tfjs downloads packed textures with a cheaper decode.
  */
