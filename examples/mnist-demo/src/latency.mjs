@@ -1,6 +1,8 @@
 /**
  * Inference latency of the converted int8 model (int8 runtime) against the float model, on each
- * installed backend, batch 1 and 16: the median of interleaved runs, each awaiting its result.
+ * installed backend, batch 1 and 16: the median of interleaved runs, each awaiting its result, after
+ * 20 untimed runs of each (the int8 runtime's JS needs ~5–10 predicts before V8 has optimized it, while
+ * the float model is already hot from training).
  */
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -18,7 +20,15 @@ async function timeOnce(run) {
   return performance.now() - start;
 }
 
-export async function measureLatency({ float, int8, x, backends, batches = [1, 16], runs = 10 }) {
+export async function measureLatency({
+  float,
+  int8,
+  x,
+  backends,
+  batches = [1, 16],
+  runs = 20,
+  warmup = 20,
+}) {
   const original = tf.getBackend();
   const rows = [];
   for (const backend of backends) {
@@ -27,7 +37,7 @@ export async function measureLatency({ float, int8, x, backends, batches = [1, 1
       const input = tf.slice(x, 0, batch);
       const runFloat = () => float.predict(input);
       const runInt8 = () => int8.predict(input);
-      for (let i = 0; i < 2; i++) {
+      for (let i = 0; i < warmup; i++) {
         await timeOnce(runFloat);
         await timeOnce(runInt8);
       }
@@ -38,7 +48,7 @@ export async function measureLatency({ float, int8, x, backends, batches = [1, 1
         int8Ms.push(await timeOnce(runInt8));
       }
       input.dispose();
-      const row = { backend, batch, floatMs: median(floatMs), int8Ms: median(int8Ms) };
+      const row = { backend, batch, runs, floatMs: median(floatMs), int8Ms: median(int8Ms) };
       rows.push({ ...row, ratio: row.floatMs / row.int8Ms });
     }
   }
@@ -48,7 +58,7 @@ export async function measureLatency({ float, int8, x, backends, batches = [1, 1
 
 export function printLatency(rows, log) {
   log(
-    '\nint8 runtime vs float inference (median of 10 interleaved runs; ratio = float ms / int8 ms)',
+    `\nint8 runtime vs float inference (median of ${rows[0]?.runs ?? 0} interleaved runs after warm-up; ratio = float ms / int8 ms)`,
   );
   log('backend  batch  float ms  int8 ms  ratio');
   for (const r of rows) {
