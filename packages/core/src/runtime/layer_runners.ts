@@ -9,18 +9,14 @@
  *   same (exact) accumulator. A kernel that returns float32 anyway (one that predates the attribute)
  *   gets a separate ClipqQuantize pass.
  * - Flatten/Reshape, Dropout, ZeroPadding2D (with the zero-point code) and MaxPooling2D (dequantization
- *   is monotonic) work on the codes directly.
- * - Everything else runs in float on dequantized values.
+ *   is monotonic) work on the codes directly (codes_layers.ts).
+ * - Everything else runs in float on dequantized values (float_layer.ts).
  */
 import {
-  cast,
   engine,
-  getBackend,
   keep,
-  maxPool,
   type NamedAttrMap,
   type NamedTensorMap,
-  pad,
   reshape,
   type Tensor,
   tensor1d,
@@ -28,7 +24,6 @@ import {
 } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { requantizeAttrs } from '../impl/requantize_impl.js';
-import { QuantizedTensor } from '../int8/quantized_tensor.js';
 import {
   ClipqConv2DInt8,
   ClipqDepthwiseConv2DInt8,
@@ -39,56 +34,14 @@ import { FakeQuantize } from '../layers/fake_quantize_layer.js';
 import { QatLayer } from '../layers/qat_layer.js';
 import type { QuantizedLayerWeights } from '../model/quantized_model.js';
 import { applyActivation } from '../qat/activation.js';
+import { codesLayer } from './codes_layers.js';
+import { type CompiledLayer, floatLayer } from './float_layer.js';
 import { Quantizer } from './quantizer.js';
-import { asCodes, asFloat, floatOf, floatValue, type Value } from './values.js';
+import { asCodes, asFloat, floatValue, type Value } from './values.js';
 
-export interface LayerRun {
-  value: Value;
-  /** What ran, for `summary()`: a kernel name, or how the layer was handled. */
-  path: string;
-}
-
-export interface CompiledLayer {
-  run(inputs: Value[]): LayerRun;
-  dispose(): void;
-}
+export type { CompiledLayer, LayerRun } from './float_layer.js';
 
 const FUSABLE: readonly string[] = ['linear', 'relu', 'relu6'];
-/** Layers whose output stays inside their input's range, so a later layer can requantize with it. */
-const KEEPS_RANGE = [
-  'Flatten',
-  'Reshape',
-  'Dropout',
-  'AveragePooling2D',
-  'GlobalAveragePooling2D',
-  'MaxPooling2D',
-];
-
-function codesLike(codes: QuantizedTensor, data: Tensor): QuantizedTensor {
-  return new QuantizedTensor(data, {
-    scale: codes.scale,
-    zeroPoint: codes.zeroPoint,
-    axis: null,
-    bits: codes.bits,
-    narrowRange: codes.narrowRange,
-  });
-}
-
-/** A layer that runs in float on dequantized inputs. */
-function floatLayer(layer: tfl.layers.Layer): CompiledLayer {
-  const keepsRange = KEEPS_RANGE.includes(layer.getClassName());
-  return {
-    run(inputs) {
-      const tensor = floatOf(
-        inputs,
-        (floats) => layer.apply(floats.length === 1 ? floats[0]! : floats) as Tensor,
-      );
-      const quantizer = keepsRange && inputs.length === 1 ? inputs[0]!.quantizer : null;
-      return { value: floatValue(tensor, quantizer), path: 'float (dequantized)' };
-    },
-    dispose() {},
-  };
-}
 
 function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLayer | null {
   const className = layer.getClassName();
@@ -229,79 +182,6 @@ function fakeQuantizeLayer(layer: FakeQuantize): CompiledLayer | null {
     dispose() {
       quantizer.dispose();
     },
-  };
-}
-
-/** Backends whose MaxPool takes int32 directly (cpu, webgl) skip two casts; tfjs-wasm's needs float32. */
-const int32MaxPool = new Map<string, boolean>();
-
-function maxPoolCodes(
-  codes: Tensor,
-  poolSize: [number, number],
-  strides: [number, number],
-  padding: 'same' | 'valid',
-): Tensor {
-  const backend = getBackend();
-  if (int32MaxPool.get(backend) !== false) {
-    try {
-      const out = maxPool(codes as never, poolSize, strides, padding);
-      int32MaxPool.set(backend, true);
-      return out;
-    } catch {
-      int32MaxPool.set(backend, false);
-    }
-  }
-  return cast(maxPool(cast(codes, 'float32') as never, poolSize, strides, padding), 'int32');
-}
-
-/** Layers that transform codes without dequantizing them (falls back to float on a float input). */
-function codesLayer(layer: tfl.layers.Layer, outputShape: number[]): CompiledLayer | null {
-  const className = layer.getClassName();
-  const config = layer.getConfig() as Record<string, unknown>;
-  let transform: ((codes: QuantizedTensor) => Tensor) | null = null;
-  let path = '';
-  if (className === 'Flatten' || className === 'Reshape') {
-    transform = (c) => reshape(c.codes, [c.shape[0]!, ...outputShape.slice(1)]);
-    path = 'reshape codes';
-  } else if (className === 'Dropout') {
-    transform = (c) => c.codes.clone();
-    path = 'identity on codes';
-  } else if (className === 'ZeroPadding2D') {
-    const [[top, bottom], [left, right]] = config.padding as [[number, number], [number, number]];
-    transform = (c) =>
-      pad(
-        c.codes,
-        [
-          [0, 0],
-          [top, bottom],
-          [left, right],
-          [0, 0],
-        ],
-        c.zeroPoint[0]!,
-      );
-    path = 'zero-point padding on codes';
-  } else if (className === 'MaxPooling2D') {
-    const { poolSize, strides, padding } = config as {
-      poolSize: [number, number];
-      strides: [number, number];
-      padding: 'same' | 'valid';
-    };
-    transform = (c) => maxPoolCodes(c.codes, poolSize, strides, padding);
-    path = 'max pool on codes';
-  }
-  if (!transform) return null;
-  const fallback = floatLayer(layer);
-  return {
-    run(inputs) {
-      const input = inputs[0]!;
-      if (input.kind !== 'codes') return fallback.run(inputs);
-      const data = tidy(() => transform(input.codes));
-      return {
-        value: { kind: 'codes', codes: codesLike(input.codes, data), quantizer: input.quantizer },
-        path,
-      };
-    },
-    dispose() {},
   };
 }
 
