@@ -11,94 +11,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { Int8Runtime } from '../packages/core/dist/runtime/int8_runtime.js';
 import { comparePair } from './lib.mjs';
+import { e2eModels } from './models.mjs';
 
-let seed = 1;
-const init = () => tfl.initializers.glorotUniform({ seed: seed++ });
-
-export function demoCnn() {
-  const model = tfl.sequential({ name: 'demo_cnn' });
-  model.add(
-    tfl.layers.conv2d({
-      inputShape: [28, 28, 1],
-      filters: 16,
-      kernelSize: 3,
-      padding: 'same',
-      activation: 'relu',
-      kernelInitializer: init(),
-    }),
-  );
-  model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(
-    tfl.layers.conv2d({
-      filters: 32,
-      kernelSize: 3,
-      padding: 'same',
-      activation: 'relu',
-      kernelInitializer: init(),
-    }),
-  );
-  model.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tfl.layers.flatten());
-  model.add(tfl.layers.dense({ units: 10, kernelInitializer: init() }));
-  return model;
-}
-
-/** MobileNet v1 (width multiplier `alpha`): a strided 3×3 conv, 13 depthwise-separable blocks, pooling, dense. */
-export function mobileNetV1(alpha = 0.5, size = 128, classes = 1000) {
-  const channels = (c) => Math.max(8, Math.round(c * alpha));
-  const input = tfl.input({ shape: [size, size, 3] });
-  let x = tfl.layers
-    .conv2d({
-      filters: channels(32),
-      kernelSize: 3,
-      strides: 2,
-      padding: 'same',
-      activation: 'relu6',
-      kernelInitializer: init(),
-    })
-    .apply(input);
-  const blocks = [
-    [64, 1],
-    [128, 2],
-    [128, 1],
-    [256, 2],
-    [256, 1],
-    [512, 2],
-    [512, 1],
-    [512, 1],
-    [512, 1],
-    [512, 1],
-    [512, 1],
-    [1024, 2],
-    [1024, 1],
-  ];
-  for (const [filters, stride] of blocks) {
-    x = tfl.layers
-      .depthwiseConv2d({
-        kernelSize: 3,
-        strides: stride,
-        padding: 'same',
-        activation: 'relu6',
-        depthwiseInitializer: init(),
-      })
-      .apply(x);
-    x = tfl.layers
-      .conv2d({
-        filters: channels(filters),
-        kernelSize: 1,
-        padding: 'same',
-        activation: 'relu6',
-        kernelInitializer: init(),
-      })
-      .apply(x);
-  }
-  x = tfl.layers.globalAveragePooling2d({}).apply(x);
-  const output = tfl.layers.dense({ units: classes, kernelInitializer: init() }).apply(x);
-  return tfl.model({ inputs: input, outputs: output, name: 'mobilenet_v1_0.5_128' });
-}
+const definitions = e2eModels(tfl);
+export const { demoCnn, mobileNetV1 } = definitions;
 
 async function prepared(name, build, inputShape) {
-  seed = 1;
+  definitions.resetSeed();
   const float = build();
   const calibration = tf.randomUniform([8, ...inputShape], 0, 1, 'float32', 3);
   const qat = prepareQat(float);
