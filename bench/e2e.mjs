@@ -44,10 +44,11 @@ export async function e2eRows({ quick, backendLabel, batches = [1, 16], progress
   for (const m of models) {
     for (const batch of batches) {
       if (quick && backendLabel === 'cpu' && m.name.startsWith('mobilenet') && batch > 1) {
-        // tfjs-cpu's float MobileNet takes ~8 s per batch of 16: ten interleaved runs cannot fit in
-        // --quick's minute. The full run (without --quick) measures it.
+        // tfjs-cpu's float MobileNet takes ~3.3 s per batch of 16 (04:00 UTC, quiet): ten interleaved
+        // runs plus warm-up would add ~45 s to --quick's minute. The full run (without --quick)
+        // measures it (6.3 at 04:00 UTC).
         console.error(
-          `[${backendLabel}] SKIPPED e2e:${m.name}:b${batch} in --quick (float baseline ~8 s per run); run without --quick`,
+          `[${backendLabel}] SKIPPED e2e:${m.name}:b${batch} in --quick (float baseline ~3.3 s per run, ~45 s for ten); run without --quick`,
         );
         continue;
       }
