@@ -10,21 +10,25 @@
 // gather their rows into a small buffer first, with the zero point's value (0) in the padding.
 //
 // Exact: the host checks |x − zx| and |w − zw| fit in int16 and taps·max|x'|·max|w'| < 2^31.
+import {
+  batch,
+  C,
+  dilationHeight,
+  inHeight,
+  inWidth,
+  kernelHeight,
+  kernelWidth,
+  loadConvGeometry,
+  outHeight,
+  outWidth,
+  padLeft,
+  padTop,
+  strideHeight,
+  strideWidth,
+  zeroPoint,
+} from './conv_geometry';
 import { finishNoZeroPoint, storeFinished } from './epilogue';
 
-let inHeight = 0;
-let inWidth = 0;
-let C = 0;
-let kernelHeight = 0;
-let kernelWidth = 0;
-let strideHeight = 0;
-let strideWidth = 0;
-let dilationHeight = 0;
-let outHeight = 0;
-let outWidth = 0;
-let padTop = 0;
-let padLeft = 0;
-let zeroPoint = 0;
 let pairs = 0; // i16 pairs per filter row: ceil(kernelWidth·C / 2), rounded up to even
 let channels = 0; // N, a multiple of 16
 
@@ -62,20 +66,7 @@ export function convDirect(
   x: usize, geometry: usize, padLeftArg: i32, xZeroPoint: i32, weights: usize, rowPairs: i32, N: i32,
   out: usize, gather: usize,
 ): void {
-  const batch = load<i32>(geometry);
-  inHeight = load<i32>(geometry, 4);
-  inWidth = load<i32>(geometry, 8);
-  C = load<i32>(geometry, 12);
-  kernelHeight = load<i32>(geometry, 16);
-  kernelWidth = load<i32>(geometry, 20);
-  strideHeight = load<i32>(geometry, 24);
-  strideWidth = load<i32>(geometry, 28);
-  dilationHeight = load<i32>(geometry, 32);
-  outHeight = load<i32>(geometry, 40);
-  outWidth = load<i32>(geometry, 44);
-  padTop = load<i32>(geometry, 48);
-  padLeft = padLeftArg;
-  zeroPoint = xZeroPoint;
+  loadConvGeometry(geometry, padLeftArg, xZeroPoint);
   pairs = rowPairs;
   channels = N;
   const pixelBytes = <usize>C << 2;

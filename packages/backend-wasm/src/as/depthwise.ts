@@ -9,23 +9,27 @@
 // fits). That is 1 load, 1 mul and 1 add per tap and 4 channels. Border pixels and other filter sizes
 // take a per-pixel loop over the in-image taps only. The old per-pixel loop (bounds checks per tap,
 // weights reloaded) ran at 0.25–0.45x of XNNPACK's float depthwise.
+import {
+  batch,
+  C,
+  dilationHeight,
+  dilationWidth,
+  inHeight,
+  inWidth,
+  kernelHeight,
+  kernelWidth,
+  loadConvGeometry,
+  outHeight,
+  outWidth,
+  padLeft,
+  padTop,
+  strideHeight,
+  strideWidth,
+  zeroPoint,
+} from './conv_geometry';
 import { finishNoZeroPoint, storeFinished } from './epilogue';
 
-// Geometry of the current call (module globals: read by the border path without passing 15 arguments).
-let inHeight = 0;
-let inWidth = 0;
-let C = 0;
-let kernelHeight = 0;
-let kernelWidth = 0;
-let strideHeight = 0;
-let strideWidth = 0;
-let dilationHeight = 0;
-let dilationWidth = 0;
-let outHeight = 0;
-let outWidth = 0;
-let padTop = 0;
-let padLeft = 0;
-let zeroPoint = 0;
+// The geometry is in conv_geometry.ts's module globals, so the border path reads it without 15 arguments.
 
 /**
  * `weights`: i32 [taps][C] with the zero points already subtracted. `geometry`: i32 [13] =
@@ -34,21 +38,7 @@ let zeroPoint = 0;
  * inWidth·C·4 bytes (rounded up to 16).
  */
 export function depthwise(x: usize, weights: usize, geometry: usize, padLeftArg: i32, xZeroPoint: i32, out: usize, zeroRow: usize): void {
-  const batch = load<i32>(geometry);
-  inHeight = load<i32>(geometry, 4);
-  inWidth = load<i32>(geometry, 8);
-  C = load<i32>(geometry, 12);
-  kernelHeight = load<i32>(geometry, 16);
-  kernelWidth = load<i32>(geometry, 20);
-  strideHeight = load<i32>(geometry, 24);
-  strideWidth = load<i32>(geometry, 28);
-  dilationHeight = load<i32>(geometry, 32);
-  dilationWidth = load<i32>(geometry, 36);
-  outHeight = load<i32>(geometry, 40);
-  outWidth = load<i32>(geometry, 44);
-  padTop = load<i32>(geometry, 48);
-  padLeft = padLeftArg;
-  zeroPoint = xZeroPoint;
+  loadConvGeometry(geometry, padLeftArg, xZeroPoint);
   const channelBytes = <usize>C << 2;
   // Output columns whose taps are all inside the image: ox·sw − padLeft ≥ 0 and
   // ox·sw − padLeft + (kw − 1)·dw ≤ inWidth − 1.

@@ -8,44 +8,33 @@
 // accumulated on the way. Then 4 rows are interleaved by a 4×4 transpose of i32 lanes. The previous
 // version stored one i16 per code into the interleaved layout directly and ran at ~4.5 ns per code.
 
-// Geometry of the current convolution (set by setPatchGeometry).
-let inHeight = 0;
-let inWidth = 0;
-let C = 0;
-let kernelHeight = 0;
-let kernelWidth = 0;
-let strideHeight = 0;
-let strideWidth = 0;
-let dilationHeight = 0;
-let dilationWidth = 0;
-let outHeight = 0;
-let outWidth = 0;
-let padTop = 0;
-let padLeft = 0;
-let zeroPoint = 0;
+import {
+  batch,
+  C,
+  dilationHeight,
+  dilationWidth,
+  inHeight,
+  inWidth,
+  kernelHeight,
+  kernelWidth,
+  loadConvGeometry,
+  outHeight,
+  outWidth,
+  padLeft,
+  padTop,
+  strideHeight,
+  strideWidth,
+  zeroPoint,
+} from './conv_geometry';
 let Kp = 0;
 // Code range read so far.
 let vectorLow: v128 = i32x4.splat(0);
 let vectorHigh: v128 = i32x4.splat(0);
 
 
-/** Sets the geometry (13 i32, see depthwise.ts) and resets the code range; returns M (output pixels). */
+/** Sets the geometry (13 i32, see conv_geometry.ts) and resets the code range; returns M (output pixels). */
 export function setPatchGeometry(geometry: usize, padLeftArg: i32, zeroPointArg: i32, KpArg: i32): i32 {
-  const batch = load<i32>(geometry);
-  inHeight = load<i32>(geometry, 4);
-  inWidth = load<i32>(geometry, 8);
-  C = load<i32>(geometry, 12);
-  kernelHeight = load<i32>(geometry, 16);
-  kernelWidth = load<i32>(geometry, 20);
-  strideHeight = load<i32>(geometry, 24);
-  strideWidth = load<i32>(geometry, 28);
-  dilationHeight = load<i32>(geometry, 32);
-  dilationWidth = load<i32>(geometry, 36);
-  outHeight = load<i32>(geometry, 40);
-  outWidth = load<i32>(geometry, 44);
-  padTop = load<i32>(geometry, 48);
-  padLeft = padLeftArg;
-  zeroPoint = zeroPointArg;
+  loadConvGeometry(geometry, padLeftArg, zeroPointArg);
   Kp = KpArg;
   vectorLow = i32x4.splat(i32.MAX_VALUE);
   vectorHigh = i32x4.splat(i32.MIN_VALUE);
