@@ -23,7 +23,6 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { requantizeAttrs } from '../impl/requantize_impl.js';
 import {
   ClipqConv2DInt8,
   ClipqDepthwiseConv2DInt8,
@@ -85,10 +84,7 @@ function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLaye
         })
       : null;
   // Requantize inside the kernel when nothing runs between the kernel and the quantizer.
-  const requantize =
-    quantizer && fused === layer.activation
-      ? requantizeAttrs(quantizer.range.min, quantizer.range.max, quantizer.range.bits)
-      : null;
+  const requantize = quantizer && fused === layer.activation ? quantizer.requantize : null;
   const path = `${kernelName} → ${quantizer ? `int${quantizer.range.bits} codes` : 'float'}`;
   const fusedPath = `${path} (requantized in the kernel)`;
   const separatePath = `${path} (ClipqQuantize)`;

@@ -5,8 +5,9 @@
  */
 import { engine, type NamedAttrMap, type Tensor, tensor1d } from '@tensorflow/tfjs-core';
 import { quantizeParamsImpl } from '../impl/quantize_impl.js';
+import { requantizeAttrs } from '../impl/requantize_impl.js';
 import { QuantizedTensor } from '../int8/quantized_tensor.js';
-import { ClipqQuantize, type ClipqQuantizeAttrs } from '../kernel_names.js';
+import { ClipqQuantize, type ClipqQuantizeAttrs, type RequantizeAttrs } from '../kernel_names.js';
 import { assertRangeValues } from '../ops/validate.js';
 
 export interface RangeSpec {
@@ -18,6 +19,8 @@ export interface RangeSpec {
 export class Quantizer {
   readonly scale: Float32Array;
   readonly zeroPoint: Int32Array;
+  /** The same range as a kernel's fused-requantization attribute. */
+  readonly requantize: RequantizeAttrs;
   private readonly min: Tensor;
   private readonly max: Tensor;
   private readonly attrs: ClipqQuantizeAttrs;
@@ -29,6 +32,7 @@ export class Quantizer {
     const params = quantizeParamsImpl([range.min], [range.max], range.bits, false);
     this.scale = params.scale;
     this.zeroPoint = params.zeroPoint;
+    this.requantize = requantizeAttrs(range.min, range.max, range.bits);
     this.attrs = {
       bits: range.bits,
       narrowRange: false,
