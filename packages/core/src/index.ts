@@ -50,13 +50,19 @@ export {
   requantizeCodeImpl,
   requantizeCodesImpl,
 } from './impl/requantize_impl.js';
-export type { PackedWeightCache } from './int8/packed_weight_cache.js';
+export { HostWeightCache } from './int8/host_weight_cache.js';
+export type {
+  PackedWeightCache,
+  PinnableKernel,
+  PinRequest,
+} from './int8/packed_weight_cache.js';
 export {
   packedWeightBytes,
+  packedWeightCache,
   registerPackedWeightCache,
   releasePackedWeights,
 } from './int8/packed_weight_cache.js';
-export type { QuantizationSpec } from './int8/quantized_tensor.js';
+export type { PinnedWeights, QuantizationSpec } from './int8/quantized_tensor.js';
 export { QuantizedTensor } from './int8/quantized_tensor.js';
 export type {
   ClipqConv2DInt8Attrs,
@@ -76,6 +82,7 @@ export type {
   ConvInt8Attrs,
   FakeQuantCommonAttrs,
   FusedActivation,
+  PinnedWeightsAttr,
   RangeGradient,
   RequantizeAttrs,
   Rounding,

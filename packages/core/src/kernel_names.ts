@@ -90,6 +90,7 @@ export interface ClipqDequantizeAttrs {
 export const ClipqMatMulInt8 = 'ClipqMatMulInt8';
 export interface ClipqMatMulInt8Inputs extends NamedTensorInfoMap {
   a: TensorInfo;
+  /** Absent when `attrs.pinnedWeights` is set. */
   b: TensorInfo;
   bScale: TensorInfo;
   bZeroPoint: TensorInfo;
@@ -103,6 +104,19 @@ export interface ClipqMatMulInt8Attrs {
   hasBias: boolean;
   /** Fused requantization of the output to int32 codes; absent or null: float32 output. */
   requantize?: RequantizeAttrs | null;
+  /** Weights pinned in the backend's packed cache; then the `b` input is absent (transposeB is false). */
+  pinnedWeights?: PinnedWeightsAttr | null;
+}
+
+/**
+ * Weights that the active backend's packed-weight cache holds under `key` (`QuantizedTensor.pack()`):
+ * the packed copy is then the only copy of the codes, so resident weights cost about 1 byte each. When a
+ * kernel gets this attribute its weight input (`b`, or `filter`) is absent from the inputs.
+ */
+export interface PinnedWeightsAttr {
+  key: object;
+  /** The weight input's shape: b [K,N], a conv filter [kh,kw,Cin,Cout], a depthwise [kh,kw,Cin,mult]. */
+  shape: number[];
 }
 
 /**
@@ -138,6 +152,8 @@ export interface ConvInt8Attrs {
   hasBias: boolean;
   /** Fused requantization of the output to int32 codes; absent or null: float32 output. */
   requantize?: RequantizeAttrs | null;
+  /** Weights pinned in the backend's packed cache; then the `filter` input is absent. */
+  pinnedWeights?: PinnedWeightsAttr | null;
 }
 
 /**
@@ -149,6 +165,7 @@ export interface ConvInt8Attrs {
 export const ClipqConv2DInt8 = 'ClipqConv2DInt8';
 export interface ClipqConv2DInt8Inputs extends NamedTensorInfoMap {
   x: TensorInfo;
+  /** Absent when `attrs.pinnedWeights` is set. */
   filter: TensorInfo;
   wScale: TensorInfo;
   wZeroPoint: TensorInfo;

@@ -2,14 +2,43 @@
  * Backends keep private packed copies of int8 weights (an Int8Array on cpu, panels in the wasm heap,
  * an RGBA8I texture on webgl), keyed by the codes tensor's dataId. They register their cache here so
  * that `QuantizedTensor.dispose()` frees every packed copy, and so memory can be accounted for.
+ *
+ * A cache that implements `pin` can also hold weights whose int32 codes are gone (`QuantizedTensor.pack`):
+ * the packed copy is then the only copy, and kernels find it through the `pinnedWeights` attribute.
  */
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type {
+  ClipqConv2DInt8,
+  ClipqDepthwiseConv2DInt8,
+  ClipqMatMulInt8,
+} from '../kernel_names.js';
+
+/** The kernels whose weights can be pinned. */
+export type PinnableKernel =
+  | typeof ClipqMatMulInt8
+  | typeof ClipqConv2DInt8
+  | typeof ClipqDepthwiseConv2DInt8;
+
+export interface PinRequest {
+  kernelName: PinnableKernel;
+  /** int32 codes on the cache's backend, in the kernel's weight-input shape (matmul `b` is [K,N]). */
+  codes: Tensor;
+}
+
 export interface PackedWeightCache {
-  /** A short name, e.g. 'cpu' or 'webgl'. */
+  /** The tfjs backend name the cache serves, e.g. 'cpu' or 'webgl'. */
   readonly name: string;
-  /** Frees the packed copy of these codes, if any. */
-  release(dataId: object): void;
-  /** Resident bytes of all packed copies. */
+  /** Frees the packed copy under a codes dataId or a pinned key, if any. Idempotent. */
+  release(key: object): void;
+  /** Resident bytes of all packed copies, pinned ones included. */
   bytes(): number;
+  /**
+   * Packs `request.codes` now and keeps the copy under `key` until `release(key)`, also after the codes
+   * tensor is disposed. Returns false (keeping nothing) if this cache cannot pin for that kernel.
+   */
+  pin?(key: object, request: PinRequest): boolean;
+  /** The pinned codes as int8, row-major in the pinned shape; null if `key` is not pinned here. */
+  unpack?(key: object): Int8Array | null;
 }
 
 const caches = new Map<string, PackedWeightCache>();
@@ -25,8 +54,13 @@ export function registerPackedWeightCache(cache: PackedWeightCache): void {
   caches.set(cache.name, cache);
 }
 
-export function releasePackedWeights(dataId: object): void {
-  for (const cache of caches.values()) cache.release(dataId);
+/** The cache registered for a backend name, if any. */
+export function packedWeightCache(backendName: string): PackedWeightCache | null {
+  return caches.get(backendName) ?? null;
+}
+
+export function releasePackedWeights(key: object): void {
+  for (const cache of caches.values()) cache.release(key);
 }
 
 /** Resident packed bytes per cache name. */

@@ -5,9 +5,32 @@
  * every backend, WebGL's float textures included; codes are never bit-packed into int32 values.
  * Real value = (code − zeroPoint)·scale, computed in TF's float32 form by `dequantize`.
  */
-import { keep, reshape, type Tensor, tensor1d, util } from '@tensorflow/tfjs-core';
+import {
+  getBackend,
+  keep,
+  reshape,
+  type Tensor,
+  tensor,
+  tensor1d,
+  util,
+} from '@tensorflow/tfjs-core';
 import { codeRange } from '../impl/quantize_impl.js';
-import { releasePackedWeights } from './packed_weight_cache.js';
+import type { PinnedWeightsAttr } from '../kernel_names.js';
+import {
+  type PinnableKernel,
+  packedWeightCache,
+  releasePackedWeights,
+} from './packed_weight_cache.js';
+
+/** Where a packed QuantizedTensor's codes live: a backend cache's pinned entry. */
+export interface PinnedWeights {
+  backend: string;
+  kernelName: PinnableKernel;
+  /** The cache key (the kernels' `pinnedWeights.key`). */
+  key: object;
+  /** The kernel's weight-input shape the codes were packed in. */
+  shape: number[];
+}
 
 export interface QuantizationSpec {
   /** Per channel along `axis`, or length 1 per tensor. */
@@ -27,7 +50,9 @@ export class QuantizedTensor implements QuantizationSpec {
   readonly bits: number;
   readonly narrowRange: boolean;
   readonly shape: number[];
-  private readonly codesTensor: Tensor;
+  /** Null while the codes live only in a backend's pinned copy (`pack`). */
+  private codesTensor: Tensor | null;
+  private pin: PinnedWeights | null = null;
   private disposed = false;
   private params: { scale: Tensor; zeroPoint: Tensor } | null = null;
 
@@ -83,10 +108,99 @@ export class QuantizedTensor implements QuantizationSpec {
     return new QuantizedTensor(codes, spec);
   }
 
-  /** The int32 codes. Throws after `dispose()`. */
+  /**
+   * The int32 codes. Throws after `dispose()`. On a packed tensor this unpacks them into a new int32
+   * tensor, which stays (4 bytes per code again) until the next `pack()`.
+   */
   get codes(): Tensor {
     this.assertNotDisposed('QuantizedTensor');
+    this.codesTensor ??= keep(tensor(this.unpackCodes(), this.shape, 'int32'));
     return this.codesTensor;
+  }
+
+  /** The backend cache entry holding the codes, after `pack()`; null otherwise. */
+  get pinned(): PinnedWeights | null {
+    return this.pin;
+  }
+
+  /**
+   * The `pinnedWeights` kernel attribute for `kernelName` on the active backend, if the codes are packed
+   * there for that kernel and shape; null means the kernel must get the int32 codes.
+   */
+  pinnedFor(kernelName: PinnableKernel, shape: number[] = this.shape): PinnedWeightsAttr | null {
+    const pin = this.pin;
+    if (!pin || pin.kernelName !== kernelName || pin.backend !== getBackend()) return null;
+    return util.arraysEqual(pin.shape, shape) ? { key: pin.key, shape: pin.shape } : null;
+  }
+
+  /** True while the codes exist only in a backend's packed copy. */
+  get isPacked(): boolean {
+    return this.codesTensor === null;
+  }
+
+  /**
+   * Moves the codes into the active backend's packed cache, in the form `kernelName` reads them (the
+   * weight input's `shape`, default this tensor's own), and frees the int32 codes: the packed copy,
+   * about 1 byte per code, is then the only one. The int8 ops and the int8 runtime pass it to the
+   * kernels as `pinnedWeights`. Returns false, changing nothing, if the backend's cache cannot pin.
+   * Packing on another backend moves the codes there.
+   */
+  pack(kernelName: PinnableKernel, shape: number[] = this.shape): boolean {
+    const op = 'QuantizedTensor.pack';
+    this.assertNotDisposed(op);
+    util.assert(
+      util.sizeFromShape(shape) === this.size,
+      () =>
+        `${op}: shape [${shape}] has ${util.sizeFromShape(shape)} elements, the codes ${this.size}`,
+    );
+    util.assert(this.bits <= 8, () => `${op}: only codes of ≤ 8 bits pack, got ${this.bits} bits`);
+    const backend = getBackend();
+    const pin = this.pin;
+    const same =
+      pin?.backend === backend &&
+      pin.kernelName === kernelName &&
+      util.arraysEqual(pin.shape, shape);
+    if (!same) {
+      const cache = packedWeightCache(backend);
+      if (!cache?.pin) return false;
+      const codes = this.codes;
+      const view = util.arraysEqual(codes.shape, shape) ? codes : reshape(codes, shape);
+      const key = {};
+      const ok = cache.pin(key, { kernelName, codes: view });
+      if (view !== codes) view.dispose();
+      if (!ok) return false;
+      if (pin) releasePackedWeights(pin.key);
+      this.pin = { backend, kernelName, key, shape: shape.slice() };
+    }
+    if (this.codesTensor) {
+      releasePackedWeights(this.codesTensor.dataId);
+      this.codesTensor.dispose();
+      this.codesTensor = null;
+    }
+    return true;
+  }
+
+  /** Runs `body` on a QuantizedTensor with live codes: this one, or a temporary unpacked copy. */
+  withCodes<T>(body: (q: QuantizedTensor) => T): T {
+    this.assertNotDisposed('QuantizedTensor.withCodes');
+    if (this.codesTensor) return body(this);
+    const codes = tensor(this.unpackCodes(), this.shape, 'int32');
+    const temporary = new QuantizedTensor(codes, this);
+    try {
+      return body(temporary);
+    } finally {
+      temporary.dispose();
+    }
+  }
+
+  private unpackCodes(): Int32Array {
+    const pin = this.pin!;
+    const bytes = packedWeightCache(pin.backend)?.unpack?.(pin.key);
+    if (!bytes)
+      throw new Error(
+        `QuantizedTensor: the packed codes [${this.shape}] are gone from backend '${pin.backend}'s cache`,
+      );
+    return Int32Array.from(bytes);
   }
 
   /**
@@ -102,7 +216,7 @@ export class QuantizedTensor implements QuantizationSpec {
       () =>
         `QuantizedTensor.reshaped: [${shape}] with axis ${axis} has ${channels} channels, the codes have ${this.scale.length}`,
     );
-    return new QuantizedTensor(reshape(this.codesTensor, shape), {
+    return new QuantizedTensor(reshape(this.codes, shape), {
       scale: this.scale,
       zeroPoint: this.zeroPoint,
       axis,
@@ -143,7 +257,10 @@ export class QuantizedTensor implements QuantizationSpec {
     this.disposed = true;
     this.params?.scale.dispose();
     this.params?.zeroPoint.dispose();
-    releasePackedWeights(this.codesTensor.dataId);
-    this.codesTensor.dispose();
+    if (this.pin) releasePackedWeights(this.pin.key);
+    if (this.codesTensor) {
+      releasePackedWeights(this.codesTensor.dataId);
+      this.codesTensor.dispose();
+    }
   }
 }

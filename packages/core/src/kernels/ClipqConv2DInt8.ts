@@ -24,16 +24,20 @@ import {
   type ClipqConv2DInt8Inputs,
 } from '../kernel_names.js';
 import { int8Epilogue } from './int8_epilogue.js';
-import { asTensor } from './reference_math.js';
+import { asTensor, weightInput } from './reference_math.js';
 
 /** Terms per exact float32 partial sum of products of zero-point-shifted int8 codes. */
 export const EXACT_TERMS = 256;
 
 /** x − zx and w − zw[n] as float32 (exact small integers); zw broadcasts over the last filter axis. */
-export function shiftedOperands(args: { inputs: ClipqConv2DInt8Inputs }, xZeroPoint: number) {
-  const x = cast(sub(asTensor(args.inputs.x), scalar(xZeroPoint, 'int32')), 'float32');
+export function shiftedOperands(
+  args: { inputs: ClipqConv2DInt8Inputs },
+  attrs: ClipqConv2DInt8Attrs,
+) {
+  const x = cast(sub(asTensor(args.inputs.x), scalar(attrs.xZeroPoint, 'int32')), 'float32');
   const zw = reshape(asTensor(args.inputs.wZeroPoint), [1, 1, 1, -1]);
-  const filter = cast(sub(asTensor(args.inputs.filter), zw), 'float32');
+  const codes = weightInput(ClipqConv2DInt8, args.inputs.filter, attrs.pinnedWeights);
+  const filter = cast(sub(codes, zw), 'float32');
   return { x, filter };
 }
 
@@ -43,7 +47,7 @@ export function clipqConv2DInt8Reference(args: {
 }) {
   const attrs = args.attrs as unknown as ClipqConv2DInt8Attrs;
   return tidy(() => {
-    const { x, filter } = shiftedOperands(args, attrs.xZeroPoint);
+    const { x, filter } = shiftedOperands(args, attrs);
     const [kh, kw, cin] = filter.shape as [number, number, number, number];
     const chunk = Math.max(1, Math.floor(EXACT_TERMS / (kh * kw)));
     let acc: Tensor | null = null;

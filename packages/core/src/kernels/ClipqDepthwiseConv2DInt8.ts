@@ -22,14 +22,19 @@ import {
 } from '../kernel_names.js';
 import { EXACT_TERMS } from './ClipqConv2DInt8.js';
 import { int8Epilogue } from './int8_epilogue.js';
-import { asTensor } from './reference_math.js';
+import { asTensor, weightInput } from './reference_math.js';
 
 export function clipqDepthwiseConv2DInt8Reference(args: {
   inputs: ClipqDepthwiseConv2DInt8Inputs;
   attrs: NamedAttrMap;
 }) {
   const attrs = args.attrs as unknown as ClipqDepthwiseConv2DInt8Attrs;
-  const [kh, kw, cin, multiplier] = args.inputs.filter.shape as [number, number, number, number];
+  const [kh, kw, cin, multiplier] = (attrs.pinnedWeights?.shape ?? args.inputs.filter.shape) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   util.assert(
     kh * kw <= EXACT_TERMS,
     () =>
@@ -38,7 +43,10 @@ export function clipqDepthwiseConv2DInt8Reference(args: {
   return tidy(() => {
     const x = cast(sub(asTensor(args.inputs.x), scalar(attrs.xZeroPoint, 'int32')), 'float32');
     // Output channel n = c·multiplier + m is the flattened last two filter axes.
-    const flat = reshape(asTensor(args.inputs.filter), [kh, kw, cin * multiplier]);
+    const flat = reshape(
+      weightInput(ClipqDepthwiseConv2DInt8, args.inputs.filter, attrs.pinnedWeights),
+      [kh, kw, cin * multiplier],
+    );
     const zw = reshape(asTensor(args.inputs.wZeroPoint), [1, 1, -1]);
     const filter = reshape(cast(sub(flat, zw), 'float32'), [kh, kw, cin, multiplier]);
     const part = depthwiseConv2d(

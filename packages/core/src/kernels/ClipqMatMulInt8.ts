@@ -29,7 +29,7 @@ import {
   type ClipqMatMulInt8Inputs,
 } from '../kernel_names.js';
 import { int8Epilogue } from './int8_epilogue.js';
-import { asTensor } from './reference_math.js';
+import { asTensor, weightInput } from './reference_math.js';
 
 /** Largest K-chunk whose float32 partial sums of int8 products (≤ 2^14 each) stay exact (≤ 2^24). */
 const EXACT_CHUNK = 1024;
@@ -57,7 +57,7 @@ export function clipqMatMulInt8Reference(args: {
   const attrs = args.attrs as unknown as ClipqMatMulInt8Attrs;
   return tidy(() => {
     const a = asTensor(args.inputs.a);
-    const b = asTensor(args.inputs.b);
+    const b = weightInput(ClipqMatMulInt8, args.inputs.b, attrs.pinnedWeights);
     const bZeroPoint = reshape(asTensor(args.inputs.bZeroPoint), [1, -1]);
     const K = a.shape[1]!;
     const za = scalar(attrs.aZeroPoint, 'int32');

@@ -15,6 +15,7 @@ import {
   engine,
   equal,
   floor,
+  getBackend,
   greaterEqual,
   maximum,
   minimum,
@@ -27,11 +28,13 @@ import {
   sub,
   type Tensor,
   type TensorInfo,
+  tensor,
   where,
   zerosLike,
 } from '@tensorflow/tfjs-core';
 import { quantRange } from '../impl/quant_params_impl.js';
-import type { FakeQuantCommonAttrs } from '../kernel_names.js';
+import { packedWeightCache } from '../int8/packed_weight_cache.js';
+import type { FakeQuantCommonAttrs, PinnedWeightsAttr } from '../kernel_names.js';
 
 /**
  * A kernel input (TensorInfo) as a Tensor that ops accept. The wrapper takes its own reference on the
@@ -41,6 +44,29 @@ export function asTensor(info: TensorInfo): Tensor {
   const tensor = engine().makeTensorFromTensorInfo(info);
   engine().backend.incRef(info.dataId);
   return tensor;
+}
+
+/**
+ * A kernel's weight input: the tensor, or (with `pinnedWeights`) the codes unpacked from the active
+ * backend's cache into a temporary int32 tensor, which the enclosing tidy frees. The reference kernels
+ * thus run packed weights on any backend whose cache can `unpack` (e.g. `HostWeightCache`).
+ */
+export function weightInput(
+  kernelName: string,
+  info: TensorInfo | undefined,
+  pinned: PinnedWeightsAttr | null | undefined,
+): Tensor {
+  if (!pinned) {
+    if (!info) throw new Error(`${kernelName}: the weight input is missing`);
+    return asTensor(info);
+  }
+  const backend = getBackend();
+  const bytes = packedWeightCache(backend)?.unpack?.(pinned.key);
+  if (!bytes)
+    throw new Error(
+      `${kernelName}: pinned weights not found on backend '${backend}': released, or packed on another backend`,
+    );
+  return tensor(Int32Array.from(bytes), pinned.shape, 'int32');
 }
 
 export interface NudgedRange {

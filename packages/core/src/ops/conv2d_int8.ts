@@ -33,7 +33,15 @@ export function conv2dInt8(
   );
   const out = tidy(() => {
     const outChannels = filter.shape[3]!;
-    const { inputs, attrs } = convInt8Inputs(op, x, filter, outChannels, (n) => n, options);
+    const { inputs, attrs } = convInt8Inputs(
+      op,
+      x,
+      filter,
+      outChannels,
+      (n) => n,
+      options,
+      ClipqConv2DInt8,
+    );
     return engine().runKernel(
       ClipqConv2DInt8,
       inputs,

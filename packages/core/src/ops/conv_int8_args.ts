@@ -1,5 +1,6 @@
 /** Argument checks and kernel attrs shared by `conv2dInt8` and `depthwiseConv2dInt8`. */
-import { type Tensor, type TensorLike, tensor1d, util } from '@tensorflow/tfjs-core';
+import { reshape, type Tensor, type TensorLike, tensor1d, util } from '@tensorflow/tfjs-core';
+import type { PinnableKernel } from '../int8/packed_weight_cache.js';
 import type { QuantizedTensor } from '../int8/quantized_tensor.js';
 import type { ConvInt8Attrs, FusedActivation } from '../kernel_names.js';
 import { toTensor } from './convert.js';
@@ -33,13 +34,14 @@ export function convInt8Inputs(
   outChannels: number,
   expandChannel: (n: number) => number,
   options: ConvInt8Options,
-  /** The codes as the kernel takes them (default: the filter's own codes and shape). */
-  filterCodes?: Tensor,
+  kernelName: PinnableKernel,
+  /** The filter's shape as the kernel takes it (default: the filter's own). */
+  filterShape: number[] = filter.shape,
 ): { inputs: Record<string, Tensor>; attrs: ConvInt8Attrs } {
   x.assertNotDisposed(`${op} (x)`);
   filter.assertNotDisposed(`${op} (filter)`);
   util.assert(x.shape.length === 4, () => `${op}: x must be 4-D NHWC, got shape [${x.shape}]`);
-  const codes = filterCodes ?? filter.codes;
+  const codes = { shape: filterShape, rank: filterShape.length };
   util.assert(codes.rank === 4, () => `${op}: filter must be 4-D, got shape [${codes.shape}]`);
   util.assert(x.axis === null, () => `${op}: x must be quantized per tensor, got axis ${x.axis}`);
   util.assert(
@@ -94,9 +96,9 @@ export function convInt8Inputs(
     wScale[n] = filter.scale[source]!;
     wZeroPoint[n] = filter.zeroPoint[source]!;
   }
+  const pinnedWeights = filter.pinnedFor(kernelName, filterShape);
   const inputs: Record<string, Tensor> = {
     x: x.codes,
-    filter: codes,
     wScale: tensor1d(wScale, 'float32'),
     wZeroPoint: tensor1d(wZeroPoint, 'int32'),
   };
@@ -108,6 +110,11 @@ export function convInt8Inputs(
     );
     inputs.bias = bias;
   }
+  // Packed weights reach the kernel through the attribute; the int32 codes no longer exist.
+  if (!pinnedWeights)
+    inputs.filter = util.arraysEqual(filter.shape, filterShape)
+      ? filter.codes
+      : reshape(filter.codes, filterShape);
   const attrs: ConvInt8Attrs = {
     strides,
     pad,
@@ -117,6 +124,7 @@ export function convInt8Inputs(
     activation,
     hasBias: options.bias != null,
     requantize: options.outputRange ? outputRangeAttrs(op, options.outputRange) : null,
+    pinnedWeights,
   };
   return { inputs, attrs };
 }

@@ -6,7 +6,7 @@
  * also be given in its channel view [kh,kw,Cin·multiplier] (output channel c·multiplier + m last) with
  * one range per output channel (axis 2), as the QAT layers quantize it.
  */
-import { engine, reshape, type Tensor, tidy, util } from '@tensorflow/tfjs-core';
+import { engine, type Tensor, tidy, util } from '@tensorflow/tfjs-core';
 import type { QuantizedTensor } from '../int8/quantized_tensor.js';
 import { ClipqDepthwiseConv2DInt8 } from '../kernel_names.js';
 import { type ConvInt8Options, convInt8Inputs } from './conv_int8_args.js';
@@ -42,12 +42,19 @@ export function depthwiseConv2dInt8(
   const out = tidy(() => {
     const multiplier = channelView ? filter.shape[2]! / inChannels : filter.shape[3]!;
     const [kh, kw] = filter.shape as [number, number];
-    const codes = channelView
-      ? reshape(filter.codes, [kh, kw, inChannels, multiplier])
-      : filter.codes;
+    const filterShape = channelView ? [kh, kw, inChannels, multiplier] : filter.shape;
     const expand = channelView ? (n: number) => n : (n: number) => Math.floor(n / multiplier);
     const outChannels = inChannels * multiplier;
-    const { inputs, attrs } = convInt8Inputs(op, x, filter, outChannels, expand, options, codes);
+    const { inputs, attrs } = convInt8Inputs(
+      op,
+      x,
+      filter,
+      outChannels,
+      expand,
+      options,
+      ClipqDepthwiseConv2DInt8,
+      filterShape,
+    );
     return engine().runKernel(
       ClipqDepthwiseConv2DInt8,
       inputs,

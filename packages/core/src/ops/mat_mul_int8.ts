@@ -73,12 +73,14 @@ export function matMulInt8(
     () => `${op}: b must be per tensor or per channel along N (axis ${nAxis}), got axis ${b.axis}`,
   );
   const requantize = options.outputRange ? outputRangeAttrs(op, options.outputRange) : null;
+  const pinnedWeights = transposeB ? null : b.pinnedFor(ClipqMatMulInt8);
   const inputs: Record<string, Tensor> = {
     a: a.codes,
-    b: b.codes,
     bScale: b.paramTensors().scale,
     bZeroPoint: b.paramTensors().zeroPoint,
   };
+  // Packed weights reach the kernel through the attribute; the int32 codes no longer exist.
+  if (!pinnedWeights) inputs.b = b.codes;
   // No tidy: one kernel call, and the only tensor made here is a bias converted from a TensorLike
   // (disposed below). A scope costs microseconds, which show at M = 1.
   const bias = options.bias != null ? toTensor(options.bias, 'bias', op, 'float32') : null;
@@ -99,6 +101,7 @@ export function matMulInt8(
       activation,
       hasBias: bias !== null,
       requantize,
+      pinnedWeights,
     };
     out = engine().runKernel(
       ClipqMatMulInt8,
