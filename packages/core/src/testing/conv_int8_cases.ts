@@ -14,7 +14,11 @@ import {
 import { channelLayout } from '../impl/layout.js';
 import { quantizeImpl } from '../impl/quantize_impl.js';
 import { QuantizedTensor } from '../int8/quantized_tensor.js';
-import type { FusedActivation } from '../kernel_names.js';
+import {
+  ClipqConv2DInt8,
+  ClipqDepthwiseConv2DInt8,
+  type FusedActivation,
+} from '../kernel_names.js';
 import { conv2dInt8 } from '../ops/conv2d_int8.js';
 import { depthwiseConv2dInt8 } from '../ops/depthwise_conv2d_int8.js';
 import type { OutputRange } from '../ops/output_range.js';
@@ -22,6 +26,7 @@ import { quantize } from '../ops/quantize.js';
 import { assertExact, rng } from './assert.js';
 import { type ConformanceCase, caseOn } from './backend.js';
 import { randomCodes } from './int8_cases.js';
+import { packedCopy } from './pinned.js';
 import { assertRequantized, clippingRange } from './requantize.js';
 
 export interface ConvCase {
@@ -234,12 +239,12 @@ export function makeConvOperands(c: ConvCase, seed: number) {
     activation: c.activation,
     ...(bias ? { bias } : {}),
   };
-  const run = () =>
-    c.depthwise ? depthwiseConv2dInt8(x, filter, options) : conv2dInt8(x, filter, options);
-  const runRequantized = (outputRange: OutputRange) =>
+  const run = (weights: QuantizedTensor = filter) =>
+    c.depthwise ? depthwiseConv2dInt8(x, weights, options) : conv2dInt8(x, weights, options);
+  const runRequantized = (outputRange: OutputRange, weights: QuantizedTensor = filter) =>
     c.depthwise
-      ? depthwiseConv2dInt8(x, filter, { ...options, outputRange })
-      : conv2dInt8(x, filter, { ...options, outputRange });
+      ? depthwiseConv2dInt8(x, weights, { ...options, outputRange })
+      : conv2dInt8(x, weights, { ...options, outputRange });
   return {
     x,
     filter,
@@ -272,6 +277,16 @@ export function convInt8ConformanceCases(
           throw new Error(`requantized output shape [${q.shape}], expected [${outShape}]`);
         assertRequantized(q, expected, range, `${describeConv(c)} requantized`);
         q.dispose();
+        // Pinned weights (QuantizedTensor.pack): the filter only in the backend's packed cache.
+        const kernelName = c.depthwise ? ClipqDepthwiseConv2DInt8 : ClipqConv2DInt8;
+        const pinned = packedCopy(filter, kernelName);
+        const what = `${describeConv(c)} pinned`;
+        assertExact(run(pinned.weights).dataSync(), expected, what);
+        const qp = runRequantized(range, pinned.weights);
+        assertRequantized(qp, expected, range, `${what} requantized`);
+        qp.dispose();
+        pinned.assertStillPacked(what);
+        pinned.finish(what);
         x.dispose();
         filter.dispose();
       },

@@ -17,6 +17,8 @@ export {
   makeMatMulOperands,
   randomCodes,
 } from './int8_cases.js';
+export type { PackedWeights } from './pinned.js';
+export { packedCopy } from './pinned.js';
 
 import type { ConformanceCase } from './backend.js';
 

@@ -4,19 +4,20 @@
  * −128/127, zero points on both sides, K up to 4096 (where a float32 accumulation would round), per-tensor
  * and per-channel B, transposeB, bias and fused activations. Every backend package runs it.
  */
-import { type Tensor, tensor, tensor1d } from '@tensorflow/tfjs-core';
+import { type Tensor, tensor, tensor1d, transpose } from '@tensorflow/tfjs-core';
 import { dequantizeImpl } from '../impl/dequantize_impl.js';
 import { channelLayout } from '../impl/layout.js';
 import { matMulInt8Impl } from '../impl/mat_mul_int8_impl.js';
 import { codeRange, quantizeImpl } from '../impl/quantize_impl.js';
 import { QuantizedTensor } from '../int8/quantized_tensor.js';
-import type { FusedActivation } from '../kernel_names.js';
+import { ClipqMatMulInt8, type FusedActivation } from '../kernel_names.js';
 import { dequantize } from '../ops/dequantize.js';
 import { fakeQuant } from '../ops/fake_quant.js';
 import { matMulInt8 } from '../ops/mat_mul_int8.js';
 import { quantize } from '../ops/quantize.js';
 import { assertExact, rng } from './assert.js';
 import { type ConformanceCase, caseOn } from './backend.js';
+import { packedCopy } from './pinned.js';
 import { assertRequantized, clippingRange } from './requantize.js';
 
 /** Random codes in the grid, with the first and last entries forced to the edge codes. */
@@ -249,6 +250,11 @@ function errorCases(backend: string): ConformanceCase[] {
   ];
 }
 
+/** A [N,K] B as [K,N], its channel axis (if any) moved along. */
+function transposedWeights(b: QuantizedTensor): QuantizedTensor {
+  return new QuantizedTensor(transpose(b.codes), { ...b, axis: b.axis === null ? null : 1 });
+}
+
 /** Every int8 conformance case, to be run on `backendName`. */
 export function int8ConformanceCases(
   backendName: string,
@@ -277,6 +283,19 @@ export function int8ConformanceCases(
         const q = matMulInt8(a, b, { ...options, outputRange: range });
         assertRequantized(q, expected, range, `${describeCase(c)} requantized`);
         q.dispose();
+        // Pinned weights (QuantizedTensor.pack): B only in the backend's packed cache; the kernels read
+        // [K,N], so a transposed B is repacked untransposed.
+        const kn = c.transposeB ? transposedWeights(b) : b;
+        const pinned = packedCopy(kn, ClipqMatMulInt8);
+        const pinnedOptions = { ...options, transposeB: false };
+        const what = `${describeCase(c)} pinned`;
+        assertExact(matMulInt8(a, pinned.weights, pinnedOptions).dataSync(), expected, what);
+        const qp = matMulInt8(a, pinned.weights, { ...pinnedOptions, outputRange: range });
+        assertRequantized(qp, expected, range, `${what} requantized`);
+        qp.dispose();
+        pinned.assertStillPacked(what);
+        pinned.finish(what);
+        if (kn !== b) kn.dispose();
         a.dispose();
         b.dispose();
       }),
