@@ -4,7 +4,7 @@
  */
 
 export { setClipqWasmCopyMode } from './heap/heap.js';
-export { wasmPackedWeightCache } from './int8/packed_weights.js';
+export { wasmPackedWeightCache } from './int8/weight_cache.js';
 export { clipqConv2DInt8Config } from './kernels/ClipqConv2DInt8.js';
 export { clipqDepthwiseConv2DInt8Config } from './kernels/ClipqDepthwiseConv2DInt8.js';
 export { clipqDequantizeConfig } from './kernels/ClipqDequantize.js';

@@ -1,7 +1,7 @@
 /** Registers clipq's wasm kernels over core's reference kernels (idempotent). */
 import { registerKernelOverride } from '@clipq/core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
-import { registerWasmPackedWeightCache } from './int8/packed_weights.js';
+import { registerWasmPackedWeightCache } from './int8/weight_cache.js';
 import { clipqConv2DInt8Config } from './kernels/ClipqConv2DInt8.js';
 import { clipqDepthwiseConv2DInt8Config } from './kernels/ClipqDepthwiseConv2DInt8.js';
 import { clipqDequantizeConfig } from './kernels/ClipqDequantize.js';

@@ -172,15 +172,20 @@ function pixel(x: usize, weights: usize, b: i32, oy: i32, ox: i32, cStart: i32, 
 
 /**
  * Folds the filter's zero points into its codes: out[t][c] = filter[t][c] − zeroPoints[c] (or the one
- * per-tensor zero point) as i32, for `taps` rows of C channels. Returns the largest |w − zw|, which the
- * host needs for its exactness bound.
+ * per-tensor zero point) as i32, for `taps` rows of C channels. The filter is int32 codes
+ * (`codeBytes` 4: the codes tensor) or int8 (`codeBytes` 1: a pinned copy). Returns the largest
+ * |w − zw|, which the host needs for its exactness bound.
  */
-export function foldWeights(filter: usize, taps: i32, channels: i32, zeroPoints: usize, zeroCount: i32, out: usize): i32 {
+export function foldWeights(
+  filter: usize, codeBytes: i32, taps: i32, channels: i32, zeroPoints: usize, zeroCount: i32, out: usize,
+): i32 {
   let largest: i64 = 0;
   for (let t = 0; t < taps; t++) {
     for (let c = 0; c < channels; c++) {
-      const i = <usize>(t * channels + c) << 2;
-      const w = <i64>load<i32>(filter + i) - <i64>load<i32>(zeroPoints + (zeroCount == 1 ? 0 : <usize>c << 2));
+      const index = t * channels + c;
+      const i = <usize>index << 2;
+      const code = codeBytes == 1 ? <i32>load<i8>(filter + <usize>index) : load<i32>(filter + i);
+      const w = <i64>code - <i64>load<i32>(zeroPoints + (zeroCount == 1 ? 0 : <usize>c << 2));
       store<i32>(out + i, <i32>w);
       largest = max(largest, w < 0 ? -w : w);
     }

@@ -6,7 +6,7 @@ export { dequantize, fakeQuant, quantize } from './fake_quant';
 export { fakeQuantGrad } from './fake_quant_grad';
 export { gemm, gemv, gemvRows } from './mat_mul_int8';
 export { gemmCodes, gemmPatches } from './gemm_chunked';
-export { boundsMax, codeBounds, packA, packB } from './pack';
+export { boundsMax, codeBounds, packA, packB, unpackB } from './pack';
 export { depthwise, foldWeights } from './depthwise';
 export { convDirect, prepareDirectWeights } from './conv_direct';
 export { maxPoolCodes } from './max_pool';

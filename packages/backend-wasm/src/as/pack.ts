@@ -27,6 +27,23 @@ export function packB(b: usize, K: i32, N: i32, transposed: i32, Kp: i32, out: u
   }
 }
 
+/**
+ * The inverse of packB (untransposed): int32 codes [K,N] from the int8 panels, for pinned weights, whose
+ * panels are the only copy (the direct convolution's weight preparation and `unpack` read them).
+ */
+export function unpackB(panels: usize, K: i32, N: i32, Kp: i32, out: usize): void {
+  for (let k = 0; k < K; k++) {
+    const kp = k >> 1;
+    const h = k & 1;
+    for (let n = 0; n < N; n++) {
+      const p = n / PANEL;
+      const j = n - p * PANEL;
+      const code = load<i8>(panels + <usize>(((p * Kp + kp) * PANEL + j) * 2 + h));
+      store<i32>(out + (<usize>(k * N + n) << 2), <i32>code);
+    }
+  }
+}
+
 let lastMax: i32 = 0;
 
 /** The smallest int32 in [ptr, ptr + 4·count); the largest is then returned by `boundsMax()`. */

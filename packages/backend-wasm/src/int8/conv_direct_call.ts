@@ -27,7 +27,8 @@ export function directConvApplies(g: ConvGeometry, N: number): boolean {
 
 interface DirectInputs {
   x: TensorInfo;
-  filter: TensorInfo;
+  /** int32 codes [kh, kw, C, N]: the filter tensor, or pinned panels unpacked into scratch. */
+  filterPtr: number;
   wScale: TensorInfo;
   wZeroPoint: TensorInfo;
   bias: TensorInfo | null;
@@ -47,7 +48,6 @@ export function runDirectConv(
   const rowTaps = g.kernelWidth * g.inChannels;
   const rowPairs = Math.ceil(rowTaps / 4) * 2;
   const weightBytes = g.kernelHeight * rowPairs * N * 4;
-  const filterPtr = call.input(inputs.filter);
   const zeroPointPtr = call.input(inputs.wZeroPoint);
   const scalePtr = call.input(inputs.wScale);
   const biasPtr = inputs.bias ? call.input(inputs.bias) : 0;
@@ -58,7 +58,7 @@ export function runDirectConv(
   const epilogue = geometryPtr + 64;
   const gather = epilogue + epilogueBytes(N);
   const wLargest = wasm.prepareDirectWeights(
-    filterPtr,
+    inputs.filterPtr,
     zeroPointPtr,
     size(inputs.wZeroPoint),
     g.kernelHeight,

@@ -1,9 +1,9 @@
 /**
  * B operands packed once per weight: int8 panels of 8 columns (see src/as/mat_mul_int8.ts), in the
  * heap next to the tensors, keyed by the codes' dataId. `QuantizedTensor.dispose()` frees them through
- * core's packed-weight cache hook; entries of tensors disposed another way are swept on the next pack.
+ * core's packed-weight cache hook (src/int8/weight_cache.ts); entries of tensors disposed another way
+ * are swept on the next pack. Pinned weights (pinned_weights.ts) use the same panels, kept elsewhere.
  */
-import { type PackedWeightCache, registerPackedWeightCache } from '@clipq/core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { HeapCall } from '../heap/call.js';
 import type { Heap } from '../heap/heap.js';
@@ -25,30 +25,55 @@ export interface PackedB {
 
 const entries = new Map<object, PackedB>();
 
-export const wasmPackedWeightCache: PackedWeightCache = {
-  name: 'wasm',
-  release(dataId: object): void {
-    const entry = entries.get(dataId);
-    if (!entry) return;
-    entries.delete(dataId);
-    if (entry.ptr) entry.heap.free(entry.ptr);
-  },
-  bytes(): number {
-    let total = 0;
-    for (const entry of entries.values()) total += entry.bytes;
-    return total;
-  },
-};
-
-export function registerWasmPackedWeightCache(): void {
-  registerPackedWeightCache(wasmPackedWeightCache);
+/** Frees the packed copy of a codes dataId, if any. */
+export function releasePacked(dataId: object): void {
+  const entry = entries.get(dataId);
+  if (!entry) return;
+  entries.delete(dataId);
+  if (entry.ptr) entry.heap.free(entry.ptr);
 }
 
-/** Frees packed copies whose codes tensor no longer exists on its backend. */
+export function packedBytes(): number {
+  let total = 0;
+  for (const entry of entries.values()) total += entry.bytes;
+  return total;
+}
+
+/** Frees packed copies whose codes tensor no longer exists on its backend (pinned keys live elsewhere). */
 function sweep(): void {
   for (const [dataId, entry] of entries) {
-    if (!entry.heap.backend.dataIdMap.has(dataId)) wasmPackedWeightCache.release(dataId);
+    if (!entry.heap.backend.dataIdMap.has(dataId)) releasePacked(dataId);
   }
+}
+
+/**
+ * Packs the int32 codes at `codes` into new panels (not packed, ptr 0, when a code is outside int8).
+ * The caller owns the result.
+ */
+export function packPanels(
+  heap: Heap,
+  codes: number,
+  K: number,
+  N: number,
+  transposeB: boolean,
+): PackedB {
+  const Kp = Math.ceil(K / 4) * 2;
+  const bytes = Math.ceil(N / 8) * Kp * 16;
+  const { min, max } = codeBoundsOf(heap.exports, codes, K * N);
+  const int8 = min >= -128 && max <= 127;
+  const ptr = int8 ? heap.malloc(bytes) : 0;
+  if (int8) heap.exports.packB(codes, K, N, transposeB ? 1 : 0, Kp, ptr);
+  return {
+    heap,
+    ptr,
+    bytes: int8 ? bytes : 0,
+    K,
+    N,
+    Kp,
+    transposeB,
+    codeMin: min,
+    codeMax: max,
+  };
 }
 
 export function packedWeightsOf(
@@ -67,28 +92,11 @@ export function packedWeightsOf(
     cached.transposeB === transposeB
   )
     return cached;
-  if (cached) wasmPackedWeightCache.release(b.dataId);
+  if (cached) releasePacked(b.dataId);
   sweep();
-  const Kp = Math.ceil(K / 4) * 2;
-  const bytes = Math.ceil(N / 8) * Kp * 16;
   const call = new HeapCall(heap);
   try {
-    const codes = call.input(b);
-    const { min, max } = codeBoundsOf(heap.exports, codes, K * N);
-    const int8 = min >= -128 && max <= 127;
-    const ptr = int8 ? heap.malloc(bytes) : 0;
-    if (int8) heap.exports.packB(codes, K, N, transposeB ? 1 : 0, Kp, ptr);
-    const entry: PackedB = {
-      heap,
-      ptr,
-      bytes: int8 ? bytes : 0,
-      K,
-      N,
-      Kp,
-      transposeB,
-      codeMin: min,
-      codeMax: max,
-    };
+    const entry = packPanels(heap, call.input(b), K, N, transposeB);
     entries.set(b.dataId, entry);
     return entry;
   } finally {

@@ -26,6 +26,13 @@ import { directConvApplies, runDirectConv } from '../int8/conv_direct_call.js';
 import { convGeometryWords } from '../int8/conv_geometry_words.js';
 import { codesGemm, type Int8GemmProblem, type RunGemm, runInt8Gemm } from '../int8/gemm_call.js';
 import { packedWeightsOf } from '../int8/packed_weights.js';
+import type { PinnedWeightsAttr } from '../int8/pinned_types.js';
+import {
+  type PinnedWeights,
+  pinnedWeightsFor,
+  unpackedPanels,
+  withPinnedCodesTensor,
+} from '../int8/pinned_weights.js';
 import { countCall } from '../stats.js';
 
 /**
@@ -45,36 +52,56 @@ function sizeOf(info: TensorInfo): number {
 
 type Args = { inputs: ClipqConv2DInt8Inputs; backend: unknown; attrs: NamedAttrMap };
 
-function fallback(args: Args): TensorInfo {
+function fallback(args: Args, pinned: PinnedWeights | null): TensorInfo {
   countCall(ClipqConv2DInt8, 'impl');
-  return conv2dInt8ViaMatMul(args as Args & { backend: KernelBackend });
+  if (!pinned) return conv2dInt8ViaMatMul(args as Args & { backend: KernelBackend });
+  // Core's im2col + matmul takes a filter input: the pinned codes as a temporary tensor.
+  const attrs = { ...args.attrs, pinnedWeights: null };
+  return withPinnedCodesTensor(args.backend as WasmBackendLike, pinned, pinned.shape, (filter) =>
+    conv2dInt8ViaMatMul({
+      ...args,
+      inputs: { ...args.inputs, filter },
+      attrs,
+    } as unknown as Args & { backend: KernelBackend }),
+  );
 }
 
 export function clipqConv2DInt8(args: Args): TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const attrs = args.attrs as unknown as ClipqConv2DInt8Attrs;
   const { x, filter, wScale, wZeroPoint, bias } = args.inputs;
-  const [kh, kw, C, N] = filter.shape as [number, number, number, number];
+  const heap = heapFor(backend);
+  const pinnedAttr = (attrs.pinnedWeights ?? null) as PinnedWeightsAttr | null;
+  // Pinned weights: no filter input; the panels in the pinned entry are the only copy.
+  const pinned = pinnedAttr ? pinnedWeightsFor(heap, ClipqConv2DInt8, pinnedAttr) : null;
+  const filterShape = pinnedAttr ? pinnedAttr.shape : filter.shape;
+  const [kh, kw, C, N] = filterShape as [number, number, number, number];
   const g = convGeometry(x.shape, kh, kw, attrs.strides, attrs.dilations, attrs.pad);
   const M = g.batch * g.outHeight * g.outWidth;
   const K = kh * kw * C;
-  const heap = heapFor(backend);
-  if (!heap || M * N === 0) return fallback(args);
+  if (!heap || M * N === 0) return fallback(args, pinned);
   if (directConvApplies(g, N)) {
     const call = new HeapCall(heap);
     try {
       const xPtr = readableWithSlack(heap, call, call.input(x), sizeOf(x) * 4);
-      const direct = { x, filter, wScale, wZeroPoint, bias: attrs.hasBias && bias ? bias : null };
+      const filterPtr = pinned ? unpackedPanels(call, pinned.panels!) : call.input(filter);
+      const direct = {
+        x,
+        filterPtr,
+        wScale,
+        wZeroPoint,
+        bias: attrs.hasBias && bias ? bias : null,
+      };
       const out = runDirectConv(heap, call, xPtr, g, N, direct, attrs);
-      if (!out) return fallback(args);
+      if (!out) return fallback(args, pinned);
       countCall(ClipqConv2DInt8, 'simd');
       return out;
     } finally {
       call.end();
     }
   }
-  const packed = packedWeightsOf(heap, filter, K, N, false);
-  if (!packed.ptr) return fallback(args);
+  const packed = pinned ? pinned.panels! : packedWeightsOf(heap, filter, K, N, false);
+  if (!packed.ptr) return fallback(args, pinned);
   const pointwise =
     kh === 1 &&
     kw === 1 &&
@@ -118,7 +145,7 @@ export function clipqConv2DInt8(args: Args): TensorInfo {
             s.rowBuffer,
           );
     const out = runInt8Gemm(heap, call, packed, problem, run);
-    if (!out) return fallback(args);
+    if (!out) return fallback(args, pinned);
     countCall(ClipqConv2DInt8, 'simd');
     return out;
   } finally {

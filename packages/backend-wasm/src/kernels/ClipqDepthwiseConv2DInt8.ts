@@ -24,6 +24,12 @@ import { heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { convGeometryWords } from '../int8/conv_geometry_words.js';
 import { epilogueBytes, outputDtype, setupEpilogue } from '../int8/epilogue.js';
 import { knownBounds, recordBounds, requantizedBounds } from '../int8/known_bounds.js';
+import type { PinnedWeightsAttr } from '../int8/pinned_types.js';
+import {
+  type PinnedWeights,
+  pinnedWeightsFor,
+  withPinnedCodesTensor,
+} from '../int8/pinned_weights.js';
 import { codeBoundsOf } from '../module/exports.js';
 import { countCall } from '../stats.js';
 
@@ -31,14 +37,23 @@ const INT32_LIMIT = 2 ** 31;
 
 type Args = { inputs: ClipqDepthwiseConv2DInt8Inputs; backend: unknown; attrs: NamedAttrMap };
 
-function fallback(args: Args): TensorInfo {
+type CoreArgs = {
+  inputs: ClipqDepthwiseConv2DInt8Inputs;
+  backend: KernelBackend;
+  attrs: NamedAttrMap;
+};
+
+function fallback(args: Args, pinned: PinnedWeights | null): TensorInfo {
   countCall(ClipqDepthwiseConv2DInt8, 'impl');
-  return depthwiseConv2dInt8Direct(
-    args as unknown as {
-      inputs: ClipqDepthwiseConv2DInt8Inputs;
-      backend: KernelBackend;
-      attrs: NamedAttrMap;
-    },
+  if (!pinned) return depthwiseConv2dInt8Direct(args as unknown as CoreArgs);
+  // Core's direct loop takes a filter input: the pinned codes as a temporary tensor.
+  const attrs = { ...args.attrs, pinnedWeights: null };
+  return withPinnedCodesTensor(args.backend as WasmBackendLike, pinned, pinned.shape, (filter) =>
+    depthwiseConv2dInt8Direct({
+      ...args,
+      inputs: { ...args.inputs, filter },
+      attrs,
+    } as unknown as CoreArgs),
   );
 }
 
@@ -46,18 +61,22 @@ export function clipqDepthwiseConv2DInt8(args: Args): TensorInfo {
   const backend = args.backend as WasmBackendLike;
   const attrs = args.attrs as unknown as ClipqDepthwiseConv2DInt8Attrs;
   const { x, filter, wScale, wZeroPoint, bias } = args.inputs;
-  const [kh, kw, C, multiplier] = filter.shape as [number, number, number, number];
   const heap = heapFor(backend);
-  if (!heap || multiplier !== 1) return fallback(args);
+  const pinnedAttr = (attrs.pinnedWeights ?? null) as PinnedWeightsAttr | null;
+  // Pinned weights: no filter input; the pinned entry holds the codes as int8 [kh·kw][C].
+  const pinned = pinnedAttr ? pinnedWeightsFor(heap, ClipqDepthwiseConv2DInt8, pinnedAttr) : null;
+  const filterShape = pinnedAttr ? pinnedAttr.shape : filter.shape;
+  const [kh, kw, C, multiplier] = filterShape as [number, number, number, number];
+  if (!heap || multiplier !== 1) return fallback(args, pinned);
   const g = convGeometry(x.shape, kh, kw, attrs.strides, attrs.dilations, attrs.pad);
   const outShape = [g.batch, g.outHeight, g.outWidth, C];
-  if (outShape.includes(0)) return fallback(args);
+  if (outShape.includes(0)) return fallback(args, pinned);
   const size = (info: TensorInfo) => info.shape.reduce((a, b) => a * b, 1);
   const wasm = heap.exports;
   const call = new HeapCall(heap);
   try {
     const xPtr = call.input(x);
-    const filterPtr = call.input(filter);
+    const filterPtr = pinned ? pinned.int8Ptr : call.input(filter);
     const zeroPointPtr = call.input(wZeroPoint);
     const scalePtr = call.input(wScale);
     const hasBias = attrs.hasBias && bias != null;
@@ -72,6 +91,7 @@ export function clipqDepthwiseConv2DInt8(args: Args): TensorInfo {
     const epilogue = geometryPtr + 64;
     const largest = wasm.foldWeights(
       filterPtr,
+      pinned ? 1 : 4,
       kh * kw,
       C,
       zeroPointPtr,
@@ -83,7 +103,7 @@ export function clipqDepthwiseConv2DInt8(args: Args): TensorInfo {
       Math.abs(xBounds.min - attrs.xZeroPoint),
       Math.abs(xBounds.max - attrs.xZeroPoint),
     );
-    if (kh * kw * xLargest * largest >= INT32_LIMIT) return fallback(args);
+    if (kh * kw * xLargest * largest >= INT32_LIMIT) return fallback(args, pinned);
     countCall(ClipqDepthwiseConv2DInt8, 'simd');
     const out = call.output(outShape, outputDtype(attrs.requantize));
     call.write(geometryPtr, convGeometryWords(g));

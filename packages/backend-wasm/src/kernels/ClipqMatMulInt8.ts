@@ -16,6 +16,8 @@ import { HeapCall } from '../heap/call.js';
 import { heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { codesGemm, type Int8GemmProblem, runInt8Gemm } from '../int8/gemm_call.js';
 import { packedWeightsOf } from '../int8/packed_weights.js';
+import type { PinnedWeightsAttr } from '../int8/pinned_types.js';
+import { pinnedCodes, pinnedWeightsFor } from '../int8/pinned_weights.js';
 import { countCall } from '../stats.js';
 
 interface Problem {
@@ -23,6 +25,8 @@ interface Problem {
   K: number;
   N: number;
   attrs: ClipqMatMulInt8Attrs;
+  /** B's int32 codes, read only when core's Impl runs (from the tensor, or the pinned copy). */
+  readB: () => Int32Array;
 }
 
 function implFallback(
@@ -34,7 +38,7 @@ function implFallback(
   const read = (info: TensorInfo) => backend.readSync(info.dataId);
   const out = matMulInt8Impl({
     a: Int32Array.from(read(inputs.a)),
-    b: Int32Array.from(read(inputs.b)),
+    b: p.readB(),
     M: p.M,
     K: p.K,
     N: p.N,
@@ -61,11 +65,27 @@ export function clipqMatMulInt8(args: {
   const attrs = args.attrs as unknown as ClipqMatMulInt8Attrs;
   const { inputs } = args;
   const [M, K] = inputs.a.shape as [number, number];
-  const N = attrs.transposeB ? inputs.b.shape[0]! : inputs.b.shape[1]!;
-  const problem: Problem = { M, K, N, attrs };
   const heap = heapFor(backend);
+  const pinnedAttr = (attrs.pinnedWeights ?? null) as PinnedWeightsAttr | null;
+  // Pinned weights: no b input; the panels in the pinned entry are the only copy ([K,N], untransposed).
+  const pinned = pinnedAttr ? pinnedWeightsFor(heap, ClipqMatMulInt8, pinnedAttr) : null;
+  const N = pinnedAttr
+    ? pinnedAttr.shape[1]!
+    : attrs.transposeB
+      ? inputs.b.shape[0]!
+      : inputs.b.shape[1]!;
+  const readB = pinned
+    ? () => pinnedCodes(pinned)
+    : () => Int32Array.from(backend.readSync(inputs.b.dataId));
+  const problem: Problem = {
+    M,
+    K,
+    N,
+    attrs: { ...attrs, transposeB: !pinned && attrs.transposeB },
+    readB,
+  };
   if (!heap || M * N === 0) return implFallback(backend, inputs, problem);
-  const packed = packedWeightsOf(heap, inputs.b, K, N, attrs.transposeB);
+  const packed = pinned ? pinned.panels! : packedWeightsOf(heap, inputs.b, K, N, attrs.transposeB);
   if (!packed.ptr) return implFallback(backend, inputs, problem);
   const call = new HeapCall(heap);
   try {

@@ -69,6 +69,7 @@ export interface ClipqExports {
   maxPoolCodes(x: number, geometry: number, padLeft: number, out: number): void;
   foldWeights(
     filter: number,
+    codeBytes: number,
     taps: number,
     channels: number,
     zeroPoints: number,
@@ -135,6 +136,8 @@ export interface ClipqExports {
   codeBounds(ptr: number, count: number): number;
   boundsMax(): number;
   packB(b: number, K: number, N: number, transposed: number, Kp: number, out: number): void;
+  /** int32 codes [K,N] from packB's panels (untransposed). */
+  unpackB(panels: number, K: number, N: number, Kp: number, out: number): void;
   /** Packs A; returns its smallest code, and `boundsMax()` then returns the largest. */
   packA(
     a: number,
