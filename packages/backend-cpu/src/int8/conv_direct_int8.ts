@@ -27,8 +27,8 @@ export interface ConvInt8Operands {
   /** Input codes, NHWC. */
   x: Int32Array;
   g: ConvGeometry;
-  /** Filter codes [kh, kw, Cin, Cout], row-major. */
-  filter: Int32Array;
+  /** Filter codes [kh, kw, Cin, Cout], row-major (int32 codes, or a pinned int8 copy). */
+  filter: Int32Array | Int8Array;
   outChannels: number;
   xScale: number;
   xZeroPoint: number;
@@ -46,7 +46,7 @@ const BLOCK_PAIRS = 4;
  * w' = w − zw[n], laid out [block][k][4 pairs]; channels past N are 0.
  */
 function pairedFilter(
-  filter: Int32Array,
+  filter: Int32Array | Int8Array,
   K: number,
   N: number,
   wZeroPoint: ArrayLike<number>,

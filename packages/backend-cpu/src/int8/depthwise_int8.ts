@@ -14,8 +14,8 @@ export interface DepthwiseInt8Operands {
   /** Input codes, NHWC. */
   x: Int32Array;
   g: ConvGeometry;
-  /** Filter codes [kh, kw, C, multiplier], row-major. */
-  filter: Int32Array;
+  /** Filter codes [kh, kw, C, multiplier], row-major (int32 codes, or the pinned int8 copy). */
+  filter: Int32Array | Int8Array;
   multiplier: number;
   xScale: number;
   xZeroPoint: number;
@@ -26,7 +26,11 @@ export interface DepthwiseInt8Operands {
 let accScratch = new Float64Array(0);
 
 /** (w − zw[n]) as float64, laid out [tap][n] (the filter's own layout). */
-function foldedFilter(filter: Int32Array, N: number, wZeroPoint: ArrayLike<number>): Float64Array {
+function foldedFilter(
+  filter: Int32Array | Int8Array,
+  N: number,
+  wZeroPoint: ArrayLike<number>,
+): Float64Array {
   const w = new Float64Array(filter.length);
   for (let i = 0; i < filter.length; i++) {
     const n = i % N;

@@ -1,15 +1,39 @@
 /**
- * Packed B matrices, built on first use and kept per codes tensor. The key is the codes' `dataId`
- * object, which tfjs keeps stable for the tensor's lifetime. `release` is called by core's
- * `QuantizedTensor.dispose()` through the packed-weight cache hook; entries whose tensor was disposed
- * some other way are dropped by `sweep` at the next matmul.
+ * Packed weights of the cpu backend, one byte per code. Two kinds of entries:
+ * - Packed B matrices, built on first use and kept per codes tensor. The key is the codes' `dataId`
+ *   object, which tfjs keeps stable for the tensor's lifetime. `release` is called by core's
+ *   `QuantizedTensor.dispose()` through the packed-weight cache hook; entries whose tensor was disposed
+ *   some other way are dropped by `sweep` at the next matmul.
+ * - Pinned weights (`pin`, from core's `QuantizedTensor.pack`): the only copy of the codes, kept under
+ *   core's key until `release(key)`. They are in a map of their own, so `sweep` never sees them.
  */
-import type { PackedWeightCache } from '@clipq/core';
+import {
+  ClipqDepthwiseConv2DInt8,
+  type PackedWeightCache,
+  type PinnableKernel,
+  type PinRequest,
+} from '@clipq/core';
+import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { engine } from '@tensorflow/tfjs-core';
 import { type PackedWeights, packWeights } from './packed_weights.js';
+import {
+  isPinnableKernel,
+  type PinnedEntry,
+  pinnedBytes,
+  pinWeights,
+  unpinnedCodes,
+} from './pinned_weights.js';
+
+/** Whether more than one tensor holds this cpu dataId (the one being released and another). */
+function sharedByOtherTensors(dataId: object): boolean {
+  const backend = engine().findBackend('cpu') as MathBackendCPU | null;
+  return backend?.data.has(dataId) === true && backend.refCount(dataId) > 1;
+}
 
 export class CpuPackedWeightCache implements PackedWeightCache {
   readonly name = 'cpu';
   private readonly entries = new Map<object, PackedWeights>();
+  private readonly pinnedEntries = new Map<object, PinnedEntry>();
 
   /** The packed form of `codes` for this layout; packs (and checks the codes) on a miss. */
   get(
@@ -27,33 +51,90 @@ export class CpuPackedWeightCache implements PackedWeightCache {
     return packed;
   }
 
-  has(dataId: object): boolean {
-    return this.entries.has(dataId);
+  /** Whether a packed matrix or a pinned entry is kept under this codes dataId or pinned key. */
+  has(key: object): boolean {
+    return this.entries.has(key) || this.pinnedEntries.has(key);
   }
 
-  release(dataId: object): void {
-    this.entries.delete(dataId);
+  /**
+   * Packs the codes for `request.kernelName` and keeps them under `key` until `release(key)`; the codes
+   * tensor may be disposed right after. False (nothing kept) for a kernel this cache cannot pin.
+   */
+  pin(key: object, request: PinRequest): boolean {
+    const { kernelName, codes } = request;
+    if (!isPinnableKernel(kernelName)) return false;
+    if (codes.dtype !== 'int32') {
+      throw new Error(`${kernelName} pin: the codes must be int32, got ${codes.dtype}`);
+    }
+    const values = codes.dataSync();
+    const int32 = values instanceof Int32Array ? values : Int32Array.from(values);
+    this.pinnedEntries.set(key, pinWeights(kernelName, int32, codes.shape));
+    return true;
   }
 
-  /** Resident bytes of every packed matrix. */
+  /** The pinned codes under `key` as int8, row-major in the pinned shape; null if not pinned here. */
+  unpack(key: object): Int8Array | null {
+    const entry = this.pinnedEntries.get(key);
+    return entry ? unpinnedCodes(entry) : null;
+  }
+
+  /**
+   * The entry a kernel reads when `attrs.pinnedWeights` is set; throws when the key is not pinned here,
+   * or was pinned for a kernel that reads another layout or under another shape.
+   */
+  pinned(key: object, shape: number[], kernelName: PinnableKernel): PinnedEntry {
+    const entry = this.pinnedEntries.get(key);
+    if (!entry) {
+      throw new Error(
+        `${kernelName}: pinned weights not found on backend '${this.name}': released, or packed on another backend`,
+      );
+    }
+    const compatible =
+      kernelName === ClipqDepthwiseConv2DInt8
+        ? entry.kernelName === kernelName
+        : entry.kernelName !== ClipqDepthwiseConv2DInt8;
+    if (!compatible || entry.shape.join() !== shape.join()) {
+      throw new Error(
+        `${kernelName}: the pinned weights were packed for ${entry.kernelName} with shape [${entry.shape}], not [${shape}]`,
+      );
+    }
+    return entry;
+  }
+
+  /**
+   * Frees the packed copy under a codes dataId or a pinned key, if any. A dataId that other tensors
+   * still share (tfjs clones and reshapes share one) keeps its packed copy: disposing one view, e.g. in
+   * `QuantizedTensor.pack()` of a clone, must not drop the copy the others use; `sweep` drops it once
+   * the data is gone.
+   */
+  release(key: object): void {
+    this.pinnedEntries.delete(key);
+    if (this.entries.has(key) && !sharedByOtherTensors(key)) this.entries.delete(key);
+  }
+
+  /** Resident bytes of every packed matrix and pinned entry. */
   bytes(): number {
     let total = 0;
     for (const entry of this.entries.values()) total += entry.panels.byteLength;
+    for (const entry of this.pinnedEntries.values()) total += pinnedBytes(entry);
     return total;
   }
 
-  /** Resident bytes of one codes tensor's packed form (0 when not packed). */
-  bytesOf(dataId: object): number {
-    return this.entries.get(dataId)?.panels.byteLength ?? 0;
+  /** Resident bytes under one codes dataId or pinned key (0 when there is none). */
+  bytesOf(key: object): number {
+    const pinned = this.pinnedEntries.get(key);
+    if (pinned) return pinnedBytes(pinned);
+    return this.entries.get(key)?.panels.byteLength ?? 0;
   }
 
-  /** Drops entries whose tensors no longer exist. */
+  /** Drops packed matrices whose tensors no longer exist (pinned entries have no tensor; kept). */
   sweep(isLive: (dataId: object) => boolean): void {
     for (const dataId of this.entries.keys()) if (!isLive(dataId)) this.entries.delete(dataId);
   }
 
   clear(): void {
     this.entries.clear();
+    this.pinnedEntries.clear();
   }
 }
 

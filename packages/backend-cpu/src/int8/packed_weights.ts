@@ -54,6 +54,23 @@ export function assertInt8Code(code: number, index: number, what: string, op = '
   }
 }
 
+/**
+ * Where column n's codes live: in `panels` (full panel) or `tail`, from `base`, one every `step` bytes
+ * per depth step. Shared by packing and unpacking so the two layouts cannot drift apart.
+ */
+function columnPlace(
+  n: number,
+  K: number,
+  fullPanels: number,
+  tailWidth: number,
+): { inTail: boolean; base: number; step: number } {
+  const p = Math.floor(n / PANEL_WIDTH);
+  const inTail = p === fullPanels;
+  return inTail
+    ? { inTail, base: n % PANEL_WIDTH, step: tailWidth }
+    : { inTail, base: p * K * PANEL_WIDTH + byteSlot(n % PANEL_WIDTH), step: PANEL_WIDTH };
+}
+
 /** Packs B ([K,N] row-major, or [N,K] when `transposeB`) into panels, checking every code. */
 export function packWeights(
   codes: Int32Array,
@@ -70,15 +87,12 @@ export function packWeights(
   const kStride = transposeB ? 1 : N;
   const nStride = transposeB ? K : 1;
   for (let n = 0; n < N; n++) {
-    const p = Math.floor(n / PANEL_WIDTH);
-    const inTail = p === fullPanels;
-    const base = inTail ? n % PANEL_WIDTH : p * K * PANEL_WIDTH + byteSlot(n % PANEL_WIDTH);
-    const step = inTail ? tailWidth : PANEL_WIDTH;
+    const { inTail, base, step } = columnPlace(n, K, fullPanels, tailWidth);
     const target = inTail ? tail : panels;
     let sum = 0;
     for (let k = 0; k < K; k++) {
       const index = k * kStride + n * nStride;
-      const code = codes[index];
+      const code = codes[index]!;
       assertInt8Code(code, index, 'b');
       target[base + k * step] = code;
       sum += code;
@@ -87,4 +101,16 @@ export function packWeights(
   }
   const words = new Int32Array(panels.buffer, panels.byteOffset, fullBytes >> 2);
   return { panels, words, fullPanels, tail, tailWidth, K, N, transposeB, columnSums };
+}
+
+/** The codes of a packed B as [K,N] row-major int8 (what `packWeights` read, when not transposeB). */
+export function unpackWeights(packed: PackedWeights): Int8Array {
+  const { panels, tail, fullPanels, tailWidth, K, N } = packed;
+  const rows = new Int8Array(K * N);
+  for (let n = 0; n < N; n++) {
+    const { inTail, base, step } = columnPlace(n, K, fullPanels, tailWidth);
+    const source = inTail ? tail : panels;
+    for (let k = 0; k < K; k++) rows[k * N + n] = source[base + k * step]!;
+  }
+  return rows;
 }

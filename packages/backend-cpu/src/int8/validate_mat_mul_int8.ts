@@ -1,6 +1,7 @@
 /** Checks the ClipqMatMulInt8 inputs and returns the problem's dimensions. */
 import type { ClipqMatMulInt8Attrs } from '@clipq/core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { MatMulInt8KernelInputs } from './weight_source.js';
 
 export interface MatMulInt8Dimensions {
   M: number;
@@ -20,25 +21,24 @@ function checkVector(name: string, info: TensorInfo, N: number, allowScalar: boo
 }
 
 export function validateMatMulInt8(
-  inputs: {
-    a: TensorInfo;
-    b: TensorInfo;
-    bScale: TensorInfo;
-    bZeroPoint: TensorInfo;
-    bias?: TensorInfo;
-  },
+  inputs: MatMulInt8KernelInputs,
   attrs: ClipqMatMulInt8Attrs,
 ): MatMulInt8Dimensions {
-  const { a, b } = inputs;
+  const { a } = inputs;
+  const pinned = attrs.pinnedWeights;
+  if (pinned && attrs.transposeB) fail('transposeB must be false with pinned weights');
+  if (!pinned && inputs.b == null) fail('the b input is missing (and no pinnedWeights attribute)');
+  const bShape = pinned ? pinned.shape : inputs.b!.shape;
   if (a.dtype !== 'int32') fail(`a's codes must be int32, got ${a.dtype}`);
-  if (b.dtype !== 'int32') fail(`b's codes must be int32, got ${b.dtype}`);
+  if (!pinned && inputs.b!.dtype !== 'int32')
+    fail(`b's codes must be int32, got ${inputs.b!.dtype}`);
   if (a.shape.length !== 2) fail(`a must be 2-D [M,K], got shape [${a.shape}]`);
-  if (b.shape.length !== 2) fail(`b must be 2-D, got shape [${b.shape}]`);
+  if (bShape.length !== 2) fail(`b must be 2-D, got shape [${bShape}]`);
   const [M, K] = a.shape as [number, number];
-  const [kB, N] = (attrs.transposeB ? [b.shape[1], b.shape[0]] : b.shape) as [number, number];
+  const [kB, N] = (attrs.transposeB ? [bShape[1], bShape[0]] : bShape) as [number, number];
   if (kB !== K) {
     fail(
-      `inner dimensions differ: a is [${a.shape}], b is [${b.shape}]${attrs.transposeB ? ' (transposed)' : ''}`,
+      `inner dimensions differ: a is [${a.shape}], b is [${bShape}]${attrs.transposeB ? ' (transposed)' : ''}${pinned ? ' (pinned)' : ''}`,
     );
   }
   checkVector('bScale', inputs.bScale, N, true);

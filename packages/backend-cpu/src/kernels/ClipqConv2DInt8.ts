@@ -8,17 +8,23 @@
 import {
   ClipqConv2DInt8,
   type ClipqConv2DInt8Attrs,
-  type ClipqConv2DInt8Inputs,
   type ConvGeometry,
   convGeometry,
+  type PinnedWeightsAttr,
 } from '@clipq/core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { float32Of, int32Of, isLive } from '../backend_data.js';
+import { float32Of, int32Of } from '../backend_data.js';
 import { convDirectInt8, DIRECT_MAX_DEPTH } from '../int8/conv_direct_int8.js';
 import { checkInt8Codes, convPatchRows, type PatchRows } from '../int8/conv_patch_rows.js';
 import { matMulInt8Output } from '../int8/mat_mul_int8_packed.js';
-import { packedWeightCache } from '../int8/packed_weight_cache.js';
+import { unpackWeights } from '../int8/packed_weights.js';
+import {
+  type ConvInt8KernelInputs,
+  packedMatrix,
+  requiredWeights,
+  weightShape,
+} from '../int8/weight_source.js';
 
 /** The image patches as the GEMM's A, read straight from the checked input codes (no im2col copy). */
 function patches(codes: Int32Array, g: ConvGeometry, zeroPoint: number): PatchRows {
@@ -26,15 +32,39 @@ function patches(codes: Int32Array, g: ConvGeometry, zeroPoint: number): PatchRo
   return convPatchRows(codes, g, zeroPoint);
 }
 
+/**
+ * The direct path's filter [kh,kw,Cin,Cout]: the checked int32 codes of the filter input, or the pinned
+ * panels unpacked (at most 16·Cout codes; the pinned panels stay the only resident copy).
+ */
+function directFilter(
+  backend: MathBackendCPU,
+  filter: TensorInfo | undefined,
+  pinned: PinnedWeightsAttr | null | undefined,
+  K: number,
+  cout: number,
+): Int32Array | Int8Array {
+  if (pinned)
+    return unpackWeights(packedMatrix(backend, ClipqConv2DInt8, filter, pinned, K, cout, false));
+  const codes = int32Of(backend, requiredWeights(ClipqConv2DInt8, filter));
+  checkInt8Codes(codes, 'filter', 'conv2dInt8');
+  return codes;
+}
+
 export function clipqConv2DInt8(args: {
-  inputs: ClipqConv2DInt8Inputs & { bias?: TensorInfo };
+  inputs: ConvInt8KernelInputs;
   backend: unknown;
   attrs: NamedAttrMap;
 }): TensorInfo {
   const backend = args.backend as MathBackendCPU;
   const attrs = args.attrs as unknown as ClipqConv2DInt8Attrs;
   const { x, filter, wScale, wZeroPoint, bias } = args.inputs;
-  const [kh, kw, cin, cout] = filter.shape as [number, number, number, number];
+  const pinned = attrs.pinnedWeights;
+  const [kh, kw, cin, cout] = weightShape(ClipqConv2DInt8, filter, pinned) as [
+    number,
+    number,
+    number,
+    number,
+  ];
   const g = convGeometry(x.shape, kh, kw, attrs.strides, attrs.dilations, attrs.pad);
   const K = kh * kw * cin;
   const M = g.batch * g.outHeight * g.outWidth;
@@ -52,13 +82,11 @@ export function clipqConv2DInt8(args: {
   const outShape = [g.batch, g.outHeight, g.outWidth, cout];
   if (K <= DIRECT_MAX_DEPTH && !pointwise) {
     checkInt8Codes(codes, 'x', 'conv2dInt8');
-    const filterCodes = int32Of(backend, filter);
-    checkInt8Codes(filterCodes, 'filter', 'conv2dInt8');
     const out = convDirectInt8(
       {
         x: codes,
         g,
-        filter: filterCodes,
+        filter: directFilter(backend, filter, pinned, K, cout),
         outChannels: cout,
         xScale: attrs.xScale,
         xZeroPoint: attrs.xZeroPoint,
@@ -71,14 +99,7 @@ export function clipqConv2DInt8(args: {
     );
     return backend.makeTensorInfo(outShape, out.dtype, out.values);
   }
-  packedWeightCache.sweep((dataId) => isLive(backend, dataId));
-  const weights = packedWeightCache.get(
-    filter.dataId,
-    () => int32Of(backend, filter),
-    K,
-    cout,
-    false,
-  );
+  const weights = packedMatrix(backend, ClipqConv2DInt8, filter, pinned, K, cout, false);
   const out = matMulInt8Output(
     {
       a: pointwise ? codes : patches(codes, g, attrs.xZeroPoint),

@@ -3,20 +3,16 @@
  * byte per weight, cached by dataId), A is multiplied raw, zero points are folded in from row and column
  * sums, and the float32 epilogue (scale, bias, relu/relu6) is fused. Bit-identical to `matMulInt8Impl`.
  */
-import {
-  ClipqMatMulInt8,
-  type ClipqMatMulInt8Attrs,
-  type ClipqMatMulInt8Inputs,
-} from '@clipq/core';
+import { ClipqMatMulInt8, type ClipqMatMulInt8Attrs } from '@clipq/core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { float32Of, int32Of, isLive } from '../backend_data.js';
+import { float32Of, int32Of } from '../backend_data.js';
 import { matMulInt8Output } from '../int8/mat_mul_int8_packed.js';
-import { packedWeightCache } from '../int8/packed_weight_cache.js';
 import { validateMatMulInt8 } from '../int8/validate_mat_mul_int8.js';
+import { type MatMulInt8KernelInputs, packedMatrix } from '../int8/weight_source.js';
 
 export function clipqMatMulInt8(args: {
-  inputs: ClipqMatMulInt8Inputs & { bias?: TensorInfo };
+  inputs: MatMulInt8KernelInputs;
   backend: unknown;
   attrs: NamedAttrMap;
 }): TensorInfo {
@@ -24,10 +20,11 @@ export function clipqMatMulInt8(args: {
   const attrs = args.attrs as unknown as ClipqMatMulInt8Attrs;
   const { a, b, bScale, bZeroPoint, bias } = args.inputs;
   const { M, K, N } = validateMatMulInt8(args.inputs, attrs);
-  packedWeightCache.sweep((dataId) => isLive(backend, dataId));
-  const weights = packedWeightCache.get(
-    b.dataId,
-    () => int32Of(backend, b),
+  const weights = packedMatrix(
+    backend,
+    ClipqMatMulInt8,
+    b,
+    attrs.pinnedWeights,
     K,
     N,
     attrs.transposeB,
