@@ -2,12 +2,12 @@ import {
   ClipqConv2DInt8,
   ClipqDepthwiseConv2DInt8,
   ClipqMatMulInt8,
+  type PinnableKernel,
   requantizeAttrs,
 } from '@clipq/core';
 import { engine, type NamedTensorMap, type Tensor, tensor, tensor1d } from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clipqWasmKernelStats, resetClipqWasmKernelStats } from '../src/base.js';
-import type { PinnableKernel } from '../src/int8/pinned_types.js';
 import { wasmPackedWeightCache as cache } from '../src/int8/weight_cache.js';
 import { expectSameBits, seeded } from './bits.js';
 import './setup.js';

@@ -7,12 +7,12 @@
  *   as it did from the int32 codes (its filters have at most 16·kh·N codes).
  * - ClipqDepthwiseConv2DInt8: the codes as int8 [kh·kw][C·multiplier], folded per call as before.
  */
+import type { PinnableKernel, PinnedWeightsAttr, PinRequest } from '@clipq/core';
 import { engine, type TensorInfo } from '@tensorflow/tfjs-core';
 import { HeapCall } from '../heap/call.js';
 import { type Heap, heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { codeBoundsOf } from '../module/exports.js';
 import { type PackedB, packPanels, releasePacked } from './packed_weights.js';
-import type { PinnableKernel, PinnedWeightsAttr, PinRequest } from './pinned_types.js';
 
 export interface PinnedWeights {
   heap: Heap;

@@ -3,9 +3,8 @@
  * codes dataIds (packed_weights.ts) and weights pinned under `QuantizedTensor.pack()` keys
  * (pinned_weights.ts). `release` frees either; `bytes` counts both.
  */
-import { type PackedWeightCache, registerPackedWeightCache } from '@clipq/core';
+import { type PackedWeightCache, type PinRequest, registerPackedWeightCache } from '@clipq/core';
 import { packedBytes, releasePacked } from './packed_weights.js';
-import type { PinRequest } from './pinned_types.js';
 import { pinnedBytes, pinWeights, releasePinned, unpackPinned } from './pinned_weights.js';
 
 export const wasmPackedWeightCache = {

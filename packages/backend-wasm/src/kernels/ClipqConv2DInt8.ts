@@ -26,7 +26,6 @@ import { directConvApplies, runDirectConv } from '../int8/conv_direct_call.js';
 import { convGeometryWords } from '../int8/conv_geometry_words.js';
 import { codesGemm, type Int8GemmProblem, type RunGemm, runInt8Gemm } from '../int8/gemm_call.js';
 import { packedWeightsOf } from '../int8/packed_weights.js';
-import type { PinnedWeightsAttr } from '../int8/pinned_types.js';
 import {
   type PinnedWeights,
   pinnedWeightsFor,
@@ -71,7 +70,7 @@ export function clipqConv2DInt8(args: Args): TensorInfo {
   const attrs = args.attrs as unknown as ClipqConv2DInt8Attrs;
   const { x, filter, wScale, wZeroPoint, bias } = args.inputs;
   const heap = heapFor(backend);
-  const pinnedAttr = (attrs.pinnedWeights ?? null) as PinnedWeightsAttr | null;
+  const pinnedAttr = attrs.pinnedWeights ?? null;
   // Pinned weights: no filter input; the panels in the pinned entry are the only copy.
   const pinned = pinnedAttr ? pinnedWeightsFor(heap, ClipqConv2DInt8, pinnedAttr) : null;
   const filterShape = pinnedAttr ? pinnedAttr.shape : filter.shape;

@@ -24,7 +24,6 @@ import { heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { convGeometryWords } from '../int8/conv_geometry_words.js';
 import { epilogueBytes, outputDtype, setupEpilogue } from '../int8/epilogue.js';
 import { knownBounds, recordBounds, requantizedBounds } from '../int8/known_bounds.js';
-import type { PinnedWeightsAttr } from '../int8/pinned_types.js';
 import {
   type PinnedWeights,
   pinnedWeightsFor,
@@ -62,7 +61,7 @@ export function clipqDepthwiseConv2DInt8(args: Args): TensorInfo {
   const attrs = args.attrs as unknown as ClipqDepthwiseConv2DInt8Attrs;
   const { x, filter, wScale, wZeroPoint, bias } = args.inputs;
   const heap = heapFor(backend);
-  const pinnedAttr = (attrs.pinnedWeights ?? null) as PinnedWeightsAttr | null;
+  const pinnedAttr = attrs.pinnedWeights ?? null;
   // Pinned weights: no filter input; the pinned entry holds the codes as int8 [kh·kw][C].
   const pinned = pinnedAttr ? pinnedWeightsFor(heap, ClipqDepthwiseConv2DInt8, pinnedAttr) : null;
   const filterShape = pinnedAttr ? pinnedAttr.shape : filter.shape;

@@ -16,7 +16,6 @@ import { HeapCall } from '../heap/call.js';
 import { heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { codesGemm, type Int8GemmProblem, runInt8Gemm } from '../int8/gemm_call.js';
 import { packedWeightsOf } from '../int8/packed_weights.js';
-import type { PinnedWeightsAttr } from '../int8/pinned_types.js';
 import { pinnedCodes, pinnedWeightsFor } from '../int8/pinned_weights.js';
 import { countCall } from '../stats.js';
 
@@ -66,7 +65,7 @@ export function clipqMatMulInt8(args: {
   const { inputs } = args;
   const [M, K] = inputs.a.shape as [number, number];
   const heap = heapFor(backend);
-  const pinnedAttr = (attrs.pinnedWeights ?? null) as PinnedWeightsAttr | null;
+  const pinnedAttr = attrs.pinnedWeights ?? null;
   // Pinned weights: no b input; the panels in the pinned entry are the only copy ([K,N], untransposed).
   const pinned = pinnedAttr ? pinnedWeightsFor(heap, ClipqMatMulInt8, pinnedAttr) : null;
   const N = pinnedAttr
