@@ -10,7 +10,7 @@ export { FORMAT_VERSION } from '../model/format.js';
 export { fileSystemHandler } from '../model/fs_io.js';
 export type { ActivationRange, QuantizedLayerWeights } from '../model/quantized_model.js';
 export { convertToInt8, QuantizedModel } from '../model/quantized_model.js';
-export type { SaveQuantizedOptions } from '../model/save_load.js';
+export type { LoadQuantizedOptions, SaveQuantizedOptions } from '../model/save_load.js';
 export { loadQuantized, saveQuantized, toPortableModel } from '../model/save_load.js';
 export type { QatActivation } from '../qat/activation.js';
 export { QAT_ACTIVATIONS } from '../qat/activation.js';

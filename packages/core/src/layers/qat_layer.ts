@@ -133,10 +133,55 @@ export abstract class QatLayer extends tfl.layers.Layer {
     this.built = true;
   }
 
+  /** Set once the float kernel is released (`releaseKernel`): computes the kernel on demand. */
+  private kernelSource: (() => Tensor) | null = null;
+
+  /**
+   * Frees the float kernel of a converted layer (`quantizeWeights: false`): from then on the layer
+   * computes it on demand with `source` (the dequantized int8 codes), so a packed QuantizedModel keeps
+   * no float copy of its weights. Irreversible; the kernel becomes read-only.
+   */
+  releaseKernel(source: () => Tensor): void {
+    this.assertBuilt();
+    if (this.quantizeWeights)
+      throw new Error(
+        `${this.getClassName()} '${this.name}': only a converted layer (quantizeWeights: false) can release its kernel`,
+      );
+    if (this.kernelSource) return;
+    this.kernel!.dispose();
+    this.kernelSource = source;
+  }
+
+  /** The float kernel: the variable, or after `releaseKernel` a new tensor (the caller disposes it). */
+  private readKernel(): Tensor {
+    return this.kernelSource ? this.kernelSource() : this.kernel!.read();
+  }
+
+  override getWeights(trainableOnly = false): Tensor[] {
+    if (!this.kernelSource) return super.getWeights(trainableOnly);
+    const weights = trainableOnly ? this.trainableWeights : this.weights;
+    return weights.map((w) => (w === this.kernel ? this.readKernel() : w.read()));
+  }
+
+  override setWeights(weights: Tensor[]): void {
+    if (this.kernelSource)
+      throw new Error(
+        `${this.getClassName()} '${this.name}': the kernel was released to packed int8 codes (QuantizedModel.pack); the weights are read-only`,
+      );
+    super.setWeights(weights);
+  }
+
+  protected override disposeWeights(): number {
+    if (!this.kernelSource) return super.disposeWeights();
+    const rest = this.weights.filter((w) => w !== this.kernel);
+    for (const w of rest) w.dispose();
+    return rest.length;
+  }
+
   /** The kernel as the forward pass uses it: fake-quantized symmetric, narrow range. */
   quantizedKernel(): Tensor {
     return tidy(() => {
-      const kernel = this.kernel!.read();
+      const kernel = this.readKernel();
       if (!this.weightRange) return kernel;
       const { min, max } = splitRange(this.projected(this.weightRange));
       const m = maximum(neg(min), max);
@@ -212,15 +257,16 @@ export abstract class QatLayer extends tfl.layers.Layer {
     writeRange(this.outputRange, [min], [max], this.name);
   }
 
-  /** The float kernel and bias (null without bias). */
+  /** The float kernel and bias (null without bias); after `releaseKernel` the kernel is a new tensor. */
   getKernelAndBias(): { kernel: Tensor; bias: Tensor | null } {
     this.assertBuilt();
-    return { kernel: this.kernel!.read(), bias: this.bias ? this.bias.read() : null };
+    return { kernel: this.readKernel(), bias: this.bias ? this.bias.read() : null };
   }
 
   /** Overwrites the float kernel and bias (a layer without bias ignores a bias of zeros only). */
   setKernelAndBias(kernel: Tensor, bias: Tensor | null): void {
     this.assertBuilt();
+    if (this.kernelSource) this.setWeights([]); // throws: read-only
     this.kernel!.write(kernel);
     if (this.bias) this.bias.write(bias ?? zeros(this.bias.shape as number[]));
     else if (bias && tidy(() => max(abs(bias)).dataSync()[0]!) > 0) {
@@ -233,7 +279,7 @@ export abstract class QatLayer extends tfl.layers.Layer {
   /** Sets the weight range to the kernel's symmetric extremes ±max|w| (per channel when `perChannel`). */
   initWeightRange(): void {
     const extremes = tidy(() => {
-      const channels = this.channelKernel(this.kernel!.read());
+      const channels = this.channelKernel(this.readKernel());
       const flat = reshape(abs(channels), [-1, channels.shape[channels.rank - 1]!]);
       return (this.perChannel ? max(flat, 0) : reshape(max(flat), [1])).dataSync() as Float32Array;
     });

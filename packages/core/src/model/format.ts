@@ -49,7 +49,8 @@ function storageType(bits: number): 'uint8' | 'uint16' {
 /** Encodes one int8 kernel: its manifest entry, its bytes and its metadata. */
 function encodeKernel(name: string, layer: string, weights: QuantizedLayerWeights) {
   const q = weights.kernel;
-  const codes = q.codes.dataSync() as Int32Array;
+  // A packed kernel is unpacked into a temporary tensor; saving leaves the model packed.
+  const codes = q.withCodes((live) => live.codes.dataSync() as Int32Array);
   const offset = codeOffset(q.bits);
   const dtype = storageType(q.bits);
   const stored = dtype === 'uint8' ? new Uint8Array(codes.length) : new Uint16Array(codes.length);

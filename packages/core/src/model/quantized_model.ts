@@ -7,7 +7,7 @@
  * dequantized codes; dequantized codes equal the fake-quantized kernel bit for bit, so it computes
  * exactly what the QAT model did.
  */
-import { reshape, type Tensor, tidy, zeros } from '@tensorflow/tfjs-core';
+import { getBackend, reshape, type Tensor, tidy, zeros } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { QuantizedTensor } from '../int8/quantized_tensor.js';
 import { FakeQuantize } from '../layers/fake_quantize_layer.js';
@@ -16,6 +16,7 @@ import { dequantize } from '../ops/dequantize.js';
 import { quantize } from '../ops/quantize.js';
 import { cloneLayer, rebuildModel } from '../qat/graph.js';
 import { Int8Runtime } from '../runtime/int8_runtime.js';
+import { int8KernelOf, kernelInputShape } from '../runtime/layer_runners.js';
 
 export interface ActivationRange {
   /** The layer whose output (or, for an input quantizer, whose input) the range quantizes. */
@@ -39,9 +40,25 @@ export class QuantizedModel {
     readonly model: tfl.LayersModel,
     /** Per quantized layer name. */
     readonly layers: Map<string, QuantizedLayerWeights>,
-  ) {}
+  ) {
+    // One copy of each bias: the int8 runtime reads the deploy layer's own variable.
+    for (const [name, weights] of layers) {
+      const layer = model.getLayer(name);
+      if (!(layer instanceof QatLayer) || !weights.bias) continue;
+      const shared = layer.getKernelAndBias().bias;
+      if (!shared || shared === weights.bias) continue;
+      weights.bias.dispose();
+      weights.bias = shared;
+      this.sharedBiases.add(shared);
+    }
+  }
+
+  /** Biases that are the deploy graph's variables (freed with the graph). */
+  private readonly sharedBiases = new Set<Tensor>();
 
   private int8Runtime: Int8Runtime | null = null;
+  /** The backend the weights are packed for (`pack`), or null while they are int32 codes. */
+  private packedBackend: string | null = null;
 
   /** The learned activation ranges, in model order. */
   get activationRanges(): ActivationRange[] {
@@ -70,7 +87,50 @@ export class QuantizedModel {
    * `summary()` for what each layer runs.
    */
   predict(x: Tensor): Tensor {
+    if (this.packedBackend !== null && this.packedBackend !== getBackend()) this.pack();
     return this.runtime().predict(x) as Tensor;
+  }
+
+  /**
+   * Packs every int8 layer's weights into the active backend's cache and frees the int32 codes and the
+   * deploy graph's float kernels, so the weights are resident once, at about 1 byte per parameter (the
+   * backend's packed copy). After this:
+   * - `predict` runs as before, and moves the weights if the active backend changes;
+   * - `predictDequantized`, `save` and a kernel's `codes` still work, by unpacking on demand (slower, and
+   *   `codes` keeps its unpacked tensor);
+   * - the deploy graph's quantized kernels are read-only (`setWeights` throws).
+   * Returns the number of layers packed: 0 when the backend has no packed-weight cache that can pin
+   * (install its @clipq/backend-* package), in which case nothing changes.
+   */
+  pack(): number {
+    let packed = 0;
+    for (const [name, weights] of this.layers) {
+      const layer = this.model.getLayer(name);
+      const kernelName = layer instanceof QatLayer ? int8KernelOf(layer) : null;
+      if (!kernelName || weights.kernel.bits > 8) continue;
+      if (!weights.kernel.pack(kernelName, kernelInputShape(kernelName, weights))) continue;
+      packed++;
+      const codes = weights.kernel;
+      (layer as QatLayer).releaseKernel(() =>
+        tidy(() =>
+          reshape(
+            (layer as QatLayer).unchannelKernel(codes.withCodes((q) => dequantize(q))),
+            weights.kernelShape,
+          ),
+        ),
+      );
+    }
+    if (packed > 0) {
+      this.packedBackend = getBackend();
+      this.int8Runtime?.dispose();
+      this.int8Runtime = null;
+    }
+    return packed;
+  }
+
+  /** The backend the weights are packed for, or null (int32 codes and float kernels resident). */
+  get packedFor(): string | null {
+    return this.packedBackend;
   }
 
   /**
@@ -103,7 +163,7 @@ export class QuantizedModel {
     this.int8Runtime?.dispose();
     for (const { kernel, bias } of this.layers.values()) {
       kernel.dispose();
-      bias?.dispose();
+      if (bias && !this.sharedBiases.has(bias)) bias.dispose();
     }
     this.model.dispose();
   }
@@ -155,12 +215,12 @@ export function convertToInt8(qatModel: tfl.LayersModel): QuantizedModel {
     const range = layer.getWeightRange()!;
     const { kernel, bias } = layer.getKernelAndBias();
     const quantizeOptions = { bits: layer.weightBits, narrowRange: true, symmetric: true } as const;
+    const channels = layer.channelKernel(kernel);
     const codes = layer.perChannel
-      ? quantize(layer.channelKernel(kernel), range.min, range.max, {
-          ...quantizeOptions,
-          axis: -1,
-        })
-      : quantize(layer.channelKernel(kernel), range.min[0]!, range.max[0]!, quantizeOptions);
+      ? quantize(channels, range.min, range.max, { ...quantizeOptions, axis: -1 })
+      : quantize(channels, range.min[0]!, range.max[0]!, quantizeOptions);
+    // A depthwise kernel's channel view is a reshape: a tensor of its own to free.
+    if (channels !== kernel) channels.dispose();
     layers.set(layer.name, {
       kernel: codes,
       kernelShape: kernel.shape.slice(),

@@ -19,10 +19,10 @@ import {
   type NamedTensorMap,
   reshape,
   type Tensor,
-  tensor1d,
   tidy,
 } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { PinnableKernel } from '../int8/packed_weight_cache.js';
 import {
   ClipqConv2DInt8,
   ClipqDepthwiseConv2DInt8,
@@ -42,16 +42,25 @@ export type { CompiledLayer, LayerRun } from './float_layer.js';
 
 const FUSABLE: readonly string[] = ['linear', 'relu', 'relu6'];
 
-function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLayer | null {
+/** The int8 kernel a QAT layer runs on, or null for a class without one. */
+export function int8KernelOf(layer: QatLayer): PinnableKernel | null {
   const className = layer.getClassName();
-  const kernelName =
-    className === 'ClipqQatDense'
-      ? ClipqMatMulInt8
-      : className === 'ClipqQatConv2D'
-        ? ClipqConv2DInt8
-        : className === 'ClipqQatDepthwiseConv2D'
-          ? ClipqDepthwiseConv2DInt8
-          : null;
+  return className === 'ClipqQatDense'
+    ? ClipqMatMulInt8
+    : className === 'ClipqQatConv2D'
+      ? ClipqConv2DInt8
+      : className === 'ClipqQatDepthwiseConv2D'
+        ? ClipqDepthwiseConv2DInt8
+        : null;
+}
+
+/** The weight-input shape of that kernel (depthwise kernels go back from their channel view). */
+export function kernelInputShape(kernelName: string, weights: QuantizedLayerWeights): number[] {
+  return kernelName === ClipqDepthwiseConv2DInt8 ? weights.kernelShape : weights.kernel.shape;
+}
+
+function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLayer | null {
+  const kernelName = int8KernelOf(layer);
   if (!kernelName || weights.kernel.bits > 8) return null;
   const fused = FUSABLE.includes(layer.activation)
     ? (layer.activation as FusedActivation)
@@ -59,16 +68,19 @@ function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLaye
   const kernel = weights.kernel;
   const depthwise = kernelName === ClipqDepthwiseConv2DInt8;
   // Kernel operands prepared once: filter layout, per-output-channel scales and zero points, bias.
-  const filter = depthwise ? keep(reshape(kernel.codes, weights.kernelShape)) : kernel.codes;
+  // Packed weights (QuantizedModel.pack) go to the kernel as the `pinnedWeights` attribute instead.
+  const pinnedWeights = kernel.pinnedFor(kernelName, kernelInputShape(kernelName, weights));
+  const filter = pinnedWeights
+    ? null
+    : depthwise
+      ? keep(reshape(kernel.codes, weights.kernelShape))
+      : kernel.codes;
   const channels = depthwise
     ? weights.kernelShape[2]! * weights.kernelShape[3]!
     : kernel.shape[kernel.shape.length - 1]!;
-  const perChannel = kernel.axis !== null;
-  const scale = keep(tensor1d(perChannel ? kernel.scale : kernel.scale.slice(0, 1), 'float32'));
-  const zeroPoint = keep(
-    tensor1d(perChannel ? kernel.zeroPoint : kernel.zeroPoint.slice(0, 1), 'int32'),
-  );
-  if (perChannel && kernel.scale.length !== channels) return null;
+  if (kernel.axis !== null && kernel.scale.length !== channels) return null;
+  // The codes' own parameter tensors ([channels], or [1] per tensor): no second copy per layer.
+  const { scale, zeroPoint } = kernel.paramTensors();
   const conv = layer as unknown as {
     strides: [number, number];
     padding: 'same' | 'valid';
@@ -92,15 +104,16 @@ function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLaye
   // those are the same on every call of a model, so the attrs object is reused while they match).
   const isMatMul = kernelName === ClipqMatMulInt8;
   const weightInputs: Record<string, Tensor> = isMatMul
-    ? { b: filter, bScale: scale, bZeroPoint: zeroPoint }
-    : { filter, wScale: scale, wZeroPoint: zeroPoint };
+    ? { bScale: scale, bZeroPoint: zeroPoint }
+    : { wScale: scale, wZeroPoint: zeroPoint };
+  if (filter) weightInputs[isMatMul ? 'b' : 'filter'] = filter;
   if (weights.bias) weightInputs.bias = weights.bias;
   let attrs: NamedAttrMap | null = null;
   let attrsScale = Number.NaN;
   let attrsZeroPoint = Number.NaN;
   const attrsFor = (inputScale: number, inputZeroPoint: number): NamedAttrMap => {
     if (attrs && inputScale === attrsScale && inputZeroPoint === attrsZeroPoint) return attrs;
-    const common = { activation: fused, hasBias: weights.bias != null, requantize };
+    const common = { activation: fused, hasBias: weights.bias != null, requantize, pinnedWeights };
     const built = isMatMul
       ? { ...common, aScale: inputScale, aZeroPoint: inputZeroPoint, transposeB: false }
       : {
@@ -152,9 +165,7 @@ function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLaye
       return { value: { kind: 'codes', codes: next, quantizer }, path: separatePath };
     },
     dispose() {
-      if (depthwise) filter.dispose();
-      scale.dispose();
-      zeroPoint.dispose();
+      if (depthwise) filter?.dispose();
       quantizer?.dispose();
     },
   };
