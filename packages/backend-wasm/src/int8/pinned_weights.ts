@@ -83,8 +83,8 @@ export function pinWeights(key: object, request: PinRequest): boolean {
   }
 }
 
-/** The int32 codes of a pinned entry, row-major in its shape. */
-function codesOf(entry: PinnedWeights): Int32Array {
+/** The int32 codes of a pinned entry, row-major in its shape (for core's host-memory fallbacks). */
+export function pinnedCodes(entry: PinnedWeights): Int32Array {
   const count = sizeOf(entry.shape);
   const { heap, panels } = entry;
   if (!panels) return Int32Array.from(new Int8Array(heap.memory.buffer, entry.int8Ptr, count));
@@ -106,7 +106,7 @@ export function unpackedPanels(call: HeapCall, panels: PackedB): number {
 /** PackedWeightCache.unpack: the pinned codes as int8, row-major in the pinned shape. */
 export function unpackPinned(key: object): Int8Array | null {
   const entry = pinned.get(key);
-  return entry ? Int8Array.from(codesOf(entry)) : null;
+  return entry ? Int8Array.from(pinnedCodes(entry)) : null;
 }
 
 /**
@@ -138,11 +138,6 @@ export function pinnedWeightsFor(
   return entry;
 }
 
-/** The int32 codes of pinned weights, for core's host-memory fallbacks. */
-export function pinnedCodes(entry: PinnedWeights): Int32Array {
-  return codesOf(entry);
-}
-
 /**
  * Runs `body` with the pinned weights as a temporary int32 tensor on the backend (core's conv
  * fallbacks take a filter input), then frees it and any panels the fallback's matmul cached for it.
@@ -153,7 +148,7 @@ export function withPinnedCodesTensor<T>(
   shape: number[],
   body: (codes: TensorInfo) => T,
 ): T {
-  const codes = backend.makeOutput(shape, 'int32', undefined, codesOf(entry));
+  const codes = backend.makeOutput(shape, 'int32', undefined, pinnedCodes(entry));
   try {
     return body(codes);
   } finally {

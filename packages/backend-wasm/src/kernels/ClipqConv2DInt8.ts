@@ -4,7 +4,9 @@
  * multiplied by this package's int8 GEMM with the filter viewed
  * as [kh·kw·Cin, Cout], packed once per filter in the wasm heap. A 1×1, stride-1, unpadded convolution
  * packs the input codes directly. Bit-identical to core's conv2dInt8AccImpl + requantizeOutputImpl;
- * codes outside the exact int32 range use core's host-memory path (also exact).
+ * codes outside the exact int32 range use core's host-memory path (also exact). With
+ * `attrs.pinnedWeights` there is no `filter` input: the pinned panels serve the GEMM, and the direct
+ * conv unpacks them into scratch per call (its filters are small).
  */
 import {
   ClipqConv2DInt8,

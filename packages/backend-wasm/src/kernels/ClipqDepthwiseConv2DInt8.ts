@@ -3,7 +3,8 @@
  * registers along each output row, exact int32 accumulation, the matmul's fused epilogue; see
  * src/as/depthwise.ts), bit-identical to core's depthwiseConv2dInt8AccImpl +
  * requantizeOutputImpl. Channel multipliers above 1, or accumulators that could leave int32, run
- * core's host-memory direct loop (also exact).
+ * core's host-memory direct loop (also exact). With `attrs.pinnedWeights` there is no `filter`
+ * input: the weights are folded from the pinned int8 codes instead.
  */
 import {
   ClipqDepthwiseConv2DInt8,

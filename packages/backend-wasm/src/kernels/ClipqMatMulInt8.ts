@@ -2,7 +2,8 @@
  * ClipqMatMulInt8 on wasm: exact int8 GEMM/GEMV on SIMD128 with B packed once per weight, fused
  * rescale, bias and activation, bit-identical to `matMulInt8Impl`. Paths: M = 1 → gemv (1×16 tile, 2 k-pairs per step),
  * M ≤ 4 → gemvRows (4×8 tile on int8 weights), else gemm (4×8 tile on an int16 panel in L1).
- * Codes outside int8, or sizes whose accumulator could leave int32, use the Impl.
+ * Codes outside int8, or sizes whose accumulator could leave int32, use the Impl. With
+ * `attrs.pinnedWeights` there is no `b` input: every path reads the pinned panels instead.
  */
 import {
   ClipqMatMulInt8,
