@@ -2,14 +2,15 @@
  * End-to-end rows (issue 7): a converted model on the int8 runtime against the same float model, on the
  * active backend, interleaved. Models: the demo CNN (28×28×1) and a MobileNet-v1-style network (width 0.5,
  * 128×128×3), with seeded random weights and ranges calibrated on random data; batch 1 and 16.
- * Row kernel names are `e2e:<model>:b<batch>`; `weight_bytes` is the resident packed-weight bytes of the
- * backend's cache after the int8 run.
+ * Row kernel names are `e2e:<model>:b<batch>`. The converted model is packed (`QuantizedModel.pack`), and
+ * `weight_bytes` is everything it keeps resident: the growth of `tf.memory().numBytes` from before
+ * `convertToInt8` to after `pack()` and one predict, plus the growth of the backends' packed-weight
+ * caches; `bytes_per_param` divides it by the float model's parameter count.
  */
 import { packedWeightBytes } from '@clipq/core';
 import { calibrate, convertToInt8, prepareQat } from '@clipq/core/layers';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { Int8Runtime } from '../packages/core/dist/runtime/int8_runtime.js';
 import { comparePair } from './lib.mjs';
 import { e2eModels } from './models.mjs';
 
@@ -22,16 +23,23 @@ async function prepared(name, build, inputShape) {
   const calibration = tf.randomUniform([8, ...inputShape], 0, 1, 'float32', 3);
   const qat = prepareQat(float);
   await calibrate(qat, calibration, { method: 'minmax', batchSize: 8 });
-  const converted = convertToInt8(qat);
   calibration.dispose();
+  const before = residentBytes();
+  const converted = convertToInt8(qat);
+  if (converted.pack() === 0)
+    console.error(`[e2e] ${name}: the backend cannot pin weights; they stay int32 codes + float kernels`);
+  const probe = tf.zeros([1, ...inputShape]);
+  converted.predict(probe).dispose();
+  probe.dispose();
+  const weightBytes = residentBytes() - before;
   qat.dispose();
-  return {
-    name,
-    float,
-    converted,
-    runtime: new Int8Runtime(converted.model, converted.layers),
-    inputShape,
-  };
+  return { name, float, converted, inputShape, weightBytes };
+}
+
+/** Bytes in tfjs tensors plus every backend's packed-weight cache. */
+function residentBytes() {
+  const packed = Object.values(packedWeightBytes()).reduce((a, b) => a + b, 0);
+  return tf.memory().numBytes + packed;
 }
 
 /** e2e rows on the active backend (`backendLabel` names it in the baseline column). */
@@ -60,7 +68,7 @@ export async function e2eRows({ quick, backendLabel, batches = [1, 16], progress
         y.dispose();
       };
       const runInt8 = async () => {
-        const y = m.runtime.predict(x);
+        const y = m.converted.predict(x);
         await y.data();
         y.dispose();
       };
@@ -79,14 +87,16 @@ export async function e2eRows({ quick, backendLabel, batches = [1, 16], progress
           : {}),
         ...(!quick && m.name === 'demo_cnn' ? { warmup: 20 } : {}),
       });
-      const paths = m.runtime.plan().map((p) => p.path);
+      const paths = m.converted.plan().map((p) => p.path);
       rows.push({
         kernel: `e2e:${m.name}:b${batch}`,
         shape: `${batch}x${m.inputShape.join('x')}`,
         ...timing,
         baseline: `tfjs-${backendLabel} float LayersModel.predict`,
-        weight_bytes: Object.values(packedWeightBytes()).reduce((a, b) => a + b, 0),
+        weight_bytes: m.weightBytes,
         parameters: m.float.countParams(),
+        bytes_per_param: Number((m.weightBytes / m.float.countParams()).toFixed(3)),
+        packed_for: m.converted.packedFor,
         int8_layers: paths.filter((p) => p.startsWith('Clipq')).length,
       });
       x.dispose();

@@ -77,6 +77,7 @@ export function printTable(backend, rows) {
       ratio: row.ratio,
       exact: row.exact,
       weight_bytes: row.weight_bytes,
+      ...(row.bytes_per_param !== undefined ? { bytes_per_param: row.bytes_per_param } : {}),
     })),
   );
 }

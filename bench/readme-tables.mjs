@@ -32,7 +32,9 @@ for (const backend of ['cpu', 'wasm', 'webgl', 'cli']) {
       row.baseline_ms,
       row.ratio,
       row.exact ?? '',
-      row.weight_bytes ?? '',
+      row.bytes_per_param !== undefined
+        ? `${row.weight_bytes} (${row.bytes_per_param} B/param)`
+        : (row.weight_bytes ?? ''),
     ];
     lines.push(`| ${cells.join(' | ')} |`);
   }

@@ -33,7 +33,8 @@ export function printTable(report) {
   const i = report.int8;
   console.log(
     `\nint8 (QAT λ=0, converted): accuracy ${pct(i.int8Accuracy)}, argmax agreement with the fake-quant model ${pct(i.argmaxAgreementPercent)}, ` +
-      `save→load bit-identical: ${i.saveLoadBitIdentical}, weight bytes ${(100 * i.weightBytesRatioToFloat).toFixed(1)}% of float`,
+      `save→load bit-identical: ${i.saveLoadBitIdentical}, weight bytes ${(100 * i.weightBytesRatioToFloat).toFixed(1)}% of float; ` +
+      `loaded with { pack: true }: ${i.residentBytesPerParameter} bytes per parameter resident (packed for ${i.packedFor})`,
   );
   console.log(
     `acceptance: ${Object.entries(report.acceptance)

@@ -87,7 +87,7 @@ describe('ClipqMatMulInt8 kernel errors', () => {
 });
 
 describe('packed weight cache', () => {
-  it('packs B at exactly one byte per weight, also when N is not a multiple of 8', () => {
+  it('packs B at one byte per weight plus 4 bytes of column sum per column, also when N is not a multiple of 8', () => {
     const K = 33;
     for (const N of [10, 3, 8]) {
       const a = quantized(new Int32Array(5 * K).fill(1), [5, K]);
@@ -97,13 +97,13 @@ describe('packed weight cache', () => {
         1,
       );
       matMulInt8(a, b).dispose();
-      expect(packedWeightCache.bytesOf(b.codes.dataId)).toBe(K * N);
+      expect(packedWeightCache.bytesOf(b.codes.dataId)).toBe(K * N + 4 * N);
       a.dispose();
       b.dispose();
     }
   });
 
-  it('packs B once, at one byte per weight, and frees it on dispose()', () => {
+  it('packs B once, at one byte per weight (plus column sums), and frees it on dispose()', () => {
     const K = 64;
     const N = 40;
     const a = quantized(new Int32Array(3 * K).fill(1), [3, K]);
@@ -115,8 +115,8 @@ describe('packed weight cache', () => {
     const before = packedWeightCache.bytes();
     matMulInt8(a, b).dispose();
     const packed = packedWeightCache.bytesOf(b.codes.dataId);
-    // Full 8-column panels plus a tight tail: exactly one byte per weight.
-    expect(packed).toBe(K * N);
+    // Full 8-column panels plus a tight tail: one byte per weight; and an int32 sum per column.
+    expect(packed).toBe(K * N + 4 * N);
     expect(packedWeightCache.bytes()).toBe(before + packed);
     expect(packedWeightBytes().cpu).toBe(packedWeightCache.bytes());
     // A second call reuses the packed copy (same object, no repacking).

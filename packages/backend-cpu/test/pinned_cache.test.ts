@@ -1,5 +1,5 @@
 /**
- * The cpu cache's pinned entries (PINNED.md): one byte per code for every kernel, `unpack` round trips,
+ * The cpu cache's pinned entries (PINNED.md): one byte per code for every kernel (plus column sums), `unpack` round trips,
  * `release` frees the bytes, an entry survives its codes' dispose and a sweep, and a kernel given an
  * unknown, released or mismatched key throws an error that names the kernel and the backend.
  */
@@ -63,8 +63,11 @@ describe('pinned weights in the cpu packed-weight cache', () => {
       const key = {};
       expect(packedWeightCache.pin(key, { kernelName, codes: t })).toBe(true);
       t.dispose();
-      expect(packedWeightCache.bytes() - before).toBe(values.length);
-      expect(packedWeightCache.bytesOf(key)).toBe(values.length);
+      // One byte per code; a GEMM's panels also keep an int32 column sum per output channel.
+      const expected =
+        values.length + (kernelName === ClipqDepthwiseConv2DInt8 ? 0 : 4 * shape.at(-1)!);
+      expect(packedWeightCache.bytes() - before).toBe(expected);
+      expect(packedWeightCache.bytesOf(key)).toBe(expected);
       expect(packedWeightBytes().cpu).toBe(packedWeightCache.bytes());
       expect(Array.from(packedWeightCache.unpack(key)!)).toEqual(Array.from(values));
       packedWeightCache.release(key);
@@ -157,7 +160,7 @@ describe('releasing a dataId other tensors share', () => {
     const clone = b.clone(); // same dataId, as QuantizedTensor.pack() of a copy sees it
     packedWeightCache.release(clone.dataId);
     clone.dispose();
-    expect(packedWeightCache.bytesOf(b.dataId)).toBe(K * N);
+    expect(packedWeightCache.bytesOf(b.dataId)).toBe(K * N + 4 * N);
     packedWeightCache.release(b.dataId);
     expect(packedWeightCache.has(b.dataId)).toBe(false);
     a.dispose();

@@ -14,7 +14,7 @@ export interface EpilogueInput {
   N: number;
   K: number;
   rowSums: Float64Array;
-  columnSums: Float64Array;
+  columnSums: Int32Array;
   aScale: number;
   aZeroPoint: number;
   bScale: ArrayLike<number>;

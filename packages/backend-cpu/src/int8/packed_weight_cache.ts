@@ -15,7 +15,7 @@ import {
 } from '@clipq/core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { engine } from '@tensorflow/tfjs-core';
-import { type PackedWeights, packWeights } from './packed_weights.js';
+import { type PackedWeights, packWeights, residentBytes } from './packed_weights.js';
 import {
   isPinnableKernel,
   type PinnedEntry,
@@ -112,10 +112,10 @@ export class CpuPackedWeightCache implements PackedWeightCache {
     if (this.entries.has(key) && !sharedByOtherTensors(key)) this.entries.delete(key);
   }
 
-  /** Resident bytes of every packed matrix and pinned entry. */
+  /** Resident bytes of every packed matrix and pinned entry (codes and column sums). */
   bytes(): number {
     let total = 0;
-    for (const entry of this.entries.values()) total += entry.panels.byteLength;
+    for (const entry of this.entries.values()) total += residentBytes(entry);
     for (const entry of this.pinnedEntries.values()) total += pinnedBytes(entry);
     return total;
   }
@@ -124,7 +124,8 @@ export class CpuPackedWeightCache implements PackedWeightCache {
   bytesOf(key: object): number {
     const pinned = this.pinnedEntries.get(key);
     if (pinned) return pinnedBytes(pinned);
-    return this.entries.get(key)?.panels.byteLength ?? 0;
+    const entry = this.entries.get(key);
+    return entry ? residentBytes(entry) : 0;
   }
 
   /** Drops packed matrices whose tensors no longer exist (pinned entries have no tensor; kept). */

@@ -36,8 +36,13 @@ export interface PackedWeights {
   K: number;
   N: number;
   transposeB: boolean;
-  /** Σ_k b[k,n] of the raw codes, per column. */
-  columnSums: Float64Array;
+  /** Σ_k b[k,n] of the raw codes, per column (|Σ| ≤ 128·K fits int32: 4 bytes per column). */
+  columnSums: Int32Array;
+}
+
+/** Resident bytes of a packed B: the codes (one byte each) and the column sums. */
+export function residentBytes(packed: PackedWeights): number {
+  return packed.panels.byteLength + packed.columnSums.byteLength;
 }
 
 export function panelCount(N: number): number {
@@ -83,7 +88,7 @@ export function packWeights(
   const fullBytes = fullPanels * K * PANEL_WIDTH;
   const panels = new Int8Array(fullBytes + K * tailWidth);
   const tail = panels.subarray(fullBytes);
-  const columnSums = new Float64Array(N);
+  const columnSums = new Int32Array(N);
   const kStride = transposeB ? 1 : N;
   const nStride = transposeB ? K : 1;
   for (let n = 0; n < N; n++) {

@@ -15,6 +15,7 @@ import {
   assertInt8Code,
   type PackedWeights,
   packWeights,
+  residentBytes,
   unpackWeights,
 } from './packed_weights.js';
 
@@ -63,7 +64,7 @@ export function unpinnedCodes(entry: PinnedEntry): Int8Array {
   return 'packed' in entry ? unpackWeights(entry.packed) : entry.codes.slice();
 }
 
-/** Resident bytes: one per code. */
+/** Resident bytes: one per code, plus a packed matrix's column sums (4 bytes per output channel). */
 export function pinnedBytes(entry: PinnedEntry): number {
-  return 'packed' in entry ? entry.packed.panels.byteLength : entry.codes.byteLength;
+  return 'packed' in entry ? residentBytes(entry.packed) : entry.codes.byteLength;
 }

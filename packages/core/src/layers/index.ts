@@ -12,6 +12,7 @@ export type { ActivationRange, QuantizedLayerWeights } from '../model/quantized_
 export { convertToInt8, QuantizedModel } from '../model/quantized_model.js';
 export type { LoadQuantizedOptions, SaveQuantizedOptions } from '../model/save_load.js';
 export { loadQuantized, saveQuantized, toPortableModel } from '../model/save_load.js';
+export type { LayerPlan } from '../runtime/int8_runtime.js';
 export type { QatActivation } from '../qat/activation.js';
 export { QAT_ACTIVATIONS } from '../qat/activation.js';
 export type {

@@ -15,7 +15,7 @@ import { QatLayer } from '../layers/qat_layer.js';
 import { dequantize } from '../ops/dequantize.js';
 import { quantize } from '../ops/quantize.js';
 import { cloneLayer, rebuildModel } from '../qat/graph.js';
-import { Int8Runtime } from '../runtime/int8_runtime.js';
+import { Int8Runtime, type LayerPlan } from '../runtime/int8_runtime.js';
 import { int8KernelOf, kernelInputShape } from '../runtime/layer_runners.js';
 
 export interface ActivationRange {
@@ -139,6 +139,11 @@ export class QuantizedModel {
    */
   predictDequantized(x: Tensor, options: { batchSize?: number } = {}): Tensor {
     return this.model.predict(x, options) as Tensor;
+  }
+
+  /** What each layer ran in the last `predict` (layer, class, kernel path); throws before the first. */
+  plan(): LayerPlan[] {
+    return this.runtime().plan();
   }
 
   /** Prints which kernel each layer runs (after one `predict`, or on a zero input of batch 1). */
