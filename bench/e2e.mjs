@@ -27,7 +27,9 @@ async function prepared(name, build, inputShape) {
   const before = residentBytes();
   const converted = convertToInt8(qat);
   if (converted.pack() === 0)
-    console.error(`[e2e] ${name}: the backend cannot pin weights; they stay int32 codes + float kernels`);
+    console.error(
+      `[e2e] ${name}: the backend cannot pin weights; they stay int32 codes + float kernels`,
+    );
   const probe = tf.zeros([1, ...inputShape]);
   converted.predict(probe).dispose();
   probe.dispose();

@@ -20,6 +20,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import '@clipq/backend-wasm';
 // clipq's int8 kernels for tfjs's cpu backend, for the latency comparison.
 import '@clipq/backend-cpu';
+import { packedWeightBytes } from '@clipq/core';
 import {
   convertToInt8,
   enforceRangeConstraints,
@@ -32,7 +33,6 @@ import {
   quantizeModel,
   saveQuantized,
 } from '@clipq/core/layers';
-import { packedWeightBytes } from '@clipq/core';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { registerBatchNormGradient } from './batch_norm_grad.mjs';

@@ -12,7 +12,6 @@ export type { ActivationRange, QuantizedLayerWeights } from '../model/quantized_
 export { convertToInt8, QuantizedModel } from '../model/quantized_model.js';
 export type { LoadQuantizedOptions, SaveQuantizedOptions } from '../model/save_load.js';
 export { loadQuantized, saveQuantized, toPortableModel } from '../model/save_load.js';
-export type { LayerPlan } from '../runtime/int8_runtime.js';
 export type { QatActivation } from '../qat/activation.js';
 export { QAT_ACTIVATIONS } from '../qat/activation.js';
 export type {
@@ -27,6 +26,7 @@ export { QatOptimizer, qatOptimizer } from '../qat/optimizer.js';
 export { prepareQat } from '../qat/prepare_qat.js';
 export type { RangeEntry, RangeWidthSummary } from '../qat/range_stats.js';
 export { learnedRanges, meanRangeWidth, meanRangeWidthChange } from '../qat/range_stats.js';
+export type { LayerPlan } from '../runtime/int8_runtime.js';
 export { EnforceRangeConstraints, enforceRangeConstraints } from './enforce_range_constraints.js';
 export type { FakeQuantizeArgs } from './fake_quantize_layer.js';
 export { FakeQuantize } from './fake_quantize_layer.js';
