@@ -33,12 +33,15 @@ let pairs = 0; // i16 pairs per filter row: ceil(kernelWidth·C / 2), rounded up
 let channels = 0; // N, a multiple of 16
 
 /**
- * Arranges filter codes [kh, kw, C, N] (int32) as i16 pairs of (w − zw) for convDirect: out[ky][p][n] =
+ * Arranges filter codes [kh, kw, C, N] as i16 pairs of (w − zw) for convDirect: out[ky][p][n] =
  * (w[ky][2p][n] & 0xffff) | (w[ky][2p + 1][n] << 16), taps counted along the row (j = kx·C + c), 0
- * past kernelWidth·C. Returns the largest |w − zw| (the host requires ≤ 32767).
+ * past kernelWidth·C. The codes are int32 (`panelPairs` 0: the filter tensor) or the GEMM's int8 panels
+ * of the filter as [kh·kw·C, N] with `panelPairs` k-pairs (pinned weights; see pack.ts). Returns the
+ * largest |w − zw| (the host requires ≤ 32767).
  */
 export function prepareDirectWeights(
-  filter: usize, zeroPoints: usize, zeroCount: i32, kh: i32, rowTaps: i32, rowPairs: i32, N: i32, out: usize,
+  filter: usize, panelPairs: i32, zeroPoints: usize, zeroCount: i32, kh: i32, rowTaps: i32, rowPairs: i32, N: i32,
+  out: usize,
 ): i32 {
   let largest: i64 = 0;
   for (let ky = 0; ky < kh; ky++) {
@@ -48,14 +51,21 @@ export function prepareDirectWeights(
         let first: i64 = 0;
         let second: i64 = 0;
         const j = p * 2;
-        if (j < rowTaps) first = <i64>load<i32>(filter + (<usize>((ky * rowTaps + j) * N + n) << 2)) - zero;
-        if (j + 1 < rowTaps) second = <i64>load<i32>(filter + (<usize>((ky * rowTaps + j + 1) * N + n) << 2)) - zero;
+        if (j < rowTaps) first = <i64>filterCode(filter, panelPairs, ky * rowTaps + j, n, N) - zero;
+        if (j + 1 < rowTaps) second = <i64>filterCode(filter, panelPairs, ky * rowTaps + j + 1, n, N) - zero;
         largest = max(largest, max(first < 0 ? -first : first, second < 0 ? -second : second));
         store<i32>(out + (<usize>((ky * rowPairs + p) * N + n) << 2), (<i32>first & 0xffff) | (<i32>second << 16));
       }
     }
   }
   return <i32>min(largest, <i64>i32.MAX_VALUE);
+}
+
+/** Code (k, n) of a [K, N] filter: int32 row-major, or int8 panels of 8 columns (`panelPairs` > 0). */
+@inline
+function filterCode(filter: usize, panelPairs: i32, k: i32, n: i32, N: i32): i32 {
+  if (panelPairs == 0) return load<i32>(filter + (<usize>(k * N + n) << 2));
+  return <i32>load<i8>(filter + <usize>((((n >> 3) * panelPairs + (k >> 1)) << 4) + ((n & 7) << 1) + (k & 1)));
 }
 
 /**

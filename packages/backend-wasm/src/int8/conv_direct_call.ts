@@ -27,8 +27,10 @@ export function directConvApplies(g: ConvGeometry, N: number): boolean {
 
 interface DirectInputs {
   x: TensorInfo;
-  /** int32 codes [kh, kw, C, N]: the filter tensor, or pinned panels unpacked into scratch. */
+  /** The filter [kh, kw, C, N]: int32 codes (the filter tensor), or pinned int8 panels. */
   filterPtr: number;
+  /** k-pairs per panel of pinned panels; 0 for int32 codes. */
+  panelPairs: number;
   wScale: TensorInfo;
   wZeroPoint: TensorInfo;
   bias: TensorInfo | null;
@@ -59,6 +61,7 @@ export function runDirectConv(
   const gather = epilogue + epilogueBytes(N);
   const wLargest = wasm.prepareDirectWeights(
     inputs.filterPtr,
+    inputs.panelPairs,
     zeroPointPtr,
     size(inputs.wZeroPoint),
     g.kernelHeight,

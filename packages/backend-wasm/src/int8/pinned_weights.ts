@@ -90,17 +90,12 @@ export function pinnedCodes(entry: PinnedWeights): Int32Array {
   if (!panels) return Int32Array.from(new Int8Array(heap.memory.buffer, entry.int8Ptr, count));
   const call = new HeapCall(heap);
   try {
-    return heap.i32(unpackedPanels(call, panels), count).slice();
+    const out = call.alloc(count * 4);
+    heap.exports.unpackB(panels.ptr, panels.K, panels.N, panels.Kp, out);
+    return heap.i32(out, count).slice();
   } finally {
     call.end();
   }
-}
-
-/** Unpacks pinned panels into int32 codes [K,N] in the call's scratch; returns their address. */
-export function unpackedPanels(call: HeapCall, panels: PackedB): number {
-  const out = call.alloc(panels.K * panels.N * 4);
-  panels.heap.exports.unpackB(panels.ptr, panels.K, panels.N, panels.Kp, out);
-  return out;
 }
 
 /** PackedWeightCache.unpack: the pinned codes as int8, row-major in the pinned shape. */

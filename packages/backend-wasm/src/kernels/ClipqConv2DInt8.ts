@@ -5,8 +5,8 @@
  * as [kh·kw·Cin, Cout], packed once per filter in the wasm heap. A 1×1, stride-1, unpadded convolution
  * packs the input codes directly. Bit-identical to core's conv2dInt8AccImpl + requantizeOutputImpl;
  * codes outside the exact int32 range use core's host-memory path (also exact). With
- * `attrs.pinnedWeights` there is no `filter` input: the pinned panels serve the GEMM, and the direct
- * conv unpacks them into scratch per call (its filters are small).
+ * `attrs.pinnedWeights` there is no `filter` input: the GEMM and the direct conv read the pinned
+ * panels.
  */
 import {
   ClipqConv2DInt8,
@@ -31,7 +31,6 @@ import { packedWeightsOf } from '../int8/packed_weights.js';
 import {
   type PinnedWeights,
   pinnedWeightsFor,
-  unpackedPanels,
   withPinnedCodesTensor,
 } from '../int8/pinned_weights.js';
 import { countCall } from '../stats.js';
@@ -85,10 +84,10 @@ export function clipqConv2DInt8(args: Args): TensorInfo {
     const call = new HeapCall(heap);
     try {
       const xPtr = readableWithSlack(heap, call, call.input(x), sizeOf(x) * 4);
-      const filterPtr = pinned ? unpackedPanels(call, pinned.panels!) : call.input(filter);
       const direct = {
         x,
-        filterPtr,
+        filterPtr: pinned ? pinned.panels!.ptr : call.input(filter),
+        panelPairs: pinned ? pinned.panels!.Kp : 0,
         wScale,
         wZeroPoint,
         bias: attrs.hasBias && bias ? bias : null,

@@ -47,6 +47,7 @@ export interface ClipqExports {
   ): void;
   prepareDirectWeights(
     filter: number,
+    panelPairs: number,
     zeroPoints: number,
     zeroCount: number,
     kh: number,
