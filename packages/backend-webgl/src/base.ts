@@ -10,6 +10,7 @@ export { clipqFakeQuantGradConfig } from './kernels/ClipqFakeQuantGrad.js';
 export { clipqMatMulInt8Config } from './kernels/ClipqMatMulInt8.js';
 export { clipqQuantizeConfig } from './kernels/ClipqQuantize.js';
 export type { PackedB } from './packed_weights.js';
-export { packB, webglPackedWeightCache } from './packed_weights.js';
+export { packB } from './packed_weights.js';
 export { exactChunk } from './programs/mat-mul-int8-float-program.js';
 export { registerClipqWebglKernels, webglKernelConfigs } from './register_all_kernels.js';
+export { webglPackedWeightCache } from './weight_cache.js';

@@ -11,18 +11,10 @@
 import type { ClipqMatMulInt8Attrs, ClipqMatMulInt8Inputs, ConvGeometry } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { createTexture2D, intFormats, writeTexture2D } from './gl/own_textures.js';
+import { createTexture2D, intFormats } from './gl/own_textures.js';
 import { rawProgram, runPass } from './gl/raw_pass.js';
 import { allocateOutput, gl2, type SampledTensor, sampledTensor } from './gl/webgl_backend.js';
-import { type EpilogueValues, interleave } from './mat_mul_int8_epilogue.js';
-import {
-  type EpilogueTextures,
-  epilogueTexturesFor,
-  type PackedB,
-  packedB,
-  slabLayout,
-  workspaceFor,
-} from './packed_weights.js';
+import type { EpilogueValues } from './mat_mul_int8_epilogue.js';
 import { im2colPackSource } from './programs/im2col-pack-program.js';
 import {
   ACTIVATION_CODES,
@@ -33,11 +25,17 @@ import {
   matMulInt8DirectSource,
   SPLIT_K_REDUCE_SOURCE,
 } from './programs/mat-mul-int8-direct-program.js';
-import { BLOCK_COLUMNS, BLOCK_ROWS, matMulInt8Source } from './programs/mat-mul-int8-program.js';
+import { BLOCK_ROWS, matMulInt8Source } from './programs/mat-mul-int8-program.js';
 import { PACK_A_PACKED_SOURCE, PACK_A_SOURCE } from './programs/pack-a-program.js';
 import { requantizeUniformsByName } from './programs/requantize-glsl.js';
 import { xLayout } from './programs/x-reader-glsl.js';
-import { sameValues } from './same_values.js';
+import {
+  epilogueTexturesFor,
+  type PackedB,
+  slabLayout,
+  uploadEpilogue,
+  workspaceFor,
+} from './weight_textures.js';
 
 /**
  * Products of at most `maxWork` multiply-adds (M·N·K) take the single pass: it makes about 4x more
@@ -73,32 +71,6 @@ export function fitsIntegerPath(
   return slabLayout(M, Math.ceil(K / 4), limit).fits && N <= limit;
 }
 
-/** Uploads B's zero points and the (multiplier, bias) pairs when they changed; true if B has zero points. */
-function uploadEpilogue(
-  gl: WebGL2RenderingContext,
-  weights: PackedB,
-  textures: EpilogueTextures,
-  epilogue: EpilogueValues,
-): boolean {
-  const formats = intFormats(gl);
-  const zeroPoints = epilogue.bZeroPoint;
-  const subtractZero = zeroPoints.some((z) => z !== 0);
-  if (subtractZero) {
-    const perColumn = new Int32Array(weights.columnBlocks * BLOCK_COLUMNS);
-    for (let n = 0; n < weights.N; n++) perColumn[n] = zeroPoints[zeroPoints.length === 1 ? 0 : n]!;
-    if (!sameValues(textures.written.zeroPoints, perColumn)) {
-      writeTexture2D(gl, textures.zeroPoints, formats.rgba32i, weights.columnBlocks, 1, perColumn);
-      textures.written.zeroPoints = perColumn;
-    }
-  }
-  const scaleBias = interleave(epilogue, weights.N);
-  if (!sameValues(textures.written.scaleBias, scaleBias)) {
-    writeTexture2D(gl, textures.scaleBias, formats.rg32f, weights.N, 1, scaleBias);
-    textures.written.scaleBias = scaleBias;
-  }
-  return subtractZero;
-}
-
 /** A's texture maps rows directly (width ⌈K/2⌉ packed, K unpacked without offset). */
 function plainA(a: SampledTensor, K: number): boolean {
   return a.packed ? a.width === Math.ceil(K / 2) : a.width === K && a.flatOffset === 0;
@@ -110,14 +82,15 @@ export function matMulInt8WebGL2(
   attrs: ClipqMatMulInt8Attrs,
   dims: { M: number; K: number; N: number },
   epilogue: EpilogueValues,
+  /** B's RGBA8I texture: `packedB` of inputs.b, or pinned weights (then inputs.b is absent). */
+  weights: PackedB,
   /** A convolution's input: A is its im2col patches, built straight into A's slabs (inputs.a unused). */
   im2col?: { x: TensorInfo; geometry: ConvGeometry },
 ): TensorInfo {
   const { M, K, N } = dims;
   const gl = gl2(backend);
-  const weights = packedB(backend, inputs.b, K, N, attrs.transposeB);
+  const subtractZero = uploadEpilogue(weights, epilogue);
   const textures = epilogueTexturesFor(weights);
-  const subtractZero = uploadEpilogue(gl, weights, textures, epilogue);
   const dtype = attrs.requantize ? 'int32' : 'float32';
   const direct = !im2col && M * N * K <= directPath.maxWork;
   const packedOut = direct || M * N > outputLayout.maxUnpacked;

@@ -1,129 +1,24 @@
 /**
- * The packed int8 weights of backend 'webgl': each B codes tensor is packed once into an RGBA8I texture
- * (1 byte per code, 4 codes per texel), keyed by the codes' dataId and reused by every later matmul.
- * Core's `QuantizedTensor.dispose()` calls `release(dataId)`; entries whose tensor was disposed some
- * other way are swept on the next pack, so no texture outlives its codes for long. `bytes()` counts
- * the packed weights only (the workspace is scratch that scales with M, not with the weights).
+ * The packed int8 weights of backend 'webgl': each weight codes tensor is packed once into an RGBA8I
+ * texture (1 byte per code, 4 codes per texel), keyed by the codes' dataId and reused by every later
+ * call. Core's `QuantizedTensor.dispose()` calls `release(dataId)`; entries whose tensor was disposed
+ * some other way are swept on the next pack, so no texture outlives its codes for long. Pinned weights
+ * (pinned_weights.ts) live in the same store under their pin key, and sweeps skip them: their codes
+ * tensor is gone on purpose.
  */
 
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import {
-  createTexture2D,
-  createTexture2DArray,
-  deleteTexture,
-  intFormats,
-} from './gl/own_textures.js';
-import { targetFramebuffer } from './gl/raw_pass.js';
+import { createTexture2D, intFormats } from './gl/own_textures.js';
 import { gl2, readValues } from './gl/webgl_backend.js';
-import { BLOCK_COLUMNS, BLOCK_ROWS } from './programs/mat-mul-int8-program.js';
+import { BLOCK_COLUMNS } from './programs/mat-mul-int8-program.js';
+import { deleteWeightTextures, type PackedB, type WeightEntry } from './weight_textures.js';
 
-export interface PackedB {
-  /** How the codes are laid out: B of a matmul (K padded to 4), or a depthwise filter (taps × N). */
-  layout: 'matmul' | 'depthwise';
-  texture: WebGLTexture;
-  /** Texture width: ceil(N / 4) texels. */
-  columnBlocks: number;
-  /** ceil(K / 4), the k blocks of the blocked matmul; the texture has K rows. */
-  kBlocks: number;
-  K: number;
-  N: number;
-  transposeB: boolean;
-  bytes: number;
-}
+export type { PackedB } from './weight_textures.js';
 
-/**
- * Per-weight scratch textures of the integer path, kept with the packed weights instead of being
- * created and deleted on every call, and freed with them. Rebuilt when a larger M arrives.
- */
-export interface Workspace {
-  M: number;
-  /** RGBA16I, kBlocks·slabs × slabRows: A's codes minus the zero point, rows folded into slabs. */
-  aPacked: WebGLTexture;
-  slabRows: number;
-  /** RGBA32I array, ceil(N/4) × ceil(M/8) × 8 layers: the int32 accumulators. */
-  acc: WebGLTexture;
-  /** Framebuffers with aPacked, and the 8 layers of acc, attached for good. */
-  framebuffers: { aPacked: WebGLFramebuffer; acc: WebGLFramebuffer };
-}
-
-/** The per-column epilogue operands of a matmul, which do not depend on M. */
-export interface EpilogueTextures {
-  /** RG32F, N × 1: multiplier and bias per column. */
-  scaleBias: WebGLTexture;
-  /** RGBA32I, ceil(N/4) × 1: B's zero point per column. */
-  zeroPoints: WebGLTexture;
-  /** What the two small textures hold, so that unchanged values (the usual case) are not re-uploaded. */
-  written: { scaleBias?: Float32Array; zeroPoints?: Int32Array };
-  /** RGBA32I, ⌈N/2⌉ × slices: split-K partial sums of the single-pass matmul (made on first use). */
-  partials?: WebGLTexture;
-}
-
-interface Entry extends PackedB {
-  backend: MathBackendWebGL;
-  workspace?: Workspace;
-  epilogue?: EpilogueTextures;
-  /** Further textures that live and die with the weights (a depthwise filter's epilogue textures). */
-  companions?: WebGLTexture[];
-}
-
-function deleteWorkspace(gl: WebGL2RenderingContext, workspace: Workspace | undefined): void {
-  if (!workspace) return;
-  gl.deleteFramebuffer(workspace.framebuffers.aPacked);
-  gl.deleteFramebuffer(workspace.framebuffers.acc);
-  deleteTexture(gl, workspace.aPacked);
-  deleteTexture(gl, workspace.acc);
-}
-
-/** The epilogue textures of these weights (created on first use, freed with the weights). */
-export function epilogueTexturesFor(weights: PackedB): EpilogueTextures {
-  const entry = weights as Entry;
-  if (!entry.epilogue) {
-    const gl = gl2(entry.backend);
-    const formats = intFormats(gl);
-    entry.epilogue = {
-      scaleBias: createTexture2D(gl, formats.rg32f, entry.N, 1, null),
-      zeroPoints: createTexture2D(gl, formats.rgba32i, entry.columnBlocks, 1, null),
-      written: {},
-    };
-  }
-  return entry.epilogue;
-}
-
-/** Rows per slab of A (a multiple of the 8-row block, within the texture size limit) and slab count. */
-export function slabLayout(M: number, kBlocks: number, limit: number) {
-  const rows = Math.ceil(M / BLOCK_ROWS) * BLOCK_ROWS;
-  const slabRows = Math.min(rows, Math.floor(limit / BLOCK_ROWS) * BLOCK_ROWS);
-  const slabs = Math.ceil(rows / slabRows);
-  return { slabRows, slabs, fits: kBlocks * slabs <= limit && rows / BLOCK_ROWS <= limit };
-}
-
-/** The scratch textures for an M-row product with these weights. */
-export function workspaceFor(weights: PackedB, M: number): Workspace {
-  const entry = weights as Entry;
-  // Grow-only: passes draw only their M's rows, so a larger workspace serves a smaller M (a conv split
-  // into row chunks alternates between two M's, and batch sizes vary).
-  if (entry.workspace && entry.workspace.M >= M) return entry.workspace;
-  const gl = gl2(entry.backend);
-  deleteWorkspace(gl, entry.workspace);
-  const formats = intFormats(gl);
-  const rowBlocks = Math.ceil(M / BLOCK_ROWS);
-  const limit = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
-  const { slabRows, slabs } = slabLayout(M, entry.kBlocks, limit);
-  const aPacked = createTexture2D(gl, formats.rgba16i, entry.kBlocks * slabs, slabRows, null);
-  const acc = createTexture2DArray(gl, formats.rgba32i, entry.columnBlocks, rowBlocks, BLOCK_ROWS);
-  const layers = [...Array(BLOCK_ROWS).keys()].map((layer) => ({ texture: acc, layer }));
-  entry.workspace = {
-    M,
-    aPacked,
-    slabRows,
-    acc,
-    framebuffers: {
-      aPacked: targetFramebuffer(entry.backend, [{ texture: aPacked }]),
-      acc: targetFramebuffer(entry.backend, layers),
-    },
-  };
-  return entry.workspace;
+interface Entry extends WeightEntry {
+  /** Held under a pin key (no codes tensor behind it): never swept, freed only by `release(key)`. */
+  pinned: boolean;
 }
 
 const entries = new Map<object, Entry>();
@@ -131,7 +26,8 @@ const entries = new Map<object, Entry>();
 /**
  * Lays B out as texel (nb, k) = b[k, 4nb..4nb+3], from [K,N] or (transposeB) [N,K] codes: K rows, not
  * padded to the 4-deep k blocks the blocked matmul walks. Its reads past row K see whatever the GPU
- * returns out of bounds, times A's zero padding there, so they add nothing (and cost no bytes).
+ * returns out of bounds, times A's zero padding there, so they add nothing (and cost no bytes). A
+ * depthwise filter [kh,kw,C,multiplier] is the same layout with K = kh·kw taps and N = C·multiplier.
  */
 export function packB(
   codes: ArrayLike<number>,
@@ -150,26 +46,68 @@ export function packB(
   return packed;
 }
 
-function release(dataId: object): void {
-  const entry = entries.get(dataId);
+/** Uploads `[K, N]` (or transposed) codes into a new RGBA8I weight texture. */
+export function uploadWeights(
+  backend: MathBackendWebGL,
+  layout: PackedB['layout'],
+  codes: ArrayLike<number>,
+  K: number,
+  N: number,
+  transposeB = false,
+): PackedB {
+  const gl = gl2(backend);
+  const columnBlocks = Math.ceil(N / BLOCK_COLUMNS);
+  const data = packB(codes, K, N, transposeB);
+  const texture = createTexture2D(gl, intFormats(gl).rgba8i, columnBlocks, K, data);
+  const kBlocks = Math.ceil(K / 4);
+  return { layout, texture, columnBlocks, kBlocks, K, N, transposeB, bytes: data.byteLength };
+}
+
+/** Frees whatever is held under `key` (a codes dataId or a pin key). Idempotent. */
+export function releaseEntry(key: object): void {
+  const entry = entries.get(key);
   if (!entry) return;
-  entries.delete(dataId);
-  const gl = gl2(entry.backend);
-  deleteTexture(gl, entry.texture);
-  deleteWorkspace(gl, entry.workspace);
-  if (entry.epilogue) {
-    deleteTexture(gl, entry.epilogue.scaleBias);
-    deleteTexture(gl, entry.epilogue.zeroPoints);
-    if (entry.epilogue.partials) deleteTexture(gl, entry.epilogue.partials);
-  }
-  for (const texture of entry.companions ?? []) deleteTexture(gl, texture);
+  entries.delete(key);
+  deleteWeightTextures(entry);
+}
+
+/**
+ * `release(dataId)` from core: frees the packing of a codes dataId, unless other tensors still share
+ * that dataId (tfjs clones and reshapes share one; disposing one view, e.g. in `QuantizedTensor.pack()`
+ * of a clone, must not drop the copy the others use; the sweep drops it once the dataId is gone).
+ */
+export function releaseCodes(dataId: object): void {
+  const entry = entries.get(dataId);
+  if (!entry || entry.pinned) return;
+  const backend = entry.backend as unknown as { texData: { has(id: object): boolean } };
+  if (backend.texData.has(dataId) && entry.backend.refCount(dataId) > 1) return;
+  releaseEntry(dataId);
 }
 
 function sweep(backend: MathBackendWebGL): void {
   const live = (backend as unknown as { texData: { has(id: object): boolean } }).texData;
   for (const [dataId, entry] of entries) {
-    if (entry.backend === backend && !live.has(dataId)) release(dataId);
+    if (entry.backend === backend && !entry.pinned && !live.has(dataId)) releaseEntry(dataId);
   }
+}
+
+/** Keeps `weights` under a pin key until `releaseEntry(key)`. */
+export function storePinned(backend: MathBackendWebGL, key: object, weights: PackedB): void {
+  releaseEntry(key);
+  entries.set(key, { ...weights, backend, pinned: true });
+}
+
+/** The pinned weights under `key` on `backend`, if any. */
+export function pinnedEntry(backend: MathBackendWebGL, key: object): PackedB | null {
+  const entry = entries.get(key);
+  return entry?.pinned && entry.backend === backend ? entry : null;
+}
+
+/** Resident bytes of the weight textures, pinned ones included. */
+export function textureBytes(): number {
+  let total = 0;
+  for (const entry of entries.values()) total += entry.bytes;
+  return total;
 }
 
 /**
@@ -177,21 +115,22 @@ function sweep(backend: MathBackendWebGL): void {
  * cached entry, which is then released). Other packings (depthwise filters) share the cache, so one
  * `release(dataId)` frees whatever was packed from a weight tensor.
  */
-export function cachedPacking<T extends PackedB>(
+export function cachedPacking(
   backend: MathBackendWebGL,
   dataId: object,
-  matches: (cached: T) => boolean,
-  pack: () => T & { companions?: WebGLTexture[] },
-): T {
-  const cached = entries.get(dataId) as (Entry & T) | undefined;
+  matches: (cached: PackedB) => boolean,
+  pack: () => PackedB,
+): PackedB {
+  const cached = entries.get(dataId);
   if (cached && cached.backend === backend && matches(cached)) return cached;
-  if (cached) release(dataId);
+  if (cached) releaseEntry(dataId);
   sweep(backend);
-  const entry = { ...pack(), backend };
+  const entry = { ...pack(), backend, pinned: false };
   entries.set(dataId, entry);
   return entry;
 }
 
+/** B of a matmul, packed from its codes tensor on first use. */
 export function packedB(
   backend: MathBackendWebGL,
   b: TensorInfo,
@@ -199,7 +138,7 @@ export function packedB(
   N: number,
   transposeB: boolean,
 ): PackedB {
-  return cachedPacking<PackedB>(
+  return cachedPacking(
     backend,
     b.dataId,
     (cached) =>
@@ -207,25 +146,6 @@ export function packedB(
       cached.transposeB === transposeB &&
       cached.K === K &&
       cached.N === N,
-    () => {
-      const gl = gl2(backend);
-      const columnBlocks = Math.ceil(N / BLOCK_COLUMNS);
-      const kBlocks = Math.ceil(K / 4);
-      const data = packB(readValues(backend, b), K, N, transposeB);
-      const texture = createTexture2D(gl, intFormats(gl).rgba8i, columnBlocks, K, data);
-      const bytes = data.byteLength;
-      return { layout: 'matmul', texture, columnBlocks, kBlocks, K, N, transposeB, bytes };
-    },
+    () => uploadWeights(backend, 'matmul', readValues(backend, b), K, N, transposeB),
   );
 }
-
-/** Registered with core (`registerPackedWeightCache`) so `QuantizedTensor.dispose()` frees textures. */
-export const webglPackedWeightCache = {
-  name: 'webgl',
-  release,
-  bytes(): number {
-    let total = 0;
-    for (const entry of entries.values()) total += entry.bytes;
-    return total;
-  },
-};

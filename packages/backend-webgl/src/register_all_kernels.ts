@@ -12,7 +12,7 @@ import { clipqFakeQuantConfig } from './kernels/ClipqFakeQuant.js';
 import { clipqFakeQuantGradConfig } from './kernels/ClipqFakeQuantGrad.js';
 import { clipqMatMulInt8Config } from './kernels/ClipqMatMulInt8.js';
 import { clipqQuantizeConfig } from './kernels/ClipqQuantize.js';
-import { webglPackedWeightCache } from './packed_weights.js';
+import { webglPackedWeightCache } from './weight_cache.js';
 
 export const webglKernelConfigs: KernelConfig[] = [
   clipqFakeQuantConfig,

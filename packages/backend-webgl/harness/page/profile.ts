@@ -3,12 +3,12 @@
  * runtime and of the float model is followed by a 1-pixel read-back (gl.finish does not wait under
  * SwiftShader), so its time includes its GPU work. Run with `node harness/profile.mjs`.
  */
-import { calibrate, convertToInt8, prepareQat } from '@clipq/core/layers';
+import { convertToInt8 } from '@clipq/core/layers';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { directPath, outputLayout } from '../../src/mat_mul_int8_webgl2.js';
 import { matMulInt8DirectSource } from '../../src/programs/mat-mul-int8-direct-program.js';
-import { demoCnn, mobileNetV1, resetSeed } from './e2e_models.js';
+import { calibratedModel } from './e2e_models.js';
 import { initBackends, publish, tf } from './setup.js';
 
 function syncOn(t: Tensor): void {
@@ -27,14 +27,7 @@ interface Step {
 
 /** The float model, its int8 conversion (built on cpu, as the bench does), an input, the runtime's steps. */
 async function setup(name: string, batch: number) {
-  await tf.setBackend('cpu');
-  resetSeed();
-  const [build, shape] =
-    name === 'demo' ? [demoCnn, [28, 28, 1]] : [() => mobileNetV1(0.5, 128), [128, 128, 3]];
-  const float = (build as () => tfl.LayersModel)();
-  const calibration = tf.randomUniform([2, ...shape], 0, 1, 'float32', 3);
-  const qat = prepareQat(float);
-  calibrate(qat, calibration, { method: 'minmax', batchSize: 2 });
+  const { float, qat, shape } = await calibratedModel(name);
   const converted = convertToInt8(qat);
   await tf.setBackend('webgl');
   const x = tf.randomUniform([batch, ...shape], 0, 1, 'float32', 5);

@@ -7,12 +7,16 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
+import { HostWeightCache, registerPackedWeightCache } from '@clipq/core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import '@clipq/core';
 import '@clipq/backend-cpu';
 import '../../src/index.js';
 
 export { tf };
+
+// The page runs core's reference kernels on 'wasm' (no @clipq/backend-wasm here): core's host cache
+// lets them take pinned weights, so the shared conformance suites' pinned cases run there too.
+registerPackedWeightCache(new HostWeightCache('wasm'));
 
 declare global {
   // biome-ignore lint/suspicious/noExplicitAny: the page's bridge to Node is untyped JSON.

@@ -12,6 +12,7 @@ import { directPath } from '../../src/mat_mul_int8_webgl2.js';
 import { instrumentKernels, kernelsRanCheck, type PageCase, webglChecks } from './checks.js';
 import { convWebglChecks } from './conv_checks.js';
 import { packedInputChecks } from './packed_input_checks.js';
+import { pinnedChecks, programPathPinnedCases } from './pinned_checks.js';
 import { initBackends, publish, tf } from './setup.js';
 
 function suite(name: string, cases: Array<{ name: string; run(): Promise<void> }>): PageCase[] {
@@ -75,6 +76,8 @@ function webgl2Cases(): PageCase[] {
     ...forcedPath('blocked'),
     ...convWebglChecks(),
     ...packedInputChecks(),
+    ...pinnedChecks(),
+    ...programPathPinnedCases(),
     ...webglChecks().slice(1),
     ...suite('wasm fakeQuant conformance', fakeQuantConformanceCases('wasm')),
     ...suite('wasm int8 conformance', int8ConformanceCases('wasm')),

@@ -5,7 +5,9 @@
  * [kh·kw·Cin, Cout]. The view keeps the filter's dataId, so its RGBA8I texture is packed once and
  * reused by every call (and freed with the weights). A 1×1, stride-1, unpadded convolution is already
  * a matmul over pixels and skips im2col. Bit-identical to core's `conv2dInt8Impl`, because the matmul
- * is (exact int32 accumulation, the same float32 epilogue).
+ * is (exact int32 accumulation, the same float32 epilogue). With `attrs.pinnedWeights` the filter
+ * input is absent: every path reads the pinned RGBA8I texture (the row-chunked and program paths
+ * through ClipqMatMulInt8 with the pin passed on).
  */
 import {
   ClipqConv2DInt8,
@@ -13,6 +15,7 @@ import {
   type ClipqConv2DInt8Inputs,
   ClipqMatMulInt8,
   type ClipqMatMulInt8Attrs,
+  type ClipqMatMulInt8Inputs,
   convGeometry,
 } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
@@ -33,6 +36,8 @@ import { rawPassesEnabled } from '../flags.js';
 import { gl2, reshapedView } from '../gl/webgl_backend.js';
 import { epilogueValues } from '../mat_mul_int8_epilogue.js';
 import { fitsIntegerPath, matMulInt8WebGL2 } from '../mat_mul_int8_webgl2.js';
+import { packedB } from '../packed_weights.js';
+import { pinnedTexture } from '../pinned_weights.js';
 import { Im2ColInt8Program } from '../programs/im2col-int8-program.js';
 import { BLOCK_ROWS } from '../programs/mat-mul-int8-program.js';
 
@@ -64,12 +69,16 @@ export function clipqConv2DInt8(args: {
   const backend = args.backend as MathBackendWebGL;
   const { x, filter, wScale, wZeroPoint, bias } = args.inputs;
   const attrs = args.attrs as unknown as ClipqConv2DInt8Attrs;
-  const [kh, kw, cin, cout] = filter.shape as [number, number, number, number];
-  if (x.shape.length !== 4 || filter.shape.length !== 4 || x.shape[3] !== cin) {
+  const pinned = attrs.pinnedWeights ?? null;
+  const filterShape = pinned ? pinned.shape : filter.shape;
+  const [kh, kw, cin, cout] = filterShape as [number, number, number, number];
+  if (x.shape.length !== 4 || filterShape.length !== 4 || x.shape[3] !== cin) {
     throw new Error(
-      `ClipqConv2DInt8: expected x [B,H,W,${cin}] and a 4-D filter, got [${x.shape}] and [${filter.shape}]`,
+      `ClipqConv2DInt8: expected x [B,H,W,${cin}] and a 4-D filter, got [${x.shape}] and [${filterShape}]`,
     );
   }
+  // Looked up first, so that a missing key is reported by this kernel on every path.
+  const pinnedWeights = pinned ? pinnedTexture(backend, ClipqConv2DInt8, pinned) : null;
   const g = convGeometry(x.shape, kh, kw, attrs.strides, attrs.dilations, attrs.pad);
   const K = kh * kw * cin;
   const M = g.batch * g.outHeight * g.outWidth;
@@ -87,18 +96,28 @@ export function clipqConv2DInt8(args: {
     activation: attrs.activation,
     hasBias: attrs.hasBias,
     requantize: attrs.requantize ?? null,
+    // The pinned [kh,kw,Cin,Cout] codes are the [K, Cout] B of the matmul, in the same texture.
+    pinnedWeights: pinned ? { key: pinned.key, shape: [K, cout] } : null,
   };
-  const b: TensorInfo = { dataId: filter.dataId, shape: [K, cout], dtype: 'int32' };
+  // The filter's codes viewed as B [K, Cout]: the same dataId, so its packing is cached per filter.
+  const b: TensorInfo | null = pinned
+    ? null
+    : { dataId: filter.dataId, shape: [K, cout], dtype: 'int32' };
   const outShape = [g.batch, g.outHeight, g.outWidth, cout];
+  const weights = { ...(b ? { b } : {}), bScale: wScale, bZeroPoint: wZeroPoint };
   if (!pointwise && rawPassesEnabled() && fitsIntegerPath(gl2(backend), M, K, cout)) {
-    // im2col straight into the matmul's integer A texture: no float patches tensor.
-    const inputs = { a: x, b, bScale: wScale, bZeroPoint: wZeroPoint, ...(bias ? { bias } : {}) };
-    const epilogue = epilogueValues(backend, inputs, matMulAttrs, cout);
-    const out = matMulInt8WebGL2(backend, inputs, matMulAttrs, { M, K, N: cout }, epilogue, {
-      x,
-      geometry: g,
-    });
-    return tidy(() => reshape(engine().makeTensorFromTensorInfo(out), outShape));
+    const packed = pinnedWeights ?? (b && packedB(backend, b, K, cout, false));
+    if (packed) {
+      // im2col straight into the matmul's integer A texture: no float patches tensor.
+      const inputs = { a: x, ...weights, ...(bias ? { bias } : {}) } as ClipqMatMulInt8Inputs;
+      const epilogue = epilogueValues(backend, inputs, matMulAttrs, cout);
+      const dims = { M, K, N: cout };
+      const out = matMulInt8WebGL2(backend, inputs, matMulAttrs, dims, epilogue, packed, {
+        x,
+        geometry: g,
+      });
+      return tidy(() => reshape(engine().makeTensorFromTensorInfo(out), outShape));
+    }
   }
   let patches: TensorInfo;
   let release: () => void;
@@ -117,13 +136,7 @@ export function clipqConv2DInt8(args: {
   }
   try {
     return tidy(() => {
-      const inputs = {
-        a: patches,
-        b,
-        bScale: wScale,
-        bZeroPoint: wZeroPoint,
-        ...(attrs.hasBias && bias ? { bias } : {}),
-      };
+      const inputs = { a: patches, ...weights, ...(attrs.hasBias && bias ? { bias } : {}) };
       const matMul = (a: TensorInfo) =>
         engine().runKernel(
           ClipqMatMulInt8,

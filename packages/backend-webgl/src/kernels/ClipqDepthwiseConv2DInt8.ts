@@ -1,7 +1,9 @@
 /**
  * ClipqDepthwiseConv2DInt8 for backend 'webgl': one direct program with int32 accumulation (a depthwise
  * convolution has too little reuse per weight for the blocked matmul to pay off). Works on WebGL1 and
- * WebGL2, and is bit-identical to core's `depthwiseConv2dInt8AccImpl` + `convInt8OutputImpl`.
+ * WebGL2, and is bit-identical to core's `depthwiseConv2dInt8AccImpl` + `convInt8OutputImpl`. WebGL2
+ * reads the filter from an RGBA8I texture of int8 codes (packed per filter, or the pinned texture when
+ * `attrs.pinnedWeights` is set and the filter input is absent); the WebGL1 program reads int32 codes.
  */
 import {
   ClipqDepthwiseConv2DInt8,
@@ -11,9 +13,10 @@ import {
 } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
-import { depthwiseInt8WebGL2 } from '../depthwise_int8_webgl2.js';
+import { depthwiseInt8WebGL2, packedFilter } from '../depthwise_int8_webgl2.js';
 import { rawPassesEnabled } from '../flags.js';
 import { readValues } from '../gl/webgl_backend.js';
+import { pinnedCodes, pinnedTexture } from '../pinned_weights.js';
 import { DepthwiseInt8Program } from '../programs/depthwise-int8-program.js';
 import { ACTIVATION_CODES } from '../programs/int8-epilogue-program.js';
 import { requantizeUniformValues } from '../programs/requantize-glsl.js';
@@ -40,17 +43,29 @@ export function clipqDepthwiseConv2DInt8(args: {
   attrs: NamedAttrMap;
 }): TensorInfo {
   const backend = args.backend as MathBackendWebGL;
-  const { x, filter, wZeroPoint } = args.inputs;
+  const { x, wZeroPoint } = args.inputs;
   const attrs = args.attrs as unknown as ClipqDepthwiseConv2DInt8Attrs;
-  const [kh, kw, cin, multiplier] = filter.shape as [number, number, number, number];
-  if (x.shape.length !== 4 || filter.shape.length !== 4 || x.shape[3] !== cin) {
+  const pinned = attrs.pinnedWeights ?? null;
+  const filterShape = pinned ? pinned.shape : args.inputs.filter.shape;
+  const [kh, kw, cin, multiplier] = filterShape as [number, number, number, number];
+  if (x.shape.length !== 4 || filterShape.length !== 4 || x.shape[3] !== cin) {
     throw new Error(
-      `ClipqDepthwiseConv2DInt8: expected x [B,H,W,${cin}] and a 4-D filter, got [${x.shape}] and [${filter.shape}]`,
+      `ClipqDepthwiseConv2DInt8: expected x [B,H,W,${cin}] and a 4-D filter, got [${x.shape}] and [${filterShape}]`,
     );
   }
   const g = convGeometry(x.shape, kh, kw, attrs.strides, attrs.dilations, attrs.pad);
-  if (rawPassesEnabled()) return depthwiseInt8WebGL2(backend, args.inputs, attrs, g, multiplier);
   const N = cin * multiplier;
+  const weights = pinned
+    ? pinnedTexture(backend, ClipqDepthwiseConv2DInt8, pinned)
+    : rawPassesEnabled()
+      ? packedFilter(backend, args.inputs.filter, kh * kw, N)
+      : null;
+  if (weights && rawPassesEnabled())
+    return depthwiseInt8WebGL2(backend, args.inputs, attrs, g, weights);
+  // The program path reads int32 codes: pinned weights lend a temporary codes tensor.
+  const filter = pinned
+    ? pinnedCodes(backend, ClipqDepthwiseConv2DInt8, pinned)
+    : args.inputs.filter;
   const perChannel = wZeroPoint.shape.length > 0 && wZeroPoint.shape[0]! > 1;
   const epilogue = backend.makeTensorInfo(
     [2, N],
@@ -71,6 +86,7 @@ export function clipqDepthwiseConv2DInt8(args: {
     );
   } finally {
     backend.disposeIntermediateTensorInfo(epilogue);
+    if (pinned) backend.disposeIntermediateTensorInfo(filter);
   }
 }
 

@@ -1,0 +1,89 @@
+/**
+ * A/B of pinned weights on the e2e models (a development tool, not a test): one conversion packed
+ * (`QuantizedModel.pack()`: the RGBA8I textures are the only copy of the weights) and one left with
+ * its int32 codes (packed on first use), against the float model, interleaved in this page; medians of
+ * predict + data(). Also the resident bytes each conversion adds, per kernel parameter: tf.memory()
+ * plus the packed-weight cache. Run with `node harness/pinned_ab.mjs`.
+ */
+import { convertToInt8 } from '@clipq/core/layers';
+import type { Tensor } from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { webglPackedWeightCache } from '../../src/base.js';
+import { calibratedModel } from './e2e_models.js';
+import { initBackends, publish, tf } from './setup.js';
+
+interface Converted {
+  predict(x: Tensor): Tensor;
+  pack(): number;
+  dispose(): void;
+}
+
+function kernelParameters(model: tfl.LayersModel): number {
+  return model.weights
+    .filter((w) => /(^|\/)(depthwise_)?kernel$/.test(w.originalName ?? w.name))
+    .reduce((total, w) => total + w.shape.reduce((a, b) => a! * b!, 1)!, 0);
+}
+
+async function values(t: Tensor): Promise<Float32Array> {
+  const data = (await t.data()) as Float32Array;
+  t.dispose();
+  return data;
+}
+
+const resident = () => tf.memory().numBytes + webglPackedWeightCache.bytes();
+
+async function pinnedAB(name: string, batch: number, rounds: number): Promise<string[]> {
+  const { float, qat, shape } = await calibratedModel(name);
+  await tf.setBackend('webgl');
+  const x = tf.randomUniform([batch, ...shape], 0, 1, 'float32', 5);
+  const params = kernelParameters(float);
+  const convert = async (pack: boolean) => {
+    const before = resident();
+    const model = convertToInt8(qat) as unknown as Converted;
+    const layers = pack ? model.pack() : 0;
+    await values(model.predict(x));
+    // The first predict moved everything to webgl (and packed the unpinned weights).
+    const perParam = (resident() - before) / params;
+    return { model, layers, perParam };
+  };
+  const unpinned = await convert(false);
+  const pinned = await convert(true);
+  const time = async (call: () => Tensor) => {
+    const t0 = performance.now();
+    const y = call();
+    await y.data();
+    y.dispose();
+    return performance.now() - t0;
+  };
+  const sides = [
+    { label: 'unpinned', call: () => unpinned.model.predict(x) },
+    { label: 'pinned', call: () => pinned.model.predict(x) },
+    { label: 'float', call: () => float.predict(x) as Tensor },
+  ];
+  const samples = sides.map(() => [] as number[]);
+  for (let r = -3; r < rounds; r++) {
+    for (const [i, side] of sides.entries()) {
+      const t = await time(side.call);
+      if (r >= 0) samples[i]!.push(t);
+    }
+  }
+  const median = (v: number[]) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+  const [u, p, f] = samples.map(median) as [number, number, number];
+  const a = await values(unpinned.model.predict(x));
+  const b = await values(pinned.model.predict(x));
+  const same = a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+  x.dispose();
+  unpinned.model.dispose();
+  pinned.model.dispose();
+  qat.dispose();
+  float.dispose();
+  return [
+    `${name} b${batch} (${rounds} rounds): float ${f.toFixed(2)} ms | unpinned ${u.toFixed(2)} ms (ratio ${(f / u).toFixed(3)}) | pinned ${p.toFixed(2)} ms (ratio ${(f / p).toFixed(3)}) | pinned/unpinned time ${(p / u).toFixed(3)}`,
+    `  resident bytes per kernel parameter (${params}): unpinned ${unpinned.perParam.toFixed(3)}, pinned ${pinned.perParam.toFixed(3)} (${pinned.layers} layers packed); pinned and unpinned outputs bit-identical: ${same}`,
+  ];
+}
+
+publish(async () => {
+  await initBackends(['cpu', 'webgl'], false);
+  return { pinnedAB };
+});
