@@ -26,6 +26,8 @@ const models = {
   },
 };
 const only = process.argv[2];
+/** BATCHES=1 (comma-separated) measures only those batch sizes. */
+const onlyBatches = process.env.BATCHES?.split(',').map(Number);
 
 async function converted(build, inputShape) {
   definitions.resetSeed();
@@ -59,7 +61,7 @@ for (const [name, { build, inputShape, batches }] of Object.entries(models)) {
     `${name}: packed ${layersPacked} layers, ${parameters} int8 parameters; pack() freed ${freed} B of tensors ` +
       `(${(freed / parameters).toFixed(2)} B/param), pinned in the cache: ${pinned} B (${(pinned / parameters).toFixed(3)} B/param)`,
   );
-  for (const batch of batches) {
+  for (const batch of onlyBatches ?? batches) {
     const x = tf.randomUniform([batch, ...inputShape], 0, 1, 'float32', 5);
     const run = (m) => async () => {
       const y = m.predict(x);

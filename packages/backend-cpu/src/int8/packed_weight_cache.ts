@@ -133,9 +133,12 @@ export class CpuPackedWeightCache implements PackedWeightCache {
     for (const dataId of this.entries.keys()) if (!isLive(dataId)) this.entries.delete(dataId);
   }
 
+  /**
+   * Drops every packed copy of codes tensors (re-packed on next use). Pinned entries stay: they are the
+   * only copy of their codes, freed only by `release(key)`.
+   */
   clear(): void {
     this.entries.clear();
-    this.pinnedEntries.clear();
   }
 }
 
