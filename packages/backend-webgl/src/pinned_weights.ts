@@ -11,7 +11,7 @@
 import type { PinnableKernel, PinnedWeightsAttr, PinRequest } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { findBackend, type TensorInfo } from '@tensorflow/tfjs-core';
-import { gl2, readValues } from './gl/webgl_backend.js';
+import { gl2 } from './gl/webgl_backend.js';
 import {
   type PackedB,
   pinnedEntry,
@@ -77,7 +77,8 @@ export function pin(key: object, request: PinRequest): boolean {
   if (!backend || !matrix) return false;
   releasePinned(key);
   const { rows, columns } = matrix;
-  const codes = readValues(backend, request.codes);
+  // Through the engine, which moves the data first if the codes live on another backend.
+  const codes = request.codes.dataSync();
   const onTexture = integerTextureFits(backend, rows, columns);
   if (onTexture) storePinned(backend, key, uploadWeights(backend, 'matmul', codes, rows, columns));
   const host = onTexture ? null : Int8Array.from(codes);

@@ -56,6 +56,10 @@ export interface Row {
   ratio: number;
   exact: boolean;
   weight_bytes?: number;
+  /** e2e rows: the float model's parameters, weight_bytes per parameter, and where it is packed. */
+  parameters?: number;
+  bytes_per_param?: number;
+  packed_for?: string | null;
   notes?: string;
 }
 

@@ -1,13 +1,15 @@
 /**
  * End-to-end rows (issue 7) on webgl: a converted model on the int8 runtime (`QuantizedModel.predict`)
  * against the same float model (`LayersModel.predict`), interleaved in this page, each sample awaiting
- * `data()` of the output. `weight_bytes` is the size of the RGBA8I weight textures the int8 run
- * allocated (the packed-weight cache's growth).
+ * `data()` of the output. The converted model is packed on webgl (`QuantizedModel.pack()`: its RGBA8I
+ * weight textures are the only copy of the weights), and `weight_bytes` is everything it keeps
+ * resident, as bench/e2e.mjs counts it for cpu and wasm: the growth of `tf.memory().numBytes` from
+ * before `convertToInt8` to after `pack()` and one predict, plus the growth of the packed-weight caches.
  */
+import { packedWeightBytes } from '@clipq/core';
 import { calibrate, convertToInt8, prepareQat } from '@clipq/core/layers';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { webglPackedWeightCache } from '../../src/base.js';
 import { compare, type Row, sameBits } from './bench_common.js';
 import { demoCnn, mobileNetV1, resetSeed } from './e2e_models.js';
 import { tf } from './setup.js';
@@ -28,6 +30,12 @@ function weightCount(model: tfl.LayersModel): number {
   return model.weights
     .filter((w) => /(^|\/)(depthwise_)?kernel$/.test(w.originalName ?? w.name))
     .reduce((total, w) => total + w.shape.reduce((a, b) => a! * b!, 1)!, 0);
+}
+
+/** Bytes in tfjs tensors plus every backend's packed-weight cache. */
+function residentBytes(): number {
+  const packed = Object.values(packedWeightBytes()).reduce((a, b) => a + b, 0);
+  return tf.memory().numBytes + packed;
 }
 
 async function settleAll(outputs: Tensor[]): Promise<void> {
@@ -53,13 +61,20 @@ async function modelRows(
   const calibration = tf.randomUniform([images, ...m.inputShape], 0, 1, 'float32', 3);
   const qat = prepareQat(float);
   calibrate(qat, calibration, { method: 'minmax', batchSize: images });
-  const converted = convertToInt8(qat);
   calibration.dispose();
-  qat.dispose();
+  const before = residentBytes();
+  const converted = convertToInt8(qat);
   await tf.setBackend('webgl');
+  const packedLayers = converted.pack();
+  const probe = tf.zeros([1, ...m.inputShape]);
+  converted.predict(probe).dispose();
+  probe.dispose();
+  const weightBytes = residentBytes() - before;
+  qat.dispose();
   const rows: Row[] = [];
-  phases.push(`${m.name} build+calibrate+convert ${Math.round(performance.now() - started)} ms`);
-  const bytesBefore = webglPackedWeightCache.bytes();
+  phases.push(
+    `${m.name} build+calibrate+convert+pack ${Math.round(performance.now() - started)} ms`,
+  );
   for (const batch of batches) {
     const reason = skip(batch);
     if (reason) {
@@ -84,8 +99,11 @@ async function modelRows(
       ...timing,
       baseline: 'tfjs-webgl float LayersModel.predict',
       exact: false,
-      weight_bytes: webglPackedWeightCache.bytes() - bytesBefore,
-      notes: `${float.countParams()} parameters (${weightCount(float)} in Dense/Conv2D/DepthwiseConv2D kernels: ${(webglPackedWeightCache.bytes() - bytesBefore) / weightCount(float)} bytes each in RGBA8I textures, 4 in tfjs's float textures); int8 runtime (QuantizedModel.predict) vs float predict, data() awaited`,
+      weight_bytes: weightBytes,
+      parameters: float.countParams(),
+      bytes_per_param: Number((weightBytes / float.countParams()).toFixed(3)),
+      packed_for: converted.packedFor,
+      notes: `${float.countParams()} parameters (${weightCount(float)} in Dense/Conv2D/DepthwiseConv2D kernels), ${packedLayers} layers packed into RGBA8I textures (the float model keeps 4 bytes each in tfjs's float textures); int8 runtime (QuantizedModel.predict) vs float predict, data() awaited`,
     });
     x.dispose();
     phases.push(`${m.name} b${batch} timing ${Math.round(performance.now() - timed)} ms`);
