@@ -58,6 +58,8 @@ export function packedMatrix(
   N: number,
   transposeB: boolean,
 ): PackedWeights {
+  // Sweep on both paths: with every layer pinned, a stale copy of disposed codes would otherwise stay.
+  packedWeightCache.sweep((dataId) => isLive(backend, dataId));
   if (pinned) {
     const entry = packedWeightCache.pinned(pinned.key, pinned.shape, kernelName);
     // pinned() checked the entry kind; this narrows the type.
@@ -65,7 +67,6 @@ export function packedMatrix(
     return entry.packed;
   }
   const weights = requiredWeights(kernelName, input);
-  packedWeightCache.sweep((dataId) => isLive(backend, dataId));
   return packedWeightCache.get(weights.dataId, () => int32Of(backend, weights), K, N, transposeB);
 }
 
