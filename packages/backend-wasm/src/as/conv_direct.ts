@@ -28,6 +28,7 @@ import {
   zeroPoint,
 } from './conv_geometry';
 import { finishNoZeroPoint, storeFinished } from './epilogue';
+import { panelIndex } from './pack';
 
 let pairs = 0; // i16 pairs per filter row: ceil(kernelWidth·C / 2), rounded up to even
 let channels = 0; // N, a multiple of 16
@@ -61,11 +62,11 @@ export function prepareDirectWeights(
   return <i32>min(largest, <i64>i32.MAX_VALUE);
 }
 
-/** Code (k, n) of a [K, N] filter: int32 row-major, or int8 panels of 8 columns (`panelPairs` > 0). */
+/** Code (k, n) of a [K, N] filter: int32 row-major, or packB's int8 panels (`panelPairs` > 0). */
 @inline
 function filterCode(filter: usize, panelPairs: i32, k: i32, n: i32, N: i32): i32 {
   if (panelPairs == 0) return load<i32>(filter + (<usize>(k * N + n) << 2));
-  return <i32>load<i8>(filter + <usize>((((n >> 3) * panelPairs + (k >> 1)) << 4) + ((n & 7) << 1) + (k & 1)));
+  return <i32>load<i8>(filter + panelIndex(k, n, N, panelPairs));
 }
 
 /**

@@ -1,7 +1,8 @@
 // Exact int8 matmul on WebAssembly SIMD128 (AssemblyScript).
 //
 // B is packed once per weight into int8 panels of 8 columns. Inside a panel, each pair of rows
-// (k, k+1) takes 16 bytes: [b(k,n0) b(k+1,n0) b(k,n1) b(k+1,n1) … b(k+1,n7)]. `v128.load8x8_s` widens
+// (k, k+1) takes 16 bytes: [b(k,n0) b(k+1,n0) b(k,n1) b(k+1,n1) … b(k+1,n7)]. When N % 8 is 1..4 the
+// last panel is 4 columns wide (8 bytes per k-pair, see pack.ts): every kernel treats it separately. `v128.load8x8_s` widens
 // 8 of those bytes into the i16 pairs that `i32x4.dot_i16x8_s` wants, so the weights stay int8 in
 // memory (1 byte per parameter). The GEMV path (M ≤ 4) reads them directly; the GEMM path widens one
 // panel at a time into an int16 copy in L1 scratch (K·16 bytes), reused by every block of 4 rows,
@@ -16,7 +17,7 @@
 // All pointers are byte offsets into the imported memory. The module has no data segments and no
 // stack: every buffer comes from the host's allocator.
 
-import { PANEL } from './pack';
+import { fullPanels, halfLastPanel, PANEL } from './pack';
 import { epScratch, storeRow } from './epilogue';
 
 /** Finishes a 4×8 tile: epilogue and stores of the rows that exist (m < M). */
@@ -40,16 +41,25 @@ function storeTile(
  * `epScratch + 64`, stays in L1, and every block of 4 rows streams past it.
  */
 export function gemm(aPacked: usize, rowSums: usize, M: i32, Kp: i32, bPacked: usize, N: i32, out: usize): void {
-  const panels = (N + PANEL - 1) / PANEL;
+  const full = fullPanels(N);
+  const panels = full + (halfLastPanel(N) ? 1 : 0);
   const aStride = <usize>Kp << 2;
   const panelBytes = <usize>Kp << 4;
   const outStride = <usize>N << 2;
   const wide = epScratch + 64;
   for (let p = 0; p < panels; p++) {
     const panel = bPacked + <usize>p * panelBytes;
-    for (let j: usize = 0; j < panelBytes; j += 16) {
-      v128.store(wide + (j << 1), v128.load8x8_s(panel + j));
-      v128.store(wide + (j << 1), v128.load8x8_s(panel + j, 8), 16);
+    if (p < full) {
+      for (let j: usize = 0; j < panelBytes; j += 16) {
+        v128.store(wide + (j << 1), v128.load8x8_s(panel + j));
+        v128.store(wide + (j << 1), v128.load8x8_s(panel + j, 8), 16);
+      }
+    } else {
+      // The half panel: columns 4–7 of the widened copy are zero (their outputs are not stored).
+      for (let j: usize = 0; j < panelBytes >> 1; j += 8) {
+        v128.store(wide + (j << 2), v128.load8x8_s(panel + j));
+        v128.store(wide + (j << 2), i32x4.splat(0), 16);
+      }
     }
     for (let m = 0; m < M; m += 4) {
       let c00 = i32x4.splat(0), c01 = i32x4.splat(0);
@@ -87,10 +97,10 @@ export function gemm(aPacked: usize, rowSums: usize, M: i32, Kp: i32, bPacked: u
  * (`load8x8_s`), so B is read once, 1 byte per weight, with no scratch copy.
  */
 export function gemvRows(aPacked: usize, rowSums: usize, M: i32, Kp: i32, bPacked: usize, N: i32, out: usize): void {
-  const panels = (N + PANEL - 1) / PANEL;
+  const full = fullPanels(N);
   const panelBytes = <usize>Kp << 4;
   const outStride = <usize>N << 2;
-  for (let p = 0; p < panels; p++) {
+  for (let p = 0; p < full; p++) {
     let c00 = i32x4.splat(0), c01 = i32x4.splat(0);
     let c10 = i32x4.splat(0), c11 = i32x4.splat(0);
     let c20 = i32x4.splat(0), c21 = i32x4.splat(0);
@@ -118,6 +128,23 @@ export function gemvRows(aPacked: usize, rowSums: usize, M: i32, Kp: i32, bPacke
     }
     storeTile(out, outStride, rowSums, M, N, 0, p * PANEL, c00, c01, c10, c11, c20, c21, c30, c31);
   }
+  if (!halfLastPanel(N)) return;
+  // The half panel: 4 columns, one int8 vector per k-pair.
+  const zero = i32x4.splat(0);
+  let c00 = zero, c10 = zero, c20 = zero, c30 = zero;
+  let a = aPacked;
+  const aEnd = a + panelBytes;
+  let b = bPacked + <usize>full * panelBytes;
+  while (a < aEnd) {
+    const b0 = v128.load8x8_s(b);
+    c00 = i32x4.add(c00, i32x4.dot_i16x8_s(v128.load32_splat(a), b0));
+    c10 = i32x4.add(c10, i32x4.dot_i16x8_s(v128.load32_splat(a, 4), b0));
+    c20 = i32x4.add(c20, i32x4.dot_i16x8_s(v128.load32_splat(a, 8), b0));
+    c30 = i32x4.add(c30, i32x4.dot_i16x8_s(v128.load32_splat(a, 12), b0));
+    a += 16;
+    b += 8;
+  }
+  storeTile(out, outStride, rowSums, M, N, 0, full * PANEL, c00, zero, c10, zero, c20, zero, c30, zero);
 }
 
 /**
@@ -126,10 +153,10 @@ export function gemvRows(aPacked: usize, rowSums: usize, M: i32, Kp: i32, bPacke
  * and 1×32 (V8 runs out of xmm registers and spills inside the loop: ~40% slower). Kp is even.
  */
 export function gemv(aPacked: usize, rowSum: i32, Kp: i32, bPacked: usize, N: i32, out: usize): void {
-  const panels = (N + PANEL - 1) / PANEL;
+  const full = fullPanels(N);
   const panelBytes = <usize>Kp << 4;
   let p = 0;
-  for (; p + 2 <= panels; p += 2) {
+  for (; p + 2 <= full; p += 2) {
     let c0 = i32x4.splat(0), c1 = i32x4.splat(0), c2 = i32x4.splat(0), c3 = i32x4.splat(0);
     let a = aPacked;
     let b = bPacked + <usize>p * panelBytes;
@@ -152,7 +179,7 @@ export function gemv(aPacked: usize, rowSum: i32, Kp: i32, bPacked: usize, N: i3
     storeRow(out, N, n + 0, c0, c1, rowSum);
     storeRow(out, N, n + 8, c2, c3, rowSum);
   }
-  for (; p < panels; p++) {
+  for (; p < full; p++) {
     let c0 = i32x4.splat(0), c1 = i32x4.splat(0);
     let a = aPacked;
     let b = bPacked + <usize>p * panelBytes;
@@ -166,4 +193,16 @@ export function gemv(aPacked: usize, rowSum: i32, Kp: i32, bPacked: usize, N: i3
     }
     storeRow(out, N, p * PANEL, c0, c1, rowSum);
   }
+  if (!halfLastPanel(N)) return;
+  // The half panel: 4 columns, one int8 vector per k-pair.
+  let c0 = i32x4.splat(0);
+  let a = aPacked;
+  let b = bPacked + <usize>full * panelBytes;
+  const end = b + (panelBytes >> 1);
+  while (b < end) {
+    c0 = i32x4.add(c0, i32x4.dot_i16x8_s(v128.load32_splat(a), v128.load8x8_s(b)));
+    a += 16;
+    b += 8;
+  }
+  storeRow(out, N, full * PANEL, c0, i32x4.splat(0), rowSum);
 }

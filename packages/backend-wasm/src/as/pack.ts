@@ -4,13 +4,42 @@
 
 export const PANEL: i32 = 8;
 
-/** Packs int32 codes B ([K,N], or [N,K] when `transposed`) into int8 panels. Kp = k-pairs (even). */
+/**
+ * True when B's last panel is a half panel: N % 8 in 1..4 leaves at most 4 columns, which are stored
+ * 4 wide (8 bytes per k-pair) instead of padded to 8 (a 10-unit dense layer: 1.2 bytes per weight, not 1.6).
+ */
+@inline
+export function halfLastPanel(N: i32): bool {
+  const rest = N & (PANEL - 1);
+  return rest != 0 && rest <= 4;
+}
+
+/** Full (8-column) panels of B; a half panel, if any, follows them. */
+@inline
+export function fullPanels(N: i32): i32 {
+  return halfLastPanel(N) ? N >> 3 : (N + PANEL - 1) >> 3;
+}
+
+/** The byte offset of code (k, n) in the panels (k-pairs of `Kp` per panel). */
+@inline
+export function panelIndex(k: i32, n: i32, N: i32, Kp: i32): usize {
+  const p = n >> 3;
+  const width = p == fullPanels(N) ? 4 : PANEL;
+  return <usize>(((p * Kp) << 4) + (((k >> 1) * width + (n & 7)) << 1) + (k & 1));
+}
+
+/**
+ * Packs int32 codes B ([K,N], or [N,K] when `transposed`) into int8 panels of 8 columns, the last one
+ * 4 wide when that holds every remaining column. Kp = k-pairs (even).
+ */
 export function packB(b: usize, K: i32, N: i32, transposed: i32, Kp: i32, out: usize): void {
-  const panels = (N + PANEL - 1) / PANEL;
+  const full = fullPanels(N);
+  const panels = full + (halfLastPanel(N) ? 1 : 0);
   let o = out;
   for (let p = 0; p < panels; p++) {
+    const width = p < full ? PANEL : 4;
     for (let kp = 0; kp < Kp; kp++) {
-      for (let j = 0; j < PANEL; j++) {
+      for (let j = 0; j < width; j++) {
         const n = p * PANEL + j;
         for (let h = 0; h < 2; h++) {
           const k = kp * 2 + h;
@@ -29,17 +58,12 @@ export function packB(b: usize, K: i32, N: i32, transposed: i32, Kp: i32, out: u
 
 /**
  * The inverse of packB (untransposed): int32 codes [K,N] from the int8 panels, for pinned weights, whose
- * panels are the only copy (the direct convolution's weight preparation and `unpack` read them).
+ * panels are the only copy (`unpack` reads them).
  */
 export function unpackB(panels: usize, K: i32, N: i32, Kp: i32, out: usize): void {
   for (let k = 0; k < K; k++) {
-    const kp = k >> 1;
-    const h = k & 1;
     for (let n = 0; n < N; n++) {
-      const p = n / PANEL;
-      const j = n - p * PANEL;
-      const code = load<i8>(panels + <usize>(((p * Kp + kp) * PANEL + j) * 2 + h));
-      store<i32>(out + (<usize>(k * N + n) << 2), <i32>code);
+      store<i32>(out + (<usize>(k * N + n) << 2), <i32>load<i8>(panels + panelIndex(k, n, N, Kp)));
     }
   }
 }

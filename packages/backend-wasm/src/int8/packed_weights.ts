@@ -47,6 +47,15 @@ function sweep(): void {
 }
 
 /**
+ * Bytes of one k-pair across all panels: 16 per 8-column panel, and 8 for a last panel of 1–4 columns
+ * (src/as/pack.ts stores it 4 wide).
+ */
+function panelPairBytes(N: number): number {
+  const rest = N % 8;
+  return Math.floor(N / 8) * 16 + (rest === 0 ? 0 : rest <= 4 ? 8 : 16);
+}
+
+/**
  * Packs the int32 codes at `codes` into new panels (not packed, ptr 0, when a code is outside int8).
  * The caller owns the result.
  */
@@ -58,7 +67,7 @@ export function packPanels(
   transposeB: boolean,
 ): PackedB {
   const Kp = Math.ceil(K / 4) * 2;
-  const bytes = Math.ceil(N / 8) * Kp * 16;
+  const bytes = Kp * panelPairBytes(N);
   const { min, max } = codeBoundsOf(heap.exports, codes, K * N);
   const int8 = min >= -128 && max <= 127;
   const ptr = int8 ? heap.malloc(bytes) : 0;
