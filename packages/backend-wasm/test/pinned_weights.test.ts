@@ -5,7 +5,15 @@ import {
   type PinnableKernel,
   requantizeAttrs,
 } from '@clipq/core';
-import { engine, type NamedTensorMap, type Tensor, tensor, tensor1d } from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import {
+  engine,
+  type NamedTensorMap,
+  setBackend,
+  type Tensor,
+  tensor,
+  tensor1d,
+} from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clipqWasmKernelStats, resetClipqWasmKernelStats } from '../src/base.js';
 import { wasmPackedWeightCache as cache } from '../src/int8/weight_cache.js';
@@ -229,6 +237,18 @@ describe('the wasm cache pins, unpacks and releases', () => {
     expect(Array.from(cache.unpack(key)!)).toEqual(Array.from(codes));
     cache.release(other.dataId);
     for (const t of [a, other, one, zero]) t.dispose();
+  });
+
+  it('pins codes whose data lives on another backend (tfjs moves them to wasm)', async () => {
+    await setBackend('cpu');
+    const codes = Int32Array.from({ length: 12 * 9 }, (_, i) => (i % 255) - 127);
+    const onCpu = tensor(codes, [12, 9], 'int32');
+    await setBackend('wasm');
+    const key = {};
+    keys.push(key);
+    expect(cache.pin(key, { kernelName: ClipqMatMulInt8, codes: onCpu })).toBe(true);
+    onCpu.dispose();
+    expect(Array.from(cache.unpack(key)!)).toEqual(Array.from(codes));
   });
 
   it('refuses codes outside int8 and keeps nothing', () => {

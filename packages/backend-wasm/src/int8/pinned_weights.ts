@@ -57,13 +57,14 @@ export function pinWeights(key: object, request: PinRequest): boolean {
   const { kernelName, codes } = request;
   const backend = engine().findBackend('wasm') as unknown as WasmBackendLike | null;
   const heap = backend ? heapFor(backend) : null;
-  if (!heap || !backend!.dataIdMap.has(codes.dataId)) return false;
+  if (!heap || codes.isDisposed) return false;
   if (codes.dtype !== 'int32' || codes.shape.length !== RANK[kernelName]) return false;
   const shape = codes.shape.slice();
   const count = sizeOf(shape);
   const N = shape[shape.length - 1]!;
   const call = new HeapCall(heap);
   try {
+    // Codes that live on another backend are moved here by tfjs (the backend's DataStorage.get).
     const codesPtr = call.input(codes);
     if (kernelName === 'ClipqDepthwiseConv2DInt8') {
       const { min, max } = codeBoundsOf(heap.exports, codesPtr, count);
