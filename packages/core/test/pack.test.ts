@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
+// The bench's e2e models (one definition for every runner).
+import { e2eModels } from '../../../bench/models.mjs';
 import {
   ClipqConv2DInt8,
   HostWeightCache,
@@ -16,6 +18,7 @@ import {
 } from '../src/layers/index.js';
 import type { QatLayer } from '../src/layers/qat_layer.js';
 import type { QuantizedModel } from '../src/model/quantized_model.js';
+import { residencyCase } from '../src/testing/index.js';
 import { useBackend } from './setup.js';
 
 beforeAll(() => useBackend('cpu'));
@@ -167,4 +170,19 @@ describe('QuantizedModel.pack (pinned weights)', () => {
     model.dispose();
     x.dispose();
   });
+});
+
+describe('weight residency (HostWeightCache, reference kernels)', () => {
+  const { mobileNetV1 } = e2eModels(tfl);
+  // MobileNet-v1 0.5 has the parameter count of the bench model at any input size; 32×32 keeps it fast.
+  // The reference kernels unpack every weight on every call, so core checks leaks over 5 predicts (the
+  // backend packages, with their own kernels, run the full 100).
+  const c = residencyCase(
+    'cpu',
+    'MobileNet-v1 0.5 at 32×32',
+    () => mobileNetV1(0.5, 32),
+    [32, 32, 3],
+    1.1,
+  );
+  it(c.name, c.run, 120_000);
 });

@@ -19,6 +19,8 @@ export {
 } from './int8_cases.js';
 export type { PackedWeights } from './pinned.js';
 export { packedCopy } from './pinned.js';
+export type { ResidencyResult } from './residency.js';
+export { measureResidency, residencyCase } from './residency.js';
 
 import type { ConformanceCase } from './backend.js';
 
