@@ -68,6 +68,7 @@ export function depthwiseInt8WebGL2(
       x: xLayout(x, g.inChannels),
       outPlain: out.width === Math.ceil(N / 2),
       subtractWeightZero,
+      foldedStride: filter.texels.folded ? filter.texels.stride : 0,
     });
     const requantize = requantizeUniformsByName(attrs.requantize);
     runPass(backend, rawProgram(backend, source), {

@@ -91,6 +91,7 @@ export function matMulInt8WebGL2(
   const gl = gl2(backend);
   const subtractZero = uploadEpilogue(weights, epilogue);
   const textures = epilogueTexturesFor(weights);
+  const foldedStride = weights.texels.folded ? weights.texels.stride : 0;
   const dtype = attrs.requantize ? 'int32' : 'float32';
   const direct = !im2col && M * N * K <= directPath.maxWork;
   const packedOut = direct || M * N > outputLayout.maxUnpacked;
@@ -121,7 +122,7 @@ export function matMulInt8WebGL2(
           null,
         );
       }
-      const source = matMulInt8DirectSource(a.packed, subtractZero, M === 1, split);
+      const source = matMulInt8DirectSource(a.packed, subtractZero, M === 1, split, foldedStride);
       runPass(backend, rawProgram(backend, source), {
         targets: [{ texture: split ? textures.partials! : out.texture }],
         width: out.width,
@@ -182,7 +183,7 @@ export function matMulInt8WebGL2(
       },
     });
 
-    runPass(backend, rawProgram(backend, matMulInt8Source(subtractZero)), {
+    runPass(backend, rawProgram(backend, matMulInt8Source(subtractZero, foldedStride)), {
       framebuffer: workspace.framebuffers.acc,
       width: weights.columnBlocks,
       height: rowBlocks,

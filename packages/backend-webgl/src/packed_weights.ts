@@ -24,7 +24,30 @@ interface Entry extends WeightEntry {
 const entries = new Map<object, Entry>();
 
 /**
- * Lays B out as texel (nb, k) = b[k, 4nb..4nb+3], from [K,N] or (transposeB) [N,K] codes: K rows, not
+ * Where B's codes go in the RGBA8I texture: row-major with a row stride of N rounded up to even, 4
+ * codes per texel. A stride that is a multiple of 4 gives one texture row per k (texel (nb, k) =
+ * b[k, 4nb..4nb+3]); a stride of 2 mod 4 (N = 10, say) folds two rows k into one texture row, so no
+ * texel lane is padding (a 4-wide row per k would waste up to 2 of every N + 2 bytes: 17% for N = 10).
+ * Either way, a column pair (n, n + 1) with n even lies in one texel.
+ */
+export interface WeightLayout {
+  stride: number;
+  folded: boolean;
+  /** Texture size in texels. */
+  width: number;
+  height: number;
+}
+
+export function weightLayout(K: number, N: number): WeightLayout {
+  const stride = N + (N % 2);
+  const folded = stride % 4 === 2;
+  return folded
+    ? { stride, folded, width: stride / 2, height: Math.ceil(K / 2) }
+    : { stride, folded, width: stride / 4, height: K };
+}
+
+/**
+ * Lays B out as `weightLayout(K, N)` describes, from [K,N] or (transposeB) [N,K] codes: K rows, not
  * padded to the 4-deep k blocks the blocked matmul walks. Its reads past row K see whatever the GPU
  * returns out of bounds, times A's zero padding there, so they add nothing (and cost no bytes). A
  * depthwise filter [kh,kw,C,multiplier] is the same layout with K = kh·kw taps and N = C·multiplier.
@@ -35,12 +58,11 @@ export function packB(
   N: number,
   transposeB: boolean,
 ): Int8Array {
-  const columnBlocks = Math.ceil(N / BLOCK_COLUMNS);
-  const packed = new Int8Array(K * columnBlocks * 4);
-  const width = columnBlocks * 4;
+  const { stride, width, height } = weightLayout(K, N);
+  const packed = new Int8Array(width * height * 4);
   for (let k = 0; k < K; k++) {
     for (let n = 0; n < N; n++) {
-      packed[k * width + n] = transposeB ? codes[n * K + k]! : codes[k * N + n]!;
+      packed[k * stride + n] = transposeB ? codes[n * K + k]! : codes[k * N + n]!;
     }
   }
   return packed;
@@ -56,11 +78,20 @@ export function uploadWeights(
   transposeB = false,
 ): PackedB {
   const gl = gl2(backend);
-  const columnBlocks = Math.ceil(N / BLOCK_COLUMNS);
+  const texels = weightLayout(K, N);
   const data = packB(codes, K, N, transposeB);
-  const texture = createTexture2D(gl, intFormats(gl).rgba8i, columnBlocks, K, data);
-  const kBlocks = Math.ceil(K / 4);
-  return { layout, texture, columnBlocks, kBlocks, K, N, transposeB, bytes: data.byteLength };
+  const texture = createTexture2D(gl, intFormats(gl).rgba8i, texels.width, texels.height, data);
+  return {
+    layout,
+    texture,
+    texels,
+    columnBlocks: Math.ceil(N / BLOCK_COLUMNS),
+    kBlocks: Math.ceil(K / 4),
+    K,
+    N,
+    transposeB,
+    bytes: data.byteLength,
+  };
 }
 
 /** Frees whatever is held under `key` (a codes dataId or a pin key). Idempotent. */

@@ -19,6 +19,7 @@ import {
   releaseEntry,
   storePinned,
   uploadWeights,
+  weightLayout,
 } from './packed_weights.js';
 
 /** Core's `PinnedWeightsAttr`: the pin key and the weight input's shape. */
@@ -56,7 +57,8 @@ function integerTextureFits(backend: MathBackendWebGL, rows: number, columns: nu
   if (typeof WebGL2RenderingContext === 'undefined' || !(gl instanceof WebGL2RenderingContext))
     return false;
   const limit = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
-  return rows <= limit && Math.ceil(columns / 4) <= limit;
+  const { width, height } = weightLayout(rows, columns);
+  return width <= limit && height <= limit;
 }
 
 function releasePinned(key: object): void {
@@ -93,22 +95,23 @@ export function pin(key: object, request: PinRequest): boolean {
   return true;
 }
 
-/** Reads an RGBA8I weight texture back ([K rows, ceil(N/4) texels]) and drops the column padding. */
+/** Reads an RGBA8I weight texture back and drops the padding of its layout (packed_weights.ts). */
 function readWeightTexture(backend: MathBackendWebGL, weights: PackedB): Int8Array {
   const gl = gl2(backend);
+  const { width, height, stride } = weights.texels;
   const framebuffer = gl.createFramebuffer()!;
-  const texels = new Int32Array(weights.columnBlocks * weights.K * 4);
+  const texels = new Int32Array(width * height * 4);
   gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
   gl.framebufferTexture2D(gl.FRAMEBUFFER, gl.COLOR_ATTACHMENT0, gl.TEXTURE_2D, weights.texture, 0);
   gl.bindBuffer(gl.PIXEL_PACK_BUFFER, null);
   // Integer color buffers always read back as RGBA_INTEGER / INT.
-  gl.readPixels(0, 0, weights.columnBlocks, weights.K, gl.RGBA_INTEGER, gl.INT, texels);
+  gl.readPixels(0, 0, width, height, gl.RGBA_INTEGER, gl.INT, texels);
   gl.bindFramebuffer(gl.FRAMEBUFFER, backend.gpgpu.framebuffer);
   gl.deleteFramebuffer(framebuffer);
   const { K, N } = weights;
-  const width = weights.columnBlocks * 4;
   const codes = new Int8Array(K * N);
-  for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) codes[k * N + n] = texels[k * width + n]!;
+  for (let k = 0; k < K; k++)
+    for (let n = 0; n < N; n++) codes[k * N + n] = texels[k * stride + n]!;
   return codes;
 }
 

@@ -16,17 +16,19 @@ import {
 import { targetFramebuffer } from './gl/raw_pass.js';
 import { gl2 } from './gl/webgl_backend.js';
 import { type EpilogueValues, interleave } from './mat_mul_int8_epilogue.js';
+import type { WeightLayout } from './packed_weights.js';
 import { BLOCK_COLUMNS, BLOCK_ROWS } from './programs/mat-mul-int8-program.js';
 import { sameValues } from './same_values.js';
 
-/** RGBA8I weights: texel (nb, k) = w[k, 4nb..4nb+3] of a [K, N] view of the codes. */
+/** RGBA8I weights: a [K, N] view of the codes laid out as `texels` says (packed_weights.ts). */
 export interface PackedB {
-  /** How the codes are laid out: B of a matmul (K padded to 4), or a depthwise filter (taps × N). */
+  /** What the codes are: B of a matmul, or a depthwise filter (taps × N). */
   layout: 'matmul' | 'depthwise';
   texture: WebGLTexture;
-  /** Texture width: ceil(N / 4) texels. */
+  texels: WeightLayout;
+  /** ceil(N / 4): the 4-column output blocks (accumulator and zero-point textures are this wide). */
   columnBlocks: number;
-  /** ceil(K / 4), the k blocks of the blocked matmul; the texture has K rows. */
+  /** ceil(K / 4), the k blocks of the blocked matmul. */
   kBlocks: number;
   K: number;
   N: number;

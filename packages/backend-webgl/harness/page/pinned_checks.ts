@@ -21,6 +21,7 @@ import {
   makeMatMulOperands,
 } from '@clipq/core/testing';
 import { webglPackedWeightCache } from '../../src/base.js';
+import { weightLayout } from '../../src/packed_weights.js';
 import { type PageCase, textureCounts } from './checks.js';
 import { tf } from './setup.js';
 
@@ -39,9 +40,12 @@ function codes(shape: number[], seed: number): QuantizedTensor {
   });
 }
 
-/** The pinned layouts, with column counts that are not multiples of 4 (the texture pads them). */
+/**
+ * The pinned layouts, with column counts that are not multiples of 4: 6 columns fold two rows into a
+ * texture row (⌈37/2⌉ rows × 3 texels, 228 bytes for 222 codes), 15 are padded to a stride of 16.
+ */
 const LAYOUTS: Array<{ kernelName: PinnableKernel; shape: number[]; texelBytes: number }> = [
-  { kernelName: ClipqMatMulInt8, shape: [37, 6], texelBytes: 37 * 8 },
+  { kernelName: ClipqMatMulInt8, shape: [37, 6], texelBytes: 19 * 3 * 4 },
   { kernelName: ClipqConv2DInt8, shape: [3, 3, 5, 8], texelBytes: 45 * 8 },
   { kernelName: ClipqDepthwiseConv2DInt8, shape: [3, 3, 5, 3], texelBytes: 9 * 16 },
 ];
@@ -117,7 +121,7 @@ export function pinnedChecks(): PageCase[] {
   return [
     {
       suite,
-      name: 'pin keeps 1 byte per code (RGBA8I, columns padded to 4), unpack gives the codes back, release frees every texture',
+      name: 'pin keeps ~1 byte per code (RGBA8I, rows folded or padded to 4 columns), unpack gives the codes back, release frees every texture',
       async run() {
         await tf.setBackend('webgl');
         const before = textureCounts();
@@ -162,8 +166,13 @@ export function pinnedChecks(): PageCase[] {
         const fresh = codes([c.K, 5], 6);
         const bytesBefore = webglPackedWeightCache.bytes();
         matMulInt8(a, fresh, {}).dispose();
-        const swept = bytesBefore + c.K * 8 - webglPackedWeightCache.bytes();
-        if (swept !== c.K * 4) throw new Error(`sweep freed ${swept} bytes, not ${c.K * 4}`);
+        const bytesOf = (K: number, N: number) => {
+          const texels = weightLayout(K, N);
+          return texels.width * texels.height * 4;
+        };
+        const swept = bytesBefore + bytesOf(c.K, 5) - webglPackedWeightCache.bytes();
+        if (swept !== bytesOf(c.K, 3))
+          throw new Error(`sweep freed ${swept} bytes, not ${bytesOf(c.K, 3)}`);
         assertExact(matMulInt8(a, b, options).dataSync(), expected, 'pinned after a sweep');
         if (!b.isPacked) throw new Error('the op unpacked the pinned weights');
         fresh.dispose();

@@ -21,9 +21,23 @@ export interface DepthwiseLayout {
   outPlain: boolean;
   /** Subtract per-channel weight zero points (symmetric weights skip it). */
   subtractWeightZero: boolean;
+  /** The weights' row stride when two taps share a texture row (packed_weights.ts), else 0. */
+  foldedStride: number;
 }
 
 const half = (n: number) => Math.ceil(n / 2);
+
+/** The weight pair (n0, n0 + 1) at tap (ky, kx): one texel either way (n0 is even). */
+function weightFetch(kernelWidth: number, foldedStride: number): string {
+  if (!foldedStride) {
+    return `      ivec4 w4 = texelFetch(w, ivec2(n0 >> 2, ky * ${kernelWidth} + kx), 0);
+      ivec2 wv = ((n0 & 2) == 0 ? w4.xy : w4.zw) - zw;`;
+  }
+  return `      int tap = ky * ${kernelWidth} + kx;
+      int f = (tap & 1) * ${foldedStride} + n0;
+      ivec4 w4 = texelFetch(w, ivec2(f >> 2, tap >> 1), 0);
+      ivec2 wv = ((f & 2) == 0 ? w4.xy : w4.zw) - zw;`;
+}
 
 export function depthwiseInt8Source(
   g: ConvGeometry,
@@ -76,8 +90,7 @@ void main() {
     int iy = y0 + ky * ${g.dilationHeight};
     if (iy < 0 || iy >= ${g.inHeight}) continue;
     for (int kx = 0; kx < ${g.kernelWidth}; kx++) {
-      ivec4 w4 = texelFetch(w, ivec2(n0 >> 2, ky * ${g.kernelWidth} + kx), 0);
-      ivec2 wv = ((n0 & 2) == 0 ? w4.xy : w4.zw) - zw;
+${weightFetch(g.kernelWidth, layout.foldedStride)}
       int ix = x0 + kx * ${g.dilationWidth};
       if (ix >= 0 && ix < ${g.inWidth}) acc0 += (ivec2(${pair}) - xZeroPoint) * wv;
       ix += ${g.strideWidth};

@@ -16,7 +16,17 @@ export function matMulInt8DirectSource(
   subtractBZeroPoint: boolean,
   singleRow: boolean,
   splitK = false,
+  /** B's row stride when two rows k share a texture row (packed_weights.ts), else 0. */
+  foldedStride = 0,
 ): string {
+  // Folded B: rows k (even: k starts at 0 or an even slice start and steps by 2) and k + 1 are one
+  // texture row; the pair (n, n + 1) of row k + 1 sits foldedStride codes further, in the other half
+  // of a texel (foldedStride is 2 mod 4).
+  const row = foldedStride ? 'k >> 1' : 'k';
+  const secondB = foldedStride
+    ? 'texelFetch(b, ivec2(nb1, k >> 1), 0)'
+    : 'texelFetch(b, ivec2(nb, k + 1), 0)';
+  const secondLanes = foldedStride ? '(high ? b1.xy : b1.zw)' : '(high ? b1.zw : b1.xy)';
   // An unpacked A of one row (a batch-1 dense layer) skips the fetches of the missing second row.
   const secondRow = singleRow
     ? '0, 0'
@@ -53,21 +63,22 @@ void main() {
   }
   int nb = n >> 2;
   bool high = (n & 2) != 0;
+  ${foldedStride ? `int nb1 = (${foldedStride} + n) >> 2;` : ''}
   ${zero}
   // acc = (m, n), (m, n + 1), (m + 1, n), (m + 1, n + 1): tfjs's packed lane order.
   ivec4 acc = ivec4(0);
   int k = kBegin;
   for (; k + 1 < kEnd; k += 2) {
-    ivec4 b0 = texelFetch(b, ivec2(nb, k), 0);
-    ivec4 b1 = texelFetch(b, ivec2(nb, k + 1), 0);
+    ivec4 b0 = texelFetch(b, ivec2(nb, ${row}), 0);
+    ivec4 b1 = ${secondB};
     ivec2 w0 = (high ? b0.zw : b0.xy) - zb;
-    ivec2 w1 = (high ? b1.zw : b1.xy) - zb;
+    ivec2 w1 = ${secondLanes} - zb;
     ivec4 av = ${aPair} - aZeroPoint;
     acc += ivec4(av.x * w0.x + av.y * w1.x, av.x * w0.y + av.y * w1.y,
                  av.z * w0.x + av.w * w1.x, av.z * w0.y + av.w * w1.y);
   }
   if (k < kEnd) {
-    ivec4 b0 = texelFetch(b, ivec2(nb, k), 0);
+    ivec4 b0 = texelFetch(b, ivec2(nb, ${row}), 0);
     ivec2 w0 = (high ? b0.zw : b0.xy) - zb;
     ivec4 av = ${aPair} - aZeroPoint;
     acc += ivec4(av.x * w0.x, av.x * w0.y, av.z * w0.x, av.z * w0.y);
