@@ -144,9 +144,14 @@ describe('pinned weights in the cpu packed-weight cache', () => {
     expect(() =>
       packedWeightCache.pin({}, { kernelName: ClipqDepthwiseConv2DInt8, codes: wide }),
     ).toThrow(/filter code 300 at flat index 2 is outside the int8 range/);
+    const wideMatrix = tensor([1, -129, 3, 4], [2, 2], 'int32');
+    expect(() =>
+      packedWeightCache.pin({}, { kernelName: ClipqMatMulInt8, codes: wideMatrix }),
+    ).toThrow(/ClipqMatMulInt8 pin: b code -129 at flat index 1 is outside the int8 range/);
     expect(packedWeightCache.bytes()).toBe(before);
     t.dispose();
     wide.dispose();
+    wideMatrix.dispose();
   });
 });
 

@@ -76,12 +76,17 @@ function columnPlace(
     : { inTail, base: p * K * PANEL_WIDTH + byteSlot(n % PANEL_WIDTH), step: PANEL_WIDTH };
 }
 
-/** Packs B ([K,N] row-major, or [N,K] when `transposeB`) into panels, checking every code. */
+/**
+ * Packs B ([K,N] row-major, or [N,K] when `transposeB`) into panels, checking every code (an error
+ * names `what` and `op`).
+ */
 export function packWeights(
   codes: Int32Array,
   K: number,
   N: number,
   transposeB: boolean,
+  what = 'b',
+  op = 'matMulInt8',
 ): PackedWeights {
   const fullPanels = Math.floor(N / PANEL_WIDTH);
   const tailWidth = N - fullPanels * PANEL_WIDTH;
@@ -98,7 +103,7 @@ export function packWeights(
     for (let k = 0; k < K; k++) {
       const index = k * kStride + n * nStride;
       const code = codes[index]!;
-      assertInt8Code(code, index, 'b');
+      assertInt8Code(code, index, what, op);
       target[base + k * step] = code;
       sum += code;
     }

@@ -46,17 +46,18 @@ export function pinWeights(
   if (shape.length !== rank) {
     throw new Error(`${op}: the weights must be ${rank}-D, got shape [${shape}]`);
   }
+  const what = kernelName === ClipqMatMulInt8 ? 'b' : 'filter';
   if (kernelName === ClipqDepthwiseConv2DInt8) {
     const int8 = new Int8Array(codes.length);
     for (let i = 0; i < codes.length; i++) {
-      assertInt8Code(codes[i]!, i, 'filter', op);
+      assertInt8Code(codes[i]!, i, what, op);
       int8[i] = codes[i]!;
     }
     return { kernelName, shape: shape.slice(), codes: int8 };
   }
   const N = shape[rank - 1]!;
-  const K = codes.length / N;
-  return { kernelName, shape: shape.slice(), packed: packWeights(codes, K, N, false) };
+  const K = shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  return { kernelName, shape: shape.slice(), packed: packWeights(codes, K, N, false, what, op) };
 }
 
 /** The pinned codes as int8, row-major in the pinned shape (a fresh copy). */
