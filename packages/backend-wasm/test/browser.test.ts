@@ -31,8 +31,9 @@ async function bundle(): Promise<string> {
     target: 'chrome120',
     write: false,
     logLevel: 'silent',
-    // tfjs-backend-wasm's emscripten glue mentions Node modules it never loads in a browser.
-    external: ['fs', 'path', 'crypto', 'worker_threads', 'perf_hooks', 'os', 'util'],
+    // tfjs-backend-wasm's emscripten glue mentions Node modules it never loads in a browser, and core's
+    // folder IO handler imports `node:` modules dynamically, only when it is used.
+    external: ['fs', 'path', 'crypto', 'worker_threads', 'perf_hooks', 'os', 'util', 'node:*'],
     define: { 'process.env.NODE_ENV': '"production"' },
   });
   return result.outputFiles[0]!.text;
