@@ -62,8 +62,10 @@ async function pinnedAB(name: string, batch: number, rounds: number): Promise<st
   ];
   const samples = sides.map(() => [] as number[]);
   for (let r = -3; r < rounds; r++) {
-    for (const [i, side] of sides.entries()) {
-      const t = await time(side.call);
+    // The order rotates every round, so no side always runs first (or right after the float model).
+    for (let j = 0; j < sides.length; j++) {
+      const i = (j + r + 3) % sides.length;
+      const t = await time(sides[i]!.call);
       if (r >= 0) samples[i]!.push(t);
     }
   }
