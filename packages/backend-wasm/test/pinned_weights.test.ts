@@ -239,6 +239,28 @@ describe('the wasm cache pins, unpacks and releases', () => {
     for (const t of [a, other, one, zero]) t.dispose();
   });
 
+  it('pinning sweeps packed copies of codes disposed without release (a fully pinned model never packs)', () => {
+    const random = seeded(6);
+    const a = codesTensor(random, [2, 16]);
+    const b = codesTensor(random, [16, 24]);
+    const one = tensor1d([1]);
+    const zero = tensor1d([0], 'int32');
+    const before = cache.bytes();
+    const out = engine().runKernel(ClipqMatMulInt8, { a, b, bScale: one, bZeroPoint: zero }, {
+      aScale: 1,
+      aZeroPoint: 0,
+      transposeB: false,
+      activation: 'linear',
+      hasBias: false,
+    } as never) as Tensor;
+    out.dispose();
+    expect(cache.bytes() - before, 'b packed under its dataId').toBe(16 * 24);
+    b.dispose(); // not through QuantizedTensor.dispose: the cache is not told
+    pin(ClipqMatMulInt8, new Int32Array(8 * 8), [8, 8]);
+    expect(cache.bytes() - before, 'only the pinned entry').toBe(8 * 8);
+    for (const t of [a, one, zero]) t.dispose();
+  });
+
   it('pins codes whose data lives on another backend (tfjs moves them to wasm)', async () => {
     await setBackend('cpu');
     const codes = Int32Array.from({ length: 12 * 9 }, (_, i) => (i % 255) - 127);

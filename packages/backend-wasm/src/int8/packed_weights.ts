@@ -39,8 +39,11 @@ export function packedBytes(): number {
   return total;
 }
 
-/** Frees packed copies whose codes tensor no longer exists on its backend (pinned keys live elsewhere). */
-function sweep(): void {
+/**
+ * Frees packed copies whose codes tensor no longer exists on its backend (pinned keys live elsewhere).
+ * Runs before each pack and each pin: a model whose weights are all pinned never packs again.
+ */
+export function sweepPacked(): void {
   for (const [dataId, entry] of entries) {
     if (!entry.heap.backend.dataIdMap.has(dataId)) releasePacked(dataId);
   }
@@ -102,7 +105,7 @@ export function packedWeightsOf(
   )
     return cached;
   if (cached) releasePacked(b.dataId);
-  sweep();
+  sweepPacked();
   const call = new HeapCall(heap);
   try {
     const entry = packPanels(heap, call.input(b), K, N, transposeB);

@@ -12,7 +12,7 @@ import { engine, type TensorInfo } from '@tensorflow/tfjs-core';
 import { HeapCall } from '../heap/call.js';
 import { type Heap, heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { codeBoundsOf } from '../module/exports.js';
-import { type PackedB, packPanels, releasePacked } from './packed_weights.js';
+import { type PackedB, packPanels, releasePacked, sweepPacked } from './packed_weights.js';
 
 export interface PinnedWeights {
   heap: Heap;
@@ -54,6 +54,7 @@ export function pinnedBytes(): number {
 /** PackedWeightCache.pin: false (nothing kept) without the module, or for codes outside int8. */
 export function pinWeights(key: object, request: PinRequest): boolean {
   releasePinned(key);
+  sweepPacked();
   const { kernelName, codes } = request;
   const backend = engine().findBackend('wasm') as unknown as WasmBackendLike | null;
   const heap = backend ? heapFor(backend) : null;
