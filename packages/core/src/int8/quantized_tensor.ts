@@ -6,7 +6,9 @@
  * Real value = (code − zeroPoint)·scale, computed in TF's float32 form by `dequantize`.
  */
 import {
+  engine,
   getBackend,
+  type KernelBackend,
   keep,
   reshape,
   type Tensor,
@@ -41,6 +43,19 @@ export interface QuantizationSpec {
   axis: number | null;
   bits: number;
   narrowRange: boolean;
+}
+
+/**
+ * Disposes codes and frees the backends' packed copies under their dataId, unless another tensor (a
+ * clone or reshape) still shares that data and may still use the packed copy.
+ */
+function releaseCodes(codes: Tensor): void {
+  const state = engine().state as unknown as {
+    tensorInfo: { get(dataId: object): { backend: KernelBackend } | undefined };
+  };
+  const backend = state.tensorInfo.get(codes.dataId)?.backend;
+  if (!backend || backend.refCount(codes.dataId) <= 1) releasePackedWeights(codes.dataId);
+  codes.dispose();
 }
 
 export class QuantizedTensor implements QuantizationSpec {
@@ -173,8 +188,7 @@ export class QuantizedTensor implements QuantizationSpec {
       this.pin = { backend, kernelName, key, shape: shape.slice() };
     }
     if (this.codesTensor) {
-      releasePackedWeights(this.codesTensor.dataId);
-      this.codesTensor.dispose();
+      releaseCodes(this.codesTensor);
       this.codesTensor = null;
     }
     return true;
@@ -258,9 +272,6 @@ export class QuantizedTensor implements QuantizationSpec {
     this.params?.scale.dispose();
     this.params?.zeroPoint.dispose();
     if (this.pin) releasePackedWeights(this.pin.key);
-    if (this.codesTensor) {
-      releasePackedWeights(this.codesTensor.dataId);
-      this.codesTensor.dispose();
-    }
+    if (this.codesTensor) releaseCodes(this.codesTensor);
   }
 }
