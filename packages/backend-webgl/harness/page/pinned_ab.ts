@@ -8,7 +8,7 @@
 import { convertToInt8 } from '@clipq/core/layers';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { webglPackedWeightCache } from '../../src/base.js';
+import { ownTextureStats, webglPackedWeightCache } from '../../src/base.js';
 import { calibratedModel } from './e2e_models.js';
 import { initBackends, publish, tf } from './setup.js';
 
@@ -39,12 +39,15 @@ async function pinnedAB(name: string, batch: number, rounds: number): Promise<st
   const params = kernelParameters(float);
   const convert = async (pack: boolean) => {
     const before = resident();
+    const texturesBefore = ownTextureStats().bytes;
     const model = convertToInt8(qat) as unknown as Converted;
     const layers = pack ? model.pack() : 0;
     await values(model.predict(x));
     // The first predict moved everything to webgl (and packed the unpinned weights).
     const perParam = (resident() - before) / params;
-    return { model, layers, perParam };
+    // Every GPU byte clipq allocated for it: weights plus epilogue and scratch textures.
+    const gpuPerParam = (ownTextureStats().bytes - texturesBefore) / params;
+    return { model, layers, perParam, gpuPerParam };
   };
   const unpinned = await convert(false);
   const pinned = await convert(true);
@@ -81,7 +84,7 @@ async function pinnedAB(name: string, batch: number, rounds: number): Promise<st
   float.dispose();
   return [
     `${name} b${batch} (${rounds} rounds): float ${f.toFixed(2)} ms | unpinned ${u.toFixed(2)} ms (ratio ${(f / u).toFixed(3)}) | pinned ${p.toFixed(2)} ms (ratio ${(f / p).toFixed(3)}) | pinned/unpinned time ${(p / u).toFixed(3)}`,
-    `  resident bytes per kernel parameter (${params}): unpinned ${unpinned.perParam.toFixed(3)}, pinned ${pinned.perParam.toFixed(3)} (${pinned.layers} layers packed); pinned and unpinned outputs bit-identical: ${same}`,
+    `  resident bytes per kernel parameter (${params}): unpinned ${unpinned.perParam.toFixed(3)}, pinned ${pinned.perParam.toFixed(3)} (${pinned.layers} layers packed); all clipq GPU textures (weights, epilogue, scratch) per parameter: ${pinned.gpuPerParam.toFixed(3)}; pinned and unpinned outputs bit-identical: ${same}`,
   ];
 }
 
