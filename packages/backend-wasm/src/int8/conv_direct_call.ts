@@ -48,17 +48,22 @@ export function runDirectConv(
   const wasm = heap.exports;
   const size = (info: TensorInfo) => info.shape.reduce((a, b) => a * b, 1);
   const rowTaps = g.kernelWidth * g.inChannels;
-  const rowPairs = Math.ceil(rowTaps / 4) * 2;
+  const rowPairs = Math.ceil(rowTaps / 2);
   const weightBytes = g.kernelHeight * rowPairs * N * 4;
   const zeroPointPtr = call.input(inputs.wZeroPoint);
   const scalePtr = call.input(inputs.wScale);
   const biasPtr = inputs.bias ? call.input(inputs.bias) : 0;
-  const scratch = call.alloc(
-    weightBytes + 64 + epilogueBytes(N) + g.kernelHeight * (rowPairs * 2 + 4) * 4,
-  );
+  // One padded image (src/as/conv_padded.ts): a phantom pixel past the width (pixels go in pairs),
+  // 4 codes of slack for the pair read past a row's end; then a spare pixel for that phantom's output.
+  const rowCodes = ((g.outWidth + 1) * g.strideWidth + g.kernelWidth) * g.inChannels + 4;
+  const paddedRows =
+    (g.outHeight - 1) * g.strideHeight + (g.kernelHeight - 1) * g.dilationHeight + 1;
+  const paddedBytes = Math.ceil((rowCodes * paddedRows * 2 + 16) / 16) * 16;
+  const scratch = call.alloc(weightBytes + 64 + epilogueBytes(N) + paddedBytes + N * 4);
   const geometryPtr = scratch + weightBytes;
   const epilogue = geometryPtr + 64;
-  const gather = epilogue + epilogueBytes(N);
+  const padded = epilogue + epilogueBytes(N);
+  const spare = padded + paddedBytes;
   const wLargest = wasm.prepareDirectWeights(
     inputs.filterPtr,
     inputs.panelPairs,
@@ -101,7 +106,9 @@ export function runDirectConv(
     rowPairs,
     N,
     out,
-    gather,
+    padded,
+    rowCodes,
+    spare,
   );
   const result = call.result(out);
   if (attrs.requantize) recordBounds(result, requantizedBounds(attrs.requantize));

@@ -36,7 +36,7 @@ import {
 import { countCall } from '../stats.js';
 
 /**
- * im2col and the direct kernel read up to 28 bytes past the end of the input; when the input ends that close to the end of
+ * im2col reads up to 28 bytes past the end of the input; when the input ends that close to the end of
  * the memory (practically never: tfjs's allocator keeps a top chunk), run on a copy with slack.
  */
 function readableWithSlack(heap: Heap, call: HeapCall, ptr: number, bytes: number): number {
@@ -83,7 +83,8 @@ export function clipqConv2DInt8(args: Args): TensorInfo {
   if (directConvApplies(g, N)) {
     const call = new HeapCall(heap);
     try {
-      const xPtr = readableWithSlack(heap, call, call.input(x), sizeOf(x) * 4);
+      // The direct kernel reads the input exactly (it pads a copy of each image first).
+      const xPtr = call.input(x);
       const direct = {
         x,
         filterPtr: pinned ? pinned.panels!.ptr : call.input(filter),

@@ -65,7 +65,9 @@ export interface ClipqExports {
     rowPairs: number,
     N: number,
     out: number,
-    gather: number,
+    padded: number,
+    rowCodes: number,
+    spare: number,
   ): void;
   maxPoolCodes(x: number, geometry: number, padLeft: number, out: number): void;
   foldWeights(
