@@ -9,4 +9,5 @@ export { gemmCodes, gemmPatches } from './gemm_chunked';
 export { boundsMax, codeBounds, packA, packB, unpackB } from './pack';
 export { depthwise, foldWeights } from './depthwise';
 export { convDirect, prepareDirectWeights } from './conv_direct';
+export { convPaddedGemm } from './conv_padded_gemm';
 export { maxPoolCodes } from './max_pool';

@@ -35,6 +35,26 @@ function storeTile(
 }
 
 /**
+ * Widens one int8 panel (`panelBytes` = Kp·16 bytes; a half panel, `full` false, holds half of that)
+ * into int16 pairs at `wide` (Kp·32 bytes): per k-pair, columns 0–3 then 4–7 (zero for a half panel,
+ * whose outputs past N are not stored).
+ */
+@inline
+export function widenPanel(panel: usize, full: bool, panelBytes: usize, wide: usize): void {
+  if (full) {
+    for (let j: usize = 0; j < panelBytes; j += 16) {
+      v128.store(wide + (j << 1), v128.load8x8_s(panel + j));
+      v128.store(wide + (j << 1), v128.load8x8_s(panel + j, 8), 16);
+    }
+  } else {
+    for (let j: usize = 0; j < panelBytes >> 1; j += 8) {
+      v128.store(wide + (j << 2), v128.load8x8_s(panel + j));
+      v128.store(wide + (j << 2), i32x4.splat(0), 16);
+    }
+  }
+}
+
+/**
  * out[M,N] = epilogue(A'·B) for M > 4. Register tile: 4 rows × 8 columns (8 i32x4 accumulators, 2 B
  * vectors, 1 splat: 11 of x64's 16 xmm registers). A 2× unrolled loop measured slower: V8 hoists all
  * the loads and spills accumulators. Panels are the outer loop; each is widened to int16 once into
@@ -48,19 +68,7 @@ export function gemm(aPacked: usize, rowSums: usize, M: i32, Kp: i32, bPacked: u
   const outStride = <usize>N << 2;
   const wide = epScratch + 64;
   for (let p = 0; p < panels; p++) {
-    const panel = bPacked + <usize>p * panelBytes;
-    if (p < full) {
-      for (let j: usize = 0; j < panelBytes; j += 16) {
-        v128.store(wide + (j << 1), v128.load8x8_s(panel + j));
-        v128.store(wide + (j << 1), v128.load8x8_s(panel + j, 8), 16);
-      }
-    } else {
-      // The half panel: columns 4–7 of the widened copy are zero (their outputs are not stored).
-      for (let j: usize = 0; j < panelBytes >> 1; j += 8) {
-        v128.store(wide + (j << 2), v128.load8x8_s(panel + j));
-        v128.store(wide + (j << 2), i32x4.splat(0), 16);
-      }
-    }
+    widenPanel(bPacked + <usize>p * panelBytes, p < full, panelBytes, wide);
     for (let m = 0; m < M; m += 4) {
       let c00 = i32x4.splat(0), c01 = i32x4.splat(0);
       let c10 = i32x4.splat(0), c11 = i32x4.splat(0);

@@ -10,6 +10,7 @@ import type { HeapCall } from '../heap/call.js';
 import type { Heap } from '../heap/heap.js';
 import { codeBoundsOf } from '../module/exports.js';
 import { convGeometryWords } from './conv_geometry_words.js';
+import { paddedImageBytes, paddedRowCodes } from './conv_padded_call.js';
 import { epilogueBytes, outputDtype, setupEpilogue } from './epilogue.js';
 import { knownBounds, recordBounds, requantizedBounds } from './known_bounds.js';
 
@@ -53,12 +54,10 @@ export function runDirectConv(
   const zeroPointPtr = call.input(inputs.wZeroPoint);
   const scalePtr = call.input(inputs.wScale);
   const biasPtr = inputs.bias ? call.input(inputs.bias) : 0;
-  // One padded image (src/as/conv_padded.ts): a phantom pixel past the width (pixels go in pairs),
-  // 4 codes of slack for the pair read past a row's end; then a spare pixel for that phantom's output.
-  const rowCodes = ((g.outWidth + 1) * g.strideWidth + g.kernelWidth) * g.inChannels + 4;
-  const paddedRows =
-    (g.outHeight - 1) * g.strideHeight + (g.kernelHeight - 1) * g.dilationHeight + 1;
-  const paddedBytes = Math.ceil((rowCodes * paddedRows * 2 + 16) / 16) * 16;
+  // One padded image (src/as/conv_padded.ts) with a phantom pixel past the width (pixels go in
+  // pairs), then a spare pixel for that phantom's output.
+  const rowCodes = paddedRowCodes(g, 1);
+  const paddedBytes = paddedImageBytes(g, rowCodes);
   const scratch = call.alloc(weightBytes + 64 + epilogueBytes(N) + paddedBytes + N * 4);
   const geometryPtr = scratch + weightBytes;
   const epilogue = geometryPtr + 64;

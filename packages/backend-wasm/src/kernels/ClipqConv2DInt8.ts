@@ -26,6 +26,7 @@ import { HeapCall } from '../heap/call.js';
 import { type Heap, heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { directConvApplies, runDirectConv } from '../int8/conv_direct_call.js';
 import { convGeometryWords } from '../int8/conv_geometry_words.js';
+import { paddedGemmApplies, runPaddedGemmConv } from '../int8/conv_padded_call.js';
 import { codesGemm, type Int8GemmProblem, type RunGemm, runInt8Gemm } from '../int8/gemm_call.js';
 import { packedWeightsOf } from '../int8/packed_weights.js';
 import {
@@ -112,6 +113,15 @@ export function clipqConv2DInt8(args: Args): TensorInfo {
     g.padLeft === 0;
   const call = new HeapCall(heap);
   try {
+    if (!pointwise && paddedGemmApplies(g)) {
+      const bias = attrs.hasBias && args.inputs.bias ? args.inputs.bias : null;
+      const padded = { x, xPtr: call.input(x), packed, wScale, wZeroPoint, bias };
+      const out = runPaddedGemmConv(heap, call, g, N, padded, attrs);
+      if (out) {
+        countCall(ClipqConv2DInt8, 'simd');
+        return out;
+      }
+    }
     const xPtr = readableWithSlack(heap, call, call.input(x), sizeOf(x) * 4);
     const geometryPtr = pointwise ? 0 : call.alloc(64);
     if (!pointwise) call.write(geometryPtr, convGeometryWords(g));

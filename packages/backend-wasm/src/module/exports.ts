@@ -69,6 +69,18 @@ export interface ClipqExports {
     rowCodes: number,
     spare: number,
   ): void;
+  convPaddedGemm(
+    x: number,
+    geometry: number,
+    padLeft: number,
+    xZeroPoint: number,
+    Kp: number,
+    bPacked: number,
+    N: number,
+    out: number,
+    padded: number,
+    rowCodes: number,
+  ): void;
   maxPoolCodes(x: number, geometry: number, padLeft: number, out: number): void;
   foldWeights(
     filter: number,
