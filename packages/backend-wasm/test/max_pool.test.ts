@@ -6,6 +6,8 @@ import './setup.js';
 describe('MaxPool on wasm with int32 codes (wrapped tfjs-wasm kernel)', () => {
   const cases: Array<[number[], number, number, 'same' | 'valid']> = [
     [[2, 8, 8, 16], 2, 2, 'valid'],
+    [[2, 9, 7, 10], 2, 2, 'valid'],
+    [[1, 7, 5, 8], 2, 2, 'same'],
     [[1, 7, 9, 6], 3, 2, 'same'],
     [[3, 5, 6, 3], 2, 1, 'same'],
   ];

@@ -17,6 +17,7 @@ import {
 } from '@tensorflow/tfjs-core';
 import { HeapCall } from '../heap/call.js';
 import { heapFor, type WasmBackendLike } from '../heap/heap.js';
+import { knownBounds, recordBounds } from '../int8/known_bounds.js';
 
 type Args = { inputs: { x: TensorInfo }; backend: unknown; attrs: NamedAttrMap };
 
@@ -57,7 +58,11 @@ function maxPoolCodes(args: Args): TensorInfo | null {
       ),
     );
     heap.exports.maxPoolCodes(xPtr, geometryPtr, info.padInfo.left, out);
-    return call.result(out);
+    const result = call.result(out);
+    // Pooled codes are codes of the input: its known range holds (the next conv need not scan).
+    const bounds = knownBounds(x);
+    if (bounds) recordBounds(result, bounds);
+    return result;
   } finally {
     call.end();
   }
