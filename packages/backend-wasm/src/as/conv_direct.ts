@@ -69,13 +69,14 @@ function filterCode(filter: usize, panelPairs: i32, k: i32, n: i32, N: i32): i32
 }
 
 /**
- * out = epilogue(conv(x, w)) for N % 16 == 0 and an undilated width. `geometry`: 13 i32 (see
+ * out = epilogue(conv(x, w)) for N % 16 == 0 and an undilated width; `pooled` = 1 fuses a 2×2,
+ * stride-2, 'valid' max pool (the host checks that every multiplier is ≥ 0, see convPaddedGemm). `geometry`: 13 i32 (see
  * depthwise.ts). `padded`: one padded image of `rowCodes` i16 codes per row (see padImage; the host
  * sizes it); `spare`: N·4 bytes where the second pixel of the last pair goes when outWidth is odd.
  */
 export function convDirect(
   x: usize, geometry: usize, padLeftArg: i32, xZeroPoint: i32, weights: usize, rowPairs: i32, N: i32,
-  out: usize, padded: usize, rowCodes: i32, spare: usize,
+  out: usize, padded: usize, rowCodes: i32, spare: usize, pooled: i32,
 ): void {
   loadConvGeometry(geometry, padLeftArg, xZeroPoint);
   pairs = rowPairs;
@@ -87,6 +88,17 @@ export function convDirect(
   let o = out;
   for (let b = 0; b < batch; b++) {
     padImage(x + ((<usize>b * imageCodes) << 2), padded, rowCodes);
+    if (pooled) {
+      // 2×2 stride-2 'valid' max pool fused (see convPaddedGemm): one window per pooled pixel.
+      const windowRows = <usize>(2 * strideHeight) * rowBytes;
+      for (let py = 0; py < outHeight >> 1; py++) {
+        const row = padded + <usize>py * windowRows;
+        for (let px = 0; px < outWidth >> 1; px++, o += outPixel) {
+          pixelWindow(row + <usize>px * (pixelStep << 1), pixelStep, <usize>strideHeight * rowBytes, <usize>dilationHeight * rowBytes, weights, o);
+        }
+      }
+      continue;
+    }
     for (let oy = 0; oy < outHeight; oy++) {
       const row = padded + <usize>(oy * strideHeight) * rowBytes;
       for (let ox = 0; ox < outWidth; ox += 2, o += outPixel << 1) {
@@ -141,5 +153,48 @@ function pixelPair(src: usize, step: usize, rowStride: usize, weights: usize, o:
     storeFinished(dst2 + 16, finishNoZeroPoint(b1, n + 4));
     storeFinished(dst2 + 32, finishNoZeroPoint(b2, n + 8));
     storeFinished(dst2 + 48, finishNoZeroPoint(b3, n + 12));
+  }
+}
+
+/**
+ * One pooled pixel: the 2×2 window of output pixels at `src`, + `step`, + `below`, + `below` + `step`,
+ * 8 channels per pass (8 accumulators), then the epilogue of the per-channel max accumulator.
+ */
+@inline
+function pixelWindow(src: usize, step: usize, below: usize, rowStride: usize, weights: usize, o: usize): void {
+  const pairBytes = <usize>channels << 2;
+  for (let n = 0; n < channels; n += 8) {
+    let a0 = i32x4.splat(0);
+    let a1 = i32x4.splat(0);
+    let b0 = i32x4.splat(0);
+    let b1 = i32x4.splat(0);
+    let c0 = i32x4.splat(0);
+    let c1 = i32x4.splat(0);
+    let d0 = i32x4.splat(0);
+    let d1 = i32x4.splat(0);
+    let w = weights + (<usize>n << 2);
+    for (let ky = 0; ky < kernelHeight; ky++) {
+      const row = src + <usize>ky * rowStride;
+      for (let p = 0; p < pairs; p++, w += pairBytes) {
+        const at = row + (<usize>p << 2);
+        const w0 = v128.load(w);
+        const w1 = v128.load(w, 16);
+        let v = v128.load32_splat(at);
+        a0 = i32x4.add(a0, i32x4.dot_i16x8_s(v, w0));
+        a1 = i32x4.add(a1, i32x4.dot_i16x8_s(v, w1));
+        v = v128.load32_splat(at + step);
+        b0 = i32x4.add(b0, i32x4.dot_i16x8_s(v, w0));
+        b1 = i32x4.add(b1, i32x4.dot_i16x8_s(v, w1));
+        v = v128.load32_splat(at + below);
+        c0 = i32x4.add(c0, i32x4.dot_i16x8_s(v, w0));
+        c1 = i32x4.add(c1, i32x4.dot_i16x8_s(v, w1));
+        v = v128.load32_splat(at + below + step);
+        d0 = i32x4.add(d0, i32x4.dot_i16x8_s(v, w0));
+        d1 = i32x4.add(d1, i32x4.dot_i16x8_s(v, w1));
+      }
+    }
+    const dst = o + (<usize>n << 2);
+    storeFinished(dst, finishNoZeroPoint(i32x4.max_s(i32x4.max_s(a0, b0), i32x4.max_s(c0, d0)), n));
+    storeFinished(dst + 16, finishNoZeroPoint(i32x4.max_s(i32x4.max_s(a1, b1), i32x4.max_s(c1, d1)), n + 4));
   }
 }

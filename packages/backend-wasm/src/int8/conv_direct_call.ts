@@ -10,7 +10,7 @@ import type { HeapCall } from '../heap/call.js';
 import type { Heap } from '../heap/heap.js';
 import { codeBoundsOf } from '../module/exports.js';
 import { convGeometryWords } from './conv_geometry_words.js';
-import { paddedImageBytes, paddedRowCodes } from './conv_padded_call.js';
+import { convOutShape, paddedImageBytes, paddedRowCodes } from './conv_padded_call.js';
 import { epilogueBytes, outputDtype, setupEpilogue } from './epilogue.js';
 import { knownBounds, recordBounds, requantizedBounds } from './known_bounds.js';
 
@@ -45,6 +45,7 @@ export function runDirectConv(
   N: number,
   inputs: DirectInputs,
   attrs: ClipqConv2DInt8Attrs,
+  pooled = false,
 ): TensorInfo | null {
   const wasm = heap.exports;
   const size = (info: TensorInfo) => info.shape.reduce((a, b) => a * b, 1);
@@ -82,7 +83,7 @@ export function runDirectConv(
   const taps = g.kernelHeight * rowTaps;
   if (xLargest > 32767 || wLargest > 32767 || taps * xLargest * wLargest >= INT32_LIMIT)
     return null;
-  const out = call.output([g.batch, g.outHeight, g.outWidth, N], outputDtype(attrs.requantize));
+  const out = call.output(convOutShape(g, N, pooled), outputDtype(attrs.requantize));
   call.write(geometryPtr, convGeometryWords(g));
   setupEpilogue(wasm, epilogue, {
     N,
@@ -108,6 +109,7 @@ export function runDirectConv(
     padded,
     rowCodes,
     spare,
+    pooled ? 1 : 0,
   );
   const result = call.result(out);
   if (attrs.requantize) recordBounds(result, requantizedBounds(attrs.requantize));

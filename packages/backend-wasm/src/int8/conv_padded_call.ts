@@ -37,6 +37,12 @@ export function paddedRowCodes(g: ConvGeometry, phantomPixels: number): number {
   return ((g.outWidth + phantomPixels) * g.strideWidth + g.kernelWidth) * g.inChannels + 4;
 }
 
+/** The output shape; `pooled`: after a fused 2×2, stride-2, 'valid' max pool. */
+export function convOutShape(g: ConvGeometry, N: number, pooled: boolean): number[] {
+  if (!pooled) return [g.batch, g.outHeight, g.outWidth, N];
+  return [g.batch, g.outHeight >> 1, g.outWidth >> 1, N];
+}
+
 /** Bytes of one padded image (src/as/conv_padded.ts) with rows of `rowCodes` codes. */
 export function paddedImageBytes(g: ConvGeometry, rowCodes: number): number {
   const rows = (g.outHeight - 1) * g.strideHeight + (g.kernelHeight - 1) * g.dilationHeight + 1;
@@ -50,6 +56,7 @@ export function runPaddedGemmConv(
   N: number,
   inputs: PaddedGemmInputs,
   attrs: ClipqConv2DInt8Attrs,
+  pooled = false,
 ): TensorInfo | null {
   const wasm = heap.exports;
   const { packed } = inputs;
@@ -68,7 +75,7 @@ export function runPaddedGemmConv(
   const wideAt = epilogueAt + epilogueBytes(N);
   const paddedAt = wideAt + packed.Kp * 32;
   const scratch = call.alloc(paddedAt + paddedImageBytes(g, rowCodes));
-  const out = call.output([g.batch, g.outHeight, g.outWidth, N], outputDtype(attrs.requantize));
+  const out = call.output(convOutShape(g, N, pooled), outputDtype(attrs.requantize));
   call.write(scratch, convGeometryWords(g));
   setupEpilogue(wasm, scratch + epilogueAt, {
     N,
@@ -93,6 +100,7 @@ export function runPaddedGemmConv(
     out,
     scratch + paddedAt,
     rowCodes,
+    pooled ? 1 : 0,
   );
   const result = call.result(out);
   if (attrs.requantize) recordBounds(result, requantizedBounds(attrs.requantize));

@@ -27,6 +27,7 @@ import { type Heap, heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { directConvApplies, runDirectConv } from '../int8/conv_direct_call.js';
 import { convGeometryWords } from '../int8/conv_geometry_words.js';
 import { paddedGemmApplies, runPaddedGemmConv } from '../int8/conv_padded_call.js';
+import { convolveAndPool, fusedMaxPoolOf } from '../int8/fused_max_pool.js';
 import { codesGemm, type Int8GemmProblem, type RunGemm, runInt8Gemm } from '../int8/gemm_call.js';
 import { packedWeightsOf } from '../int8/packed_weights.js';
 import {
@@ -68,6 +69,21 @@ function fallback(args: Args, pinned: PinnedWeights | null): TensorInfo {
 }
 
 export function clipqConv2DInt8(args: Args): TensorInfo {
+  const pool = fusedMaxPoolOf(args.attrs);
+  if (!pool) return convolve(args, false)!;
+  return convolveAndPool(args, pool, (pooled) =>
+    convolve(
+      { ...args, attrs: { ...args.attrs, fusedMaxPool: null } as unknown as NamedAttrMap },
+      pooled,
+    ),
+  );
+}
+
+/**
+ * The convolution; `pooled` asks for the 2×2 max pool fused into the direct or padded-image kernels
+ * (the caller checked the pool and the multipliers), and returns null when neither applies.
+ */
+function convolve(args: Args, pooled: boolean): TensorInfo | null {
   const backend = args.backend as WasmBackendLike;
   const attrs = args.attrs as unknown as ClipqConv2DInt8Attrs;
   const { x, filter, wScale, wZeroPoint, bias } = args.inputs;
@@ -80,6 +96,8 @@ export function clipqConv2DInt8(args: Args): TensorInfo {
   const g = convGeometry(x.shape, kh, kw, attrs.strides, attrs.dilations, attrs.pad);
   const M = g.batch * g.outHeight * g.outWidth;
   const K = kh * kw * C;
+  if (pooled && (!heap || M * N === 0 || !(directConvApplies(g, N) || paddedGemmApplies(g))))
+    return null;
   if (!heap || M * N === 0) return fallback(args, pinned);
   if (directConvApplies(g, N)) {
     const call = new HeapCall(heap);
@@ -94,8 +112,8 @@ export function clipqConv2DInt8(args: Args): TensorInfo {
         wZeroPoint,
         bias: attrs.hasBias && bias ? bias : null,
       };
-      const out = runDirectConv(heap, call, xPtr, g, N, direct, attrs);
-      if (!out) return fallback(args, pinned);
+      const out = runDirectConv(heap, call, xPtr, g, N, direct, attrs, pooled);
+      if (!out) return pooled ? null : fallback(args, pinned);
       countCall(ClipqConv2DInt8, 'simd');
       return out;
     } finally {
@@ -103,7 +121,7 @@ export function clipqConv2DInt8(args: Args): TensorInfo {
     }
   }
   const packed = pinned ? pinned.panels! : packedWeightsOf(heap, filter, K, N, false);
-  if (!packed.ptr) return fallback(args, pinned);
+  if (!packed.ptr) return pooled ? null : fallback(args, pinned);
   const pointwise =
     kh === 1 &&
     kw === 1 &&
@@ -116,12 +134,13 @@ export function clipqConv2DInt8(args: Args): TensorInfo {
     if (!pointwise && paddedGemmApplies(g)) {
       const bias = attrs.hasBias && args.inputs.bias ? args.inputs.bias : null;
       const padded = { x, xPtr: call.input(x), packed, wScale, wZeroPoint, bias };
-      const out = runPaddedGemmConv(heap, call, g, N, padded, attrs);
+      const out = runPaddedGemmConv(heap, call, g, N, padded, attrs, pooled);
       if (out) {
         countCall(ClipqConv2DInt8, 'simd');
         return out;
       }
     }
+    if (pooled) return null;
     const xPtr = readableWithSlack(heap, call, call.input(x), sizeOf(x) * 4);
     const geometryPtr = pointwise ? 0 : call.alloc(64);
     if (!pointwise) call.write(geometryPtr, convGeometryWords(g));

@@ -21,7 +21,7 @@ import { knownBounds, recordBounds } from '../int8/known_bounds.js';
 
 type Args = { inputs: { x: TensorInfo }; backend: unknown; attrs: NamedAttrMap };
 
-function maxPoolCodes(args: Args): TensorInfo | null {
+export function maxPoolCodes(args: Args): TensorInfo | null {
   const { x } = args.inputs;
   const heap = heapFor(args.backend as WasmBackendLike);
   if (!heap) return null;

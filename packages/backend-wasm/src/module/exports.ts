@@ -68,6 +68,7 @@ export interface ClipqExports {
     padded: number,
     rowCodes: number,
     spare: number,
+    pooled: number,
   ): void;
   convPaddedGemm(
     x: number,
@@ -80,6 +81,7 @@ export interface ClipqExports {
     out: number,
     padded: number,
     rowCodes: number,
+    pooled: number,
   ): void;
   maxPoolCodes(x: number, geometry: number, padLeft: number, out: number): void;
   foldWeights(
