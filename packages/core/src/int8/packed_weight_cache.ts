@@ -21,7 +21,10 @@ export type PinnableKernel =
 
 export interface PinRequest {
   kernelName: PinnableKernel;
-  /** int32 codes on the cache's backend, in the kernel's weight-input shape (matmul `b` is [K,N]). */
+  /**
+   * int32 codes in the kernel's weight-input shape (matmul `b` is [K,N]). They may still live on another
+   * backend (a model converted on cpu, packed on webgl): read them through the engine (`dataSync`).
+   */
   codes: Tensor;
 }
 

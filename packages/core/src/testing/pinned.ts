@@ -2,7 +2,7 @@
  * Pinned-weight checks (QuantizedTensor.pack): every matmul and convolution case also runs with its
  * weights packed into the backend's cache, with no int32 codes left, and must give the same bits.
  */
-import { getBackend } from '@tensorflow/tfjs-core';
+import { getBackend, tensor } from '@tensorflow/tfjs-core';
 import type { PinnableKernel } from '../int8/packed_weight_cache.js';
 import { packedWeightCache } from '../int8/packed_weight_cache.js';
 import { QuantizedTensor } from '../int8/quantized_tensor.js';
@@ -30,7 +30,8 @@ export function packedCopy(
   if (!cache?.pin || !cache.unpack)
     throw new Error(`pinned weights: backend '${backend}' has no packed-weight cache that can pin`);
   const original = q.codes.dataSync().slice();
-  const weights = new QuantizedTensor(q.codes.clone(), q);
+  // A fresh tensor, not a clone: a clone would share (and keep alive) the original's dataId.
+  const weights = new QuantizedTensor(tensor(original, q.shape, 'int32'), q);
   const before = cache.bytes();
   if (!weights.pack(kernelName, shape) || !weights.isPacked)
     throw new Error(`pinned weights: '${backend}' refused to pin ${kernelName} [${shape}]`);
