@@ -58,7 +58,8 @@ async function loadLayers(model: LoadedModel): Promise<tfl.LayersModel> {
   const meta = clipqMetadata(model.json);
   if (meta != null && !meta.portable && meta.producer === '@clipq/core') {
     const { loadQuantized: loadCoreModel } = await import('@clipq/core/layers');
-    return (await loadCoreModel(tf.io.fromMemory(model.artifacts))).model;
+    // Unpacked: the CLI runs the deploy graph itself, which keeps its float kernels that way.
+    return (await loadCoreModel(tf.io.fromMemory(model.artifacts), { pack: false })).model;
   }
   const artifacts = meta != null && !meta.portable ? clipqArtifacts(model) : model.artifacts;
   return tfl.loadLayersModel(tf.io.fromMemory(artifacts));

@@ -57,7 +57,10 @@ export async function saveQuantized(
 export interface LoadQuantizedOptions {
   /**
    * Pack the int8 weights into the active backend right away (`QuantizedModel.pack`): about 1 byte per
-   * parameter resident instead of ~9 (int32 codes plus the float deploy kernels). Default false.
+   * parameter resident instead of ~9 (int32 codes plus the float deploy kernels). Default true: a
+   * loaded model is for inference. It has no effect on a backend without a clipq backend package. Pass
+   * false to keep the int32 codes and the float deploy kernels (fast `predictDequantized`, writable
+   * deploy weights).
    */
   pack?: boolean;
 }
@@ -101,7 +104,7 @@ export async function loadQuantized(
   const biases = new Set([...layers.values()].map((w) => w.bias));
   for (const value of floats.values()) if (!biases.has(value)) value.dispose();
   const model = new QuantizedModel(deploy, layers);
-  if (options.pack) model.pack();
+  if (options.pack ?? true) model.pack();
   return model;
 }
 
