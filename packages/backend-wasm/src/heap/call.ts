@@ -26,9 +26,12 @@ export class HeapCall {
 
   /** Copies a small host array (parameters) to `ptr`, through a view made now. */
   write(ptr: number, values: Float32Array | Int32Array | Float64Array): void {
-    new Uint8Array(this.heap.memory.buffer, ptr, values.byteLength).set(
-      new Uint8Array(values.buffer, values.byteOffset, values.byteLength),
-    );
+    if (ptr % values.BYTES_PER_ELEMENT === 0)
+      this.heap.viewLike(values).set(values, ptr / values.BYTES_PER_ELEMENT);
+    else
+      this.heap
+        .bytes()
+        .set(new Uint8Array(values.buffer, values.byteOffset, values.byteLength), ptr);
   }
 
   input(info: TensorInfo): number {

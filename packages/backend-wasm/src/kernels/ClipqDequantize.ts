@@ -29,10 +29,10 @@ export function clipqDequantize(args: {
   const backend = args.backend as WasmBackendLike;
   const attrs = args.attrs as unknown as ClipqDequantizeAttrs;
   const { codes } = args.inputs;
-  const { scales, zeroPoints, nMins } = channelArrays(backend, args.inputs, attrs);
+  const heap = heapFor(backend);
+  const { scales, zeroPoints, nMins } = channelArrays(backend, heap, args.inputs, attrs);
   const layout = channelLayout(codes.shape, attrs.perChannel, attrs.axis);
   const { codeMin } = codeRange(attrs.bits, attrs.narrowRange);
-  const heap = heapFor(backend);
   const size = codes.shape.reduce((a, b) => a * b, 1);
   const call = heap ? new HeapCall(heap) : null;
   try {
@@ -85,11 +85,37 @@ interface ChannelArrays {
 /** Per (scale, zeroPoint) tensor pair (immutable, reused on every call by the runtime): read once. */
 const channels = new WeakMap<object, ChannelArrays>();
 
+/**
+ * Per-tensor parameters by value: the int8 runtime dequantizes each prediction's output with new
+ * scale/zero-point tensors holding the same two numbers, which missed the cache above every call.
+ */
+const scalars = new Map<number, Map<number, ChannelArrays>>();
+
 function channelArrays(
   backend: WasmBackendLike,
+  heap: Heap | null,
   inputs: ClipqDequantizeInputs,
   attrs: ClipqDequantizeAttrs,
 ): ChannelArrays {
+  if (heap?.zeroCopy && inputs.scale.shape.length <= 1 && inputs.zeroPoint.shape.length <= 1) {
+    const scaleAt = heap.offsetOf(inputs.scale);
+    const zeroPointAt = heap.offsetOf(inputs.zeroPoint);
+    if (sizeOf(inputs.scale) === 1 && sizeOf(inputs.zeroPoint) === 1) {
+      const scale = heap.f32(scaleAt, 1)[0]!;
+      const zeroPoint = heap.i32(zeroPointAt, 1)[0]!;
+      // Map keys equate -0 with 0, whose nMin differs in the sign of a zero: -0 is not cached.
+      const byScale = Object.is(scale, -0) ? new Map() : (scalars.get(scale) ?? new Map());
+      const key = zeroPoint * 64 + attrs.bits * 2 + (attrs.narrowRange ? 1 : 0);
+      let entry = byScale.get(key);
+      if (!entry) {
+        if (scalars.size >= 256) scalars.clear();
+        entry = arraysFor(Float32Array.of(scale), Int32Array.of(zeroPoint), inputs, attrs);
+        byScale.set(key, entry);
+        if (!Object.is(scale, -0)) scalars.set(scale, byScale);
+      }
+      return entry;
+    }
+  }
   const cached = channels.get(inputs.scale.dataId);
   if (
     cached &&
@@ -100,8 +126,19 @@ function channelArrays(
     return cached;
   const scales = readFloats(backend, inputs.scale);
   const zeroPoints = Int32Array.from(backend.readSync(inputs.zeroPoint.dataId));
+  const entry = arraysFor(scales, zeroPoints, inputs, attrs);
+  channels.set(inputs.scale.dataId, entry);
+  return entry;
+}
+
+function arraysFor(
+  scales: Float32Array,
+  zeroPoints: Int32Array,
+  inputs: ClipqDequantizeInputs,
+  attrs: ClipqDequantizeAttrs,
+): ChannelArrays {
   const { codeMin } = codeRange(attrs.bits, attrs.narrowRange);
-  const entry: ChannelArrays = {
+  return {
     zeroPoint: inputs.zeroPoint.dataId,
     bits: attrs.bits,
     narrowRange: attrs.narrowRange,
@@ -109,8 +146,10 @@ function channelArrays(
     zeroPoints,
     nMins: Float32Array.from(scales, (s, c) => Math.fround((codeMin - zeroPoints[c]!) * s)),
   };
-  channels.set(inputs.scale.dataId, entry);
-  return entry;
+}
+
+function sizeOf(info: TensorInfo): number {
+  return info.shape.reduce((a, b) => a * b, 1);
 }
 
 function codesConvertExactly(
