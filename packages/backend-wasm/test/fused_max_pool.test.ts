@@ -6,7 +6,14 @@ import {
   requantizeAttrs,
   requantizeCodesImpl,
 } from '@clipq/core';
-import { backend_util, engine, type Tensor, tensor, tensor1d } from '@tensorflow/tfjs-core';
+import {
+  backend_util,
+  engine,
+  getKernel,
+  type Tensor,
+  tensor,
+  tensor1d,
+} from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { clipqWasmKernelStats, resetClipqWasmKernelStats } from '../src/base.js';
 import { seeded } from './bits.js';
@@ -161,6 +168,13 @@ describe('ClipqConv2DInt8 with fusedMaxPool on wasm: the Impl conv, requantized,
       expect(Array.from(out.dataSync())).toEqual(expected.values);
       expect(clipqWasmKernelStats().impl).toEqual({});
     });
+  });
+
+  it('says so on the registered kernel function (supportsFusedMaxPool)', () => {
+    const kernelFunc = getKernel(ClipqConv2DInt8, 'wasm')?.kernelFunc as {
+      supportsFusedMaxPool?: boolean;
+    };
+    expect(kernelFunc.supportsFusedMaxPool).toBe(true);
   });
 
   it('refuses a fused pool without requantization', () => {

@@ -183,8 +183,16 @@ function convolve(args: Args, pooled: boolean): TensorInfo | null {
   }
 }
 
+/**
+ * `supportsFusedMaxPool`: this kernel honours `attrs.fusedMaxPool` (src/int8/fused_max_pool.ts), so a
+ * runtime can pass the Conv2D → MaxPooling2D pair in one call here; kernels without the flag ignore it.
+ */
+const kernelFunc = Object.assign(clipqConv2DInt8 as unknown as KernelFunc, {
+  supportsFusedMaxPool: true,
+});
+
 export const clipqConv2DInt8Config: KernelConfig = {
   kernelName: ClipqConv2DInt8,
   backendName: 'wasm',
-  kernelFunc: clipqConv2DInt8 as unknown as KernelFunc,
+  kernelFunc,
 };
