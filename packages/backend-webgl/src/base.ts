@@ -13,4 +13,5 @@ export type { PackedB } from './packed_weights.js';
 export { packB } from './packed_weights.js';
 export { exactChunk } from './programs/mat-mul-int8-float-program.js';
 export { registerClipqWebglKernels, webglKernelConfigs } from './register_all_kernels.js';
-export { webglPackedWeightCache } from './weight_cache.js';
+export { releaseScratch, scratchBytes } from './scratch_pool.js';
+export { type TextureBreakdown, textureBreakdown, webglPackedWeightCache } from './weight_cache.js';

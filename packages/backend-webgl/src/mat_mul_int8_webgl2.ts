@@ -5,15 +5,15 @@
  *   2. the blocked int32 matmul against the cached RGBA8I weights, into an 8-layer RGBA32I texture;
  *   3. the float epilogue (and fused requantization), written into a tfjs-owned packed output texture.
  * Small products take one pass (mat-mul-int8-direct-program.ts), whose outputs are computed where
- * they are written. The packed weights, their epilogue textures and the workspace (scratch textures)
- * persist until the weights are released.
+ * they are written. The packed weights and their epilogue textures persist until the weights are
+ * released; the scratch textures (A, accumulators, split-K partials) are shared by every layer of the
+ * backend (scratch_pool.ts).
  */
 import type { ClipqMatMulInt8Attrs, ClipqMatMulInt8Inputs, ConvGeometry } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { createTexture2D, intFormats } from './gl/own_textures.js';
 import { rawProgram, runPass } from './gl/raw_pass.js';
-import { allocateOutput, gl2, type SampledTensor, sampledTensor } from './gl/webgl_backend.js';
+import { allocateOutput, type SampledTensor, sampledTensor } from './gl/webgl_backend.js';
 import type { EpilogueValues } from './mat_mul_int8_epilogue.js';
 import { im2colPackSource } from './programs/im2col-pack-program.js';
 import {
@@ -29,12 +29,12 @@ import { BLOCK_ROWS, matMulInt8Source } from './programs/mat-mul-int8-program.js
 import { PACK_A_PACKED_SOURCE, PACK_A_SOURCE } from './programs/pack-a-program.js';
 import { requantizeUniformsByName } from './programs/requantize-glsl.js';
 import { xLayout } from './programs/x-reader-glsl.js';
+import { partialsFor, workspaceFor } from './scratch_pool.js';
 import {
   epilogueTexturesFor,
   type PackedB,
   slabLayout,
   uploadEpilogue,
-  workspaceFor,
 } from './weight_textures.js';
 
 /**
@@ -88,7 +88,6 @@ export function matMulInt8WebGL2(
   im2col?: { x: TensorInfo; geometry: ConvGeometry },
 ): TensorInfo {
   const { M, K, N } = dims;
-  const gl = gl2(backend);
   const subtractZero = uploadEpilogue(weights, epilogue);
   const textures = epilogueTexturesFor(weights);
   const foldedStride = weights.texels.folded ? weights.texels.stride : 0;
@@ -112,19 +111,10 @@ export function matMulInt8WebGL2(
       const slices = M <= 2 ? Math.min(SPLIT_K_SLICES, Math.floor(K / SPLIT_K_DEPTH)) : 1;
       const split = slices > 1;
       const sliceDepth = split ? Math.ceil(K / slices / 2) * 2 : K;
-      if (split && !textures.partials) {
-        const halfN = Math.ceil(N / 2);
-        textures.partials = createTexture2D(
-          gl,
-          intFormats(gl).rgba32i,
-          halfN,
-          SPLIT_K_SLICES,
-          null,
-        );
-      }
+      const partials = split ? partialsFor(backend, out.width, SPLIT_K_SLICES) : null;
       const source = matMulInt8DirectSource(a.packed, subtractZero, M === 1, split, foldedStride);
       runPass(backend, rawProgram(backend, source), {
-        targets: [{ texture: split ? textures.partials! : out.texture }],
+        targets: [{ texture: partials ?? out.texture }],
         width: out.width,
         height: split ? slices : out.height,
         textures: {
@@ -142,7 +132,7 @@ export function matMulInt8WebGL2(
           width: out.width,
           height: out.height,
           textures: {
-            partials: { texture: textures.partials! },
+            partials: { texture: partials! },
             epilogue: { texture: textures.scaleBias },
           },
           ints: { ...epilogueInts, slices },
@@ -154,22 +144,23 @@ export function matMulInt8WebGL2(
 
     // The pass that fills A's slabs: im2col of a convolution's input, or A itself, read in place
     // when packed (the previous int8 layer's codes) and densely otherwise.
-    const workspace = workspaceFor(weights, M);
     const rowBlocks = Math.ceil(M / BLOCK_ROWS);
-    const slabs = Math.ceil((rowBlocks * BLOCK_ROWS) / workspace.slabRows);
+    const workspace = workspaceFor(backend, weights.kBlocks, weights.columnBlocks, rowBlocks);
+    const { slabs, slabRows } = workspace.a;
+    const accFold = workspace.accFold;
     const source = im2col
       ? im2colPackSource(im2col.geometry, xLayout(a, im2col.geometry.inChannels))
       : a.packed
         ? PACK_A_PACKED_SOURCE
         : PACK_A_SOURCE;
     runPass(backend, rawProgram(backend, source), {
-      framebuffer: workspace.framebuffers.aPacked,
+      framebuffer: workspace.aFramebuffer,
       width: weights.kBlocks * slabs,
-      height: slabs === 1 ? rowBlocks * BLOCK_ROWS : workspace.slabRows,
+      height: slabs === 1 ? rowBlocks * BLOCK_ROWS : slabRows,
       textures: { [im2col ? 'x' : 'a']: { texture: a.texture } },
       ints: {
         kBlocks: weights.kBlocks,
-        slabRows: workspace.slabRows,
+        slabRows,
         slabs,
         rows: M,
         ...(im2col
@@ -184,15 +175,22 @@ export function matMulInt8WebGL2(
     });
 
     runPass(backend, rawProgram(backend, matMulInt8Source(subtractZero, foldedStride)), {
-      framebuffer: workspace.framebuffers.acc,
-      width: weights.columnBlocks,
-      height: rowBlocks,
+      framebuffer: workspace.accFramebuffer,
+      width: weights.columnBlocks * accFold.slabs,
+      height: accFold.slabs === 1 ? rowBlocks : accFold.slabRows,
       textures: {
         a: { texture: workspace.aPacked },
         b: { texture: weights.texture },
         bZeroPoint: { texture: textures.zeroPoints },
       },
-      ints: { kBlocks: weights.kBlocks, slabRows: workspace.slabRows },
+      ints: {
+        kBlocks: weights.kBlocks,
+        slabRows,
+        columnBlocks: weights.columnBlocks,
+        rowBlocks,
+        accSlabs: accFold.slabs,
+        accSlabRows: accFold.slabRows,
+      },
     });
 
     const epilogueSource = packedOut ? INT8_EPILOGUE_PACKED_SOURCE : INT8_EPILOGUE_SOURCE;
@@ -204,7 +202,7 @@ export function matMulInt8WebGL2(
         acc: { texture: workspace.acc, array: true },
         epilogue: { texture: textures.scaleBias },
       },
-      ints: epilogueInts,
+      ints: { ...epilogueInts, accSlabs: accFold.slabs, accSlabRows: accFold.slabRows },
       floats: requantize.floats,
     });
     return out.info;

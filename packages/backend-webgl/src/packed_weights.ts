@@ -12,6 +12,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { createTexture2D, intFormats } from './gl/own_textures.js';
 import { gl2, readValues } from './gl/webgl_backend.js';
 import { BLOCK_COLUMNS } from './programs/mat-mul-int8-program.js';
+import { releaseScratch } from './scratch_pool.js';
 import { deleteWeightTextures, type PackedB, type WeightEntry } from './weight_textures.js';
 
 export type { PackedB } from './weight_textures.js';
@@ -94,12 +95,17 @@ export function uploadWeights(
   };
 }
 
-/** Frees whatever is held under `key` (a codes dataId or a pin key). Idempotent. */
+/**
+ * Frees whatever is held under `key` (a codes dataId or a pin key). Idempotent. The backend's shared
+ * scratch goes with its last weights (a disposed model leaves nothing behind).
+ */
 export function releaseEntry(key: object): void {
   const entry = entries.get(key);
   if (!entry) return;
   entries.delete(key);
   deleteWeightTextures(entry);
+  for (const other of entries.values()) if (other.backend === entry.backend) return;
+  releaseScratch(entry.backend);
 }
 
 /**
@@ -138,6 +144,13 @@ export function pinnedEntry(backend: MathBackendWebGL, key: object): PackedB | n
 export function textureBytes(): number {
   let total = 0;
   for (const entry of entries.values()) total += entry.bytes;
+  return total;
+}
+
+/** Bytes of the weights' per-column epilogue textures (multiplier, bias, zero points). */
+export function epilogueBytes(): number {
+  let total = 0;
+  for (const entry of entries.values()) total += entry.epilogue?.bytes ?? 0;
   return total;
 }
 

@@ -1,19 +1,12 @@
 /**
  * The textures that live and die with one set of packed weights, besides the weights themselves: the
- * per-column epilogue operands (multiplier, bias, zero point), which do not depend on the batch, and
- * the integer path's scratch (the workspace), which is created and deleted once per weight instead of
- * on every call and grows with M. `bytes()` of the cache leaves them out: they scale with the output
- * columns and with M, not with the number of weights.
+ * per-column epilogue operands (multiplier, bias, zero point), which do not depend on the batch.
+ * `bytes()` of the cache leaves them out (they scale with the output columns; `textureBreakdown()`
+ * reports them). The integer path's scratch, which grows with M, is shared per backend
+ * (scratch_pool.ts).
  */
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
-import {
-  createTexture2D,
-  createTexture2DArray,
-  deleteTexture,
-  intFormats,
-  writeTexture2D,
-} from './gl/own_textures.js';
-import { targetFramebuffer } from './gl/raw_pass.js';
+import { createTexture2D, deleteTexture, intFormats, writeTexture2D } from './gl/own_textures.js';
 import { gl2 } from './gl/webgl_backend.js';
 import { type EpilogueValues, interleave } from './mat_mul_int8_epilogue.js';
 import type { WeightLayout } from './packed_weights.js';
@@ -36,21 +29,6 @@ export interface PackedB {
   bytes: number;
 }
 
-/**
- * Per-weight scratch textures of the integer path, kept with the packed weights instead of being
- * created and deleted on every call, and freed with them. Rebuilt when a larger M arrives.
- */
-export interface Workspace {
-  M: number;
-  /** RGBA16I, kBlocks·slabs × slabRows: A's codes minus the zero point, rows folded into slabs. */
-  aPacked: WebGLTexture;
-  slabRows: number;
-  /** RGBA32I array, ceil(N/4) × ceil(M/8) × 8 layers: the int32 accumulators. */
-  acc: WebGLTexture;
-  /** Framebuffers with aPacked, and the 8 layers of acc, attached for good. */
-  framebuffers: { aPacked: WebGLFramebuffer; acc: WebGLFramebuffer };
-}
-
 /** The per-column epilogue operands of a matmul (or a depthwise filter), which do not depend on M. */
 export interface EpilogueTextures {
   /** RG32F, N × 1: multiplier and bias per column. */
@@ -59,34 +37,23 @@ export interface EpilogueTextures {
   zeroPoints: WebGLTexture;
   /** What the two small textures hold, so that unchanged values (the usual case) are not re-uploaded. */
   written: { scaleBias?: Float32Array; zeroPoints?: Int32Array };
-  /** RGBA32I, ⌈N/2⌉ × slices: split-K partial sums of the single-pass matmul (made on first use). */
-  partials?: WebGLTexture;
+  /** Their bytes on the GPU. */
+  bytes: number;
 }
 
 /** Packed weights as the cache holds them: with their backend and their companion textures. */
 export interface WeightEntry extends PackedB {
   backend: MathBackendWebGL;
-  workspace?: Workspace;
   epilogue?: EpilogueTextures;
 }
 
-function deleteWorkspace(gl: WebGL2RenderingContext, workspace: Workspace | undefined): void {
-  if (!workspace) return;
-  gl.deleteFramebuffer(workspace.framebuffers.aPacked);
-  gl.deleteFramebuffer(workspace.framebuffers.acc);
-  deleteTexture(gl, workspace.aPacked);
-  deleteTexture(gl, workspace.acc);
-}
-
-/** Deletes every texture of an entry: the weights, the epilogue operands and the workspace. */
+/** Deletes every texture of an entry: the weights and the epilogue operands. */
 export function deleteWeightTextures(entry: WeightEntry): void {
   const gl = gl2(entry.backend);
   deleteTexture(gl, entry.texture);
-  deleteWorkspace(gl, entry.workspace);
   if (entry.epilogue) {
     deleteTexture(gl, entry.epilogue.scaleBias);
     deleteTexture(gl, entry.epilogue.zeroPoints);
-    if (entry.epilogue.partials) deleteTexture(gl, entry.epilogue.partials);
   }
 }
 
@@ -100,6 +67,7 @@ export function epilogueTexturesFor(weights: PackedB): EpilogueTextures {
       scaleBias: createTexture2D(gl, formats.rg32f, entry.N, 1, null),
       zeroPoints: createTexture2D(gl, formats.rgba32i, entry.columnBlocks, 1, null),
       written: {},
+      bytes: entry.N * 8 + entry.columnBlocks * 16,
     };
   }
   return entry.epilogue;
@@ -137,32 +105,4 @@ export function slabLayout(M: number, kBlocks: number, limit: number) {
   const slabRows = Math.min(rows, Math.floor(limit / BLOCK_ROWS) * BLOCK_ROWS);
   const slabs = Math.ceil(rows / slabRows);
   return { slabRows, slabs, fits: kBlocks * slabs <= limit && rows / BLOCK_ROWS <= limit };
-}
-
-/** The scratch textures for an M-row product with these weights. */
-export function workspaceFor(weights: PackedB, M: number): Workspace {
-  const entry = weights as WeightEntry;
-  // Grow-only: passes draw only their M's rows, so a larger workspace serves a smaller M (a conv split
-  // into row chunks alternates between two M's, and batch sizes vary).
-  if (entry.workspace && entry.workspace.M >= M) return entry.workspace;
-  const gl = gl2(entry.backend);
-  deleteWorkspace(gl, entry.workspace);
-  const formats = intFormats(gl);
-  const rowBlocks = Math.ceil(M / BLOCK_ROWS);
-  const limit = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
-  const { slabRows, slabs } = slabLayout(M, entry.kBlocks, limit);
-  const aPacked = createTexture2D(gl, formats.rgba16i, entry.kBlocks * slabs, slabRows, null);
-  const acc = createTexture2DArray(gl, formats.rgba32i, entry.columnBlocks, rowBlocks, BLOCK_ROWS);
-  const layers = [...Array(BLOCK_ROWS).keys()].map((layer) => ({ texture: acc, layer }));
-  entry.workspace = {
-    M,
-    aPacked,
-    slabRows,
-    acc,
-    framebuffers: {
-      aPacked: targetFramebuffer(entry.backend, [{ texture: aPacked }]),
-      acc: targetFramebuffer(entry.backend, layers),
-    },
-  };
-  return entry.workspace;
 }

@@ -13,6 +13,7 @@ import { instrumentKernels, kernelsRanCheck, type PageCase, webglChecks } from '
 import { convWebglChecks } from './conv_checks.js';
 import { packedInputChecks } from './packed_input_checks.js';
 import { pinnedChecks, programPathPinnedCases } from './pinned_checks.js';
+import { scratchChecks } from './scratch_checks.js';
 import { initBackends, publish, tf } from './setup.js';
 
 function suite(name: string, cases: Array<{ name: string; run(): Promise<void> }>): PageCase[] {
@@ -79,6 +80,7 @@ function webgl2Cases(): PageCase[] {
     ...pinnedChecks(),
     ...programPathPinnedCases(),
     ...webglChecks().slice(1),
+    ...scratchChecks(),
     ...suite('wasm fakeQuant conformance', fakeQuantConformanceCases('wasm')),
     ...suite('wasm int8 conformance', int8ConformanceCases('wasm')),
     kernelsRanCheck(),

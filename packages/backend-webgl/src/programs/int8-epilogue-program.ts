@@ -38,15 +38,26 @@ float finish(int acc, int n) {
 
 const EPILOGUE_HEADER = `${RAW_SHADER_HEADER}
 uniform isampler2DArray acc;
+uniform int accSlabs;
+uniform int accSlabRows;
 ${INT8_EPILOGUE_UNIFORMS}
 ${REQUANTIZE_DECLARATIONS}
 layout(location = 0) out vec4 result;
 ${REQUANTIZE_GLSL}
 ${int8Finish('columns - 1')}
 
+/** The texel of accumulator block (n/4, m/8), whose rows are folded into slabs (mat-mul-int8-program.ts). */
+ivec2 accTexel(int n, int m) {
+  int nb = n >> 2;
+  int mb = m >> 3;
+  if (accSlabs == 1) return ivec2(nb, mb);
+  int slab = mb / accSlabRows;
+  return ivec2(slab * ((columns + 3) >> 2) + nb, mb - slab * accSlabRows);
+}
+
 float outputAt(int m, int n) {
   if (m >= rows || n >= columns) return 0.0;
-  ivec4 block = texelFetch(acc, ivec3(n >> 2, m >> 3, m & 7), 0);
+  ivec4 block = texelFetch(acc, ivec3(accTexel(n, m), m & 7), 0);
   int lane = n & 3;
   return finish(lane == 0 ? block.x : lane == 1 ? block.y : lane == 2 ? block.z : block.w, n);
 }
@@ -91,8 +102,9 @@ void main() {
     return;
   }
   // Rows m, m + 1 (m even) are layers of one 8-row block; columns n, n + 1 are lanes of one texel.
-  ivec4 row0 = texelFetch(acc, ivec3(n >> 2, m >> 3, m & 7), 0);
-  ivec4 row1 = texelFetch(acc, ivec3(n >> 2, m >> 3, (m & 7) + 1), 0);
+  ivec2 texel = accTexel(n, m);
+  ivec4 row0 = texelFetch(acc, ivec3(texel, m & 7), 0);
+  ivec4 row1 = texelFetch(acc, ivec3(texel, (m & 7) + 1), 0);
   ivec2 first = (n & 2) == 0 ? row0.xy : row0.zw;
   ivec2 second = (n & 2) == 0 ? row1.xy : row1.zw;
   result = vec4(finish(first.x, n), finish(first.y, n + 1), finish(second.x, n), finish(second.y, n + 1));

@@ -4,7 +4,7 @@
  * Blocking is where the speed comes from: per 4 steps of k a fragment makes 12 texel fetches for 128
  * multiply-adds, where one output per fragment would make 8 fetches for 4.
  *
- * Inputs: `a` (RGBA16I, texel (kb, m) = a[m, 4kb..4kb+3] − aZeroPoint) and `b` (RGBA8I, texel
+ * Inputs: `a` (RGBA16I, texel (kb, m) = a[m, 4kb..4kb+3] − aZeroPoint, rows folded into slabs) and `b` (RGBA8I, texel
  * (nb, k) = b[k, 4nb..4nb+3], the 1-byte weights). B's zero points are subtracted in the loop only in
  * the variant compiled for non-zero zero points; symmetric weights (zero point 0) skip that work.
  */
@@ -55,12 +55,28 @@ uniform isampler2D b;
 uniform isampler2D bZeroPoint;
 uniform int kBlocks;
 uniform int slabRows;
+uniform int columnBlocks;
+uniform int rowBlocks;
+uniform int accSlabs;
+uniform int accSlabRows;
 ${rows.map((r) => `layout(location = ${r}) out ivec4 acc${r};`).join('\n')}
 
 void main() {
   ivec2 p = ivec2(gl_FragCoord.xy);
+  // The accumulators are folded into slabs too (scratch_layout.ts): block (nb, mb) lives at texel
+  // (accSlab·columnBlocks + nb, mb − accSlab·accSlabRows). The last slab's spare blocks do nothing.
   int nb = p.x;
-  int m0 = p.y * ${BLOCK_ROWS};
+  int mb = p.y;
+  if (accSlabs > 1) {
+    int accSlab = p.x / columnBlocks;
+    nb = p.x - accSlab * columnBlocks;
+    mb = accSlab * accSlabRows + p.y;
+    if (mb >= rowBlocks) {
+      ${rows.map((r) => `acc${r} = ivec4(0);`).join(' ')}
+      return;
+    }
+  }
+  int m0 = mb * ${BLOCK_ROWS};
   // A's rows are folded into slabs (pack-a-program.ts); slabRows is a multiple of the block.
   int slab = m0 / slabRows;
   int aRow = m0 - slab * slabRows;
