@@ -93,3 +93,54 @@ describe('int8 runtime: identical outputs on @clipq/backend-cpu and on wasm', ()
     }
   });
 });
+
+describe('int8 runtime: Conv2D + 2×2 MaxPooling2D fused in the wasm kernel', () => {
+  it('the demo CNN pools inside ClipqConv2DInt8 on wasm, bit-identical to the separate pool on cpu', async () => {
+    await setBackend('cpu');
+    let seed = 11;
+    const init = () => tfl.initializers.glorotUniform({ seed: seed++ });
+    const float = tfl.sequential();
+    const conv = { kernelSize: 3, padding: 'same', activation: 'relu' } as const;
+    float.add(
+      tfl.layers.conv2d({
+        inputShape: [28, 28, 1],
+        filters: 16,
+        ...conv,
+        kernelInitializer: init(),
+      }),
+    );
+    float.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
+    float.add(tfl.layers.conv2d({ filters: 32, ...conv, kernelInitializer: init() }));
+    float.add(tfl.layers.maxPooling2d({ poolSize: 2 }));
+    float.add(tfl.layers.flatten());
+    float.add(tfl.layers.dense({ units: 10, kernelInitializer: init() }));
+    const r = seeded(5);
+    const images = (n: number) =>
+      tensor(
+        Float32Array.from({ length: n * 28 * 28 }, () => r()),
+        [n, 28, 28, 1],
+      );
+    const qat = prepareQat(float);
+    await calibrate(qat, images(8), { method: 'minmax', batchSize: 8 });
+    const converted = convertToInt8(qat);
+    for (const batch of [1, 5]) {
+      const x = images(batch);
+      await setBackend('cpu');
+      const onCpu = (converted.predict(x) as Tensor).dataSync() as Float32Array;
+      const cpuPaths = converted.plan().map((p) => p.path);
+      expect(cpuPaths.filter((p) => p.startsWith('fused into'))).toEqual([]);
+      await setBackend('wasm');
+      const onWasm = (converted.predict(x) as Tensor).dataSync() as Float32Array;
+      const wasmPaths = converted.plan().map((p) => p.path);
+      expect(wasmPaths.filter((p) => p.endsWith('+ max pool fused'))).toHaveLength(2);
+      expect(wasmPaths.filter((p) => p.startsWith('fused into'))).toHaveLength(2);
+      expectSameBits(onWasm, onCpu, `batch ${batch}`);
+    }
+    await setBackend('wasm');
+    expect(converted.pack()).toBe(3);
+    const x = images(3);
+    const packed = (converted.predict(x) as Tensor).dataSync() as Float32Array;
+    await setBackend('cpu');
+    expectSameBits(packed, (converted.predict(x) as Tensor).dataSync() as Float32Array, 'packed');
+  });
+});

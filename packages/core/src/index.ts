@@ -82,6 +82,7 @@ export type {
   ConvInt8Attrs,
   FakeQuantCommonAttrs,
   FusedActivation,
+  FusedMaxPoolAttrs,
   PinnedWeightsAttr,
   RangeGradient,
   RequantizeAttrs,

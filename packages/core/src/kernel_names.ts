@@ -154,6 +154,19 @@ export interface ConvInt8Attrs {
   requantize?: RequantizeAttrs | null;
   /** Weights pinned in the backend's packed cache; then the `filter` input is absent. */
   pinnedWeights?: PinnedWeightsAttr | null;
+  /**
+   * ClipqConv2DInt8 only, optional capability: also max pool the requantized codes (the output is then
+   * the pooled shape). Only a kernel whose function has `supportsFusedMaxPool = true` may be given it;
+   * the int8 runtime checks that and otherwise runs the pool as a separate step.
+   */
+  fusedMaxPool?: FusedMaxPoolAttrs | null;
+}
+
+/** A max pool over a convolution's requantized codes (dequantization is monotonic, so codes pool exactly). */
+export interface FusedMaxPoolAttrs {
+  poolSize: [number, number];
+  strides: [number, number];
+  pad: 'same' | 'valid';
 }
 
 /**

@@ -5,16 +5,23 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import type { FusedMaxPoolAttrs } from '../kernel_names.js';
 import { floatOf, floatValue, type Value } from './values.js';
 
 export interface LayerRun {
   value: Value;
   /** What ran, for `summary()`: a kernel name, or how the layer was handled. */
   path: string;
+  /** True when the layer also ran the max pool it was asked to fuse (`run`'s `fusedMaxPool`). */
+  pooled?: boolean;
 }
 
+/** A max pool that a convolution may run inside its kernel (ClipqConv2DInt8's `fusedMaxPool`). */
+export type FusedMaxPool = FusedMaxPoolAttrs;
+
 export interface CompiledLayer {
-  run(inputs: Value[]): LayerRun;
+  /** `fusedMaxPool`: also max pool the output, if the layer can (then `LayerRun.pooled` is true). */
+  run(inputs: Value[], fusedMaxPool?: FusedMaxPool | null): LayerRun;
   dispose(): void;
 }
 

@@ -6,6 +6,7 @@
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { QuantizedLayerWeights } from '../model/quantized_model.js';
+import type { FusedMaxPool } from './float_layer.js';
 import { type CompiledLayer, compileLayer, type LayerRun } from './layer_runners.js';
 import { asFloat, disposeValue, floatValue, type Value } from './values.js';
 
@@ -19,6 +20,10 @@ interface Step {
   layer: tfl.layers.Layer;
   inputs: string[];
   compiled: CompiledLayer;
+  /** A 2×2 stride-2 'valid' MaxPooling2D that alone reads this layer's output: offered to its kernel. */
+  fusedMaxPool?: FusedMaxPool;
+  /** This MaxPooling2D's input layer, when that layer may run it fused. */
+  pooledBy?: string;
 }
 
 type LayerNode = {
@@ -56,6 +61,33 @@ export class Int8Runtime {
     for (const name of [...this.steps.flatMap((step) => step.inputs), ...this.outputNames])
       this.uses.set(name, (this.uses.get(name) ?? 0) + 1);
     this.isInput = new Set(this.inputNames);
+    this.markFusablePools();
+  }
+
+  /**
+   * Conv2D → MaxPooling2D (2×2, stride 2, 'valid') where the pool is the conv's only reader: the conv's
+   * kernel may run the pool itself (ClipqConv2DInt8 `fusedMaxPool`; on backends whose kernel supports
+   * it, decided per call), and the pool step then passes the pooled codes on.
+   */
+  private markFusablePools(): void {
+    const byName = new Map(this.steps.map((step) => [step.layer.name, step]));
+    for (const pool of this.steps) {
+      if (pool.layer.getClassName() !== 'MaxPooling2D' || pool.inputs.length !== 1) continue;
+      const config = pool.layer.getConfig() as {
+        poolSize: number[];
+        strides: number[];
+        padding: string;
+      };
+      const twoByTwo =
+        config.poolSize.join() === '2,2' &&
+        config.strides.join() === '2,2' &&
+        config.padding === 'valid';
+      const conv = byName.get(pool.inputs[0]!);
+      if (!twoByTwo || !conv || conv.layer.getClassName() !== 'ClipqQatConv2D') continue;
+      if (this.uses.get(conv.layer.name) !== 1) continue;
+      conv.fusedMaxPool = { poolSize: [2, 2], strides: [2, 2], pad: 'valid' };
+      pool.pooledBy = conv.layer.name;
+    }
   }
 
   /** Runs the model; float32 outputs (one tensor, or one per model output). */
@@ -81,8 +113,22 @@ export class Int8Runtime {
         values.delete(name);
       }
     };
+    // Layers whose kernel ran the following max pool: their value is already the pool's output.
+    const pooled = new Set<string>();
     try {
       for (const step of this.steps) {
+        if (step.pooledBy && pooled.has(step.pooledBy)) {
+          const value = values.get(step.pooledBy)!;
+          values.delete(step.pooledBy);
+          values.set(step.layer.name, value);
+          remainingUses.set(step.pooledBy, 0);
+          plan.push({
+            layer: step.layer.name,
+            className: step.layer.getClassName(),
+            path: `fused into ${step.pooledBy}`,
+          });
+          continue;
+        }
         const inputs = step.inputs.map((name) => {
           const value = values.get(name);
           if (!value)
@@ -91,7 +137,8 @@ export class Int8Runtime {
             );
           return value;
         });
-        const run: LayerRun = step.compiled.run(inputs);
+        const run: LayerRun = step.compiled.run(inputs, step.fusedMaxPool ?? null);
+        if (run.pooled) pooled.add(step.layer.name);
         values.set(step.layer.name, run.value);
         plan.push({ layer: step.layer.name, className: step.layer.getClassName(), path: run.path });
         for (const name of step.inputs) release(name);

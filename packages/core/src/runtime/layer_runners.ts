@@ -9,11 +9,15 @@
  *   same (exact) accumulator. A kernel that returns float32 anyway (one that predates the attribute)
  *   gets a separate ClipqQuantize pass.
  * - Flatten/Reshape, Dropout, ZeroPadding2D (with the zero-point code) and MaxPooling2D (dequantization
- *   is monotonic) work on the codes directly (codes_layers.ts).
+ *   is monotonic) work on the codes directly (codes_layers.ts). A 2×2/2 'valid' MaxPooling2D that alone
+ *   reads a requantized Conv2D runs inside the conv's kernel (`fusedMaxPool`) where the backend's kernel
+ *   supports it, so the full-size conv output is never written.
  * - Everything else runs in float on dequantized values (float_layer.ts).
  */
 import {
   engine,
+  getBackend,
+  getKernel,
   keep,
   type NamedAttrMap,
   type NamedTensorMap,
@@ -34,7 +38,7 @@ import { QatLayer } from '../layers/qat_layer.js';
 import type { QuantizedLayerWeights } from '../model/quantized_model.js';
 import { applyActivation } from '../qat/activation.js';
 import { codesLayer } from './codes_layers.js';
-import { type CompiledLayer, floatLayer } from './float_layer.js';
+import { type CompiledLayer, type FusedMaxPool, floatLayer } from './float_layer.js';
 import { Quantizer } from './quantizer.js';
 import { asCodes, asFloat, floatValue, type Value } from './values.js';
 
@@ -129,9 +133,11 @@ function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLaye
     attrsZeroPoint = inputZeroPoint;
     return attrs;
   };
+  // The attributes with a fused max pool, built once per (attributes, pool).
+  let pooledAttrs: { base: NamedAttrMap; pool: FusedMaxPool; attrs: NamedAttrMap } | null = null;
   const fallback = floatLayer(layer);
   return {
-    run(inputs) {
+    run(inputs, fusedMaxPool) {
       const input = inputs[0]!;
       const codes = asCodes(input);
       if (!codes || (isMatMul && codes.shape.length !== 2)) {
@@ -139,7 +145,20 @@ function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLaye
         return fallback.run(inputs);
       }
       const kernelInputs = { ...weightInputs, [isMatMul ? 'a' : 'x']: codes.codes };
-      const kernelAttrs = attrsFor(codes.scale[0]!, codes.zeroPoint[0]!);
+      // A fused max pool needs requantized codes out of a ClipqConv2DInt8 that honours the attribute.
+      const pool =
+        fusedMaxPool && requantize && kernelName === ClipqConv2DInt8 && kernelFusesMaxPool()
+          ? fusedMaxPool
+          : null;
+      const baseAttrs = attrsFor(codes.scale[0]!, codes.zeroPoint[0]!);
+      let kernelAttrs = baseAttrs;
+      if (pool) {
+        if (pooledAttrs?.base !== baseAttrs || pooledAttrs.pool !== pool) {
+          const attrs = { ...baseAttrs, fusedMaxPool: pool } as unknown as NamedAttrMap;
+          pooledAttrs = { base: baseAttrs, pool, attrs };
+        }
+        kernelAttrs = pooledAttrs.attrs;
+      }
       // One kernel call creates no intermediate tensors; only an unfused activation needs a scope.
       const out =
         fused === layer.activation
@@ -158,6 +177,7 @@ function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLaye
       if (!quantizer) return { value: floatValue(out, null), path };
       if (out.dtype === 'int32') {
         const value: Value = { kind: 'codes', codes: quantizer.wrap(out), quantizer };
+        if (pool) return { value, path: `${fusedPath} + max pool fused`, pooled: true };
         return { value, path: fusedPath };
       }
       const next = quantizer.apply(out);
@@ -169,6 +189,15 @@ function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLaye
       quantizer?.dispose();
     },
   };
+}
+
+/** Whether the active backend's ClipqConv2DInt8 runs `attrs.fusedMaxPool` (it says so on its kernel function). */
+function kernelFusesMaxPool(): boolean {
+  const kernel = getKernel(ClipqConv2DInt8, getBackend());
+  return (
+    (kernel?.kernelFunc as { supportsFusedMaxPool?: boolean } | undefined)?.supportsFusedMaxPool ===
+    true
+  );
 }
 
 function fakeQuantizeLayer(layer: FakeQuantize): CompiledLayer | null {
