@@ -1,15 +1,16 @@
 /**
  * Pinned vs unpinned weights on the e2e models in headless Chromium (harness/page/pinned_ab.ts):
- * `node harness/pinned_ab.mjs [demo|mobilenet] [batch] [rounds]`. A development tool.
+ * `node harness/pinned_ab.mjs [demo|mobilenet] [batch] [rounds] [pinned|scratch]`; `scratch` compares
+ * the pinned model with shared and with per-weight scratch instead. A development tool.
  */
 import { openPage } from './browser.mjs';
 
-const [model = 'demo', batch = '1', rounds = '20'] = process.argv.slice(2);
+const [model = 'demo', batch = '1', rounds = '20', mode = 'pinned'] = process.argv.slice(2);
 const { page, close } = await openPage('pinned_ab', { timeoutMs: 300_000 });
 try {
   const lines = await page.evaluate(
-    (o) => globalThis.__clipq.pinnedAB(o.model, o.batch, o.rounds),
-    { model, batch: Number(batch), rounds: Number(rounds) },
+    (o) => globalThis.__clipq.pinnedAB(o.model, o.batch, o.rounds, o.mode),
+    { model, batch: Number(batch), rounds: Number(rounds), mode },
   );
   console.log(lines.join('\n'));
 } finally {

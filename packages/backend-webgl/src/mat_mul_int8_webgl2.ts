@@ -111,7 +111,7 @@ export function matMulInt8WebGL2(
       const slices = M <= 2 ? Math.min(SPLIT_K_SLICES, Math.floor(K / SPLIT_K_DEPTH)) : 1;
       const split = slices > 1;
       const sliceDepth = split ? Math.ceil(K / slices / 2) * 2 : K;
-      const partials = split ? partialsFor(backend, out.width, SPLIT_K_SLICES) : null;
+      const partials = split ? partialsFor(backend, weights, out.width, SPLIT_K_SLICES) : null;
       const source = matMulInt8DirectSource(a.packed, subtractZero, M === 1, split, foldedStride);
       runPass(backend, rawProgram(backend, source), {
         targets: [{ texture: partials ?? out.texture }],
@@ -145,7 +145,13 @@ export function matMulInt8WebGL2(
     // The pass that fills A's slabs: im2col of a convolution's input, or A itself, read in place
     // when packed (the previous int8 layer's codes) and densely otherwise.
     const rowBlocks = Math.ceil(M / BLOCK_ROWS);
-    const workspace = workspaceFor(backend, weights.kBlocks, weights.columnBlocks, rowBlocks);
+    const workspace = workspaceFor(
+      backend,
+      weights,
+      weights.kBlocks,
+      weights.columnBlocks,
+      rowBlocks,
+    );
     const { slabs, slabRows } = workspace.a;
     const accFold = workspace.accFold;
     const source = im2col

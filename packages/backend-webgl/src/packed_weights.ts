@@ -104,6 +104,7 @@ export function releaseEntry(key: object): void {
   if (!entry) return;
   entries.delete(key);
   deleteWeightTextures(entry);
+  releaseScratch(entry);
   for (const other of entries.values()) if (other.backend === entry.backend) return;
   releaseScratch(entry.backend);
 }

@@ -37,7 +37,14 @@ interface Pool {
   partials?: { texture: WebGLTexture; width: number; bytes: number };
 }
 
-const pools = new Map<MathBackendWebGL, Pool>();
+/** Pools by owner: the backend (shared), or one weight entry (`scratchSharing.perBackend = false`). */
+const pools = new Map<object, Pool & { backend: MathBackendWebGL }>();
+
+/**
+ * `perBackend: false` gives every weight its own pool again (the layout before sharing), for in-page
+ * A/B measurements of the sharing (harness/page/pinned_ab.ts); results are identical either way.
+ */
+export const scratchSharing = { perBackend: true };
 
 /** The scratch of one blocked matmul call, and how its A and accumulators are folded. */
 export interface Workspace {
@@ -53,11 +60,12 @@ export interface Workspace {
   accFold: Fold;
 }
 
-function poolOf(backend: MathBackendWebGL): Pool {
-  let pool = pools.get(backend);
+function poolOf(backend: MathBackendWebGL, weights: object): Pool {
+  const owner = scratchSharing.perBackend ? backend : weights;
+  let pool = pools.get(owner);
   if (!pool) {
-    pool = { aNeeds: new Map(), accNeeds: new Map() };
-    pools.set(backend, pool);
+    pool = { backend, aNeeds: new Map(), accNeeds: new Map() };
+    pools.set(owner, pool);
     freeWithBackend(backend);
   }
   return pool;
@@ -108,11 +116,13 @@ function fitted(
 /** The shared scratch for a blocked matmul of `rowBlocks` 8-row blocks, `kBlocks`, `columnBlocks`. */
 export function workspaceFor(
   backend: MathBackendWebGL,
+  /** The weights (their pool when `scratchSharing.perBackend` is off). */
+  weights: object,
   kBlocks: number,
   columnBlocks: number,
   rowBlocks: number,
 ): Workspace {
-  const pool = poolOf(backend);
+  const pool = poolOf(backend, weights);
   const gl = gl2(backend);
   const formats = intFormats(gl);
   const limit = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
@@ -157,10 +167,11 @@ export function workspaceFor(
 /** RGBA32I, at least `width` × `slices`: the split-K partial sums of the single-pass matmul. */
 export function partialsFor(
   backend: MathBackendWebGL,
+  weights: object,
   width: number,
   slices: number,
 ): WebGLTexture {
-  const pool = poolOf(backend);
+  const pool = poolOf(backend, weights);
   if (pool.partials && pool.partials.width >= width) return pool.partials.texture;
   const gl = gl2(backend);
   if (pool.partials) deleteTexture(gl, pool.partials.texture);
@@ -169,12 +180,15 @@ export function partialsFor(
   return texture;
 }
 
-/** Frees the scratch textures of `backend` (all backends when omitted); the next matmul re-creates them. */
-export function releaseScratch(backend?: MathBackendWebGL): void {
-  for (const [owner, pool] of pools) {
-    if (backend && owner !== backend) continue;
-    pools.delete(owner);
-    const gl = gl2(owner);
+/**
+ * Frees the scratch textures of `owner`: a backend (with every per-weight pool on it), a weight entry,
+ * or everything when omitted. The next matmul re-creates what it needs.
+ */
+export function releaseScratch(owner?: object): void {
+  for (const [key, pool] of pools) {
+    if (owner && key !== owner && pool.backend !== owner) continue;
+    pools.delete(key);
+    const gl = gl2(pool.backend);
     deleteFolded(gl, pool.a);
     deleteFolded(gl, pool.acc);
     if (pool.partials) deleteTexture(gl, pool.partials.texture);

@@ -9,6 +9,7 @@ import { convertToInt8 } from '@clipq/core/layers';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { textureBreakdown, webglPackedWeightCache } from '../../src/base.js';
+import { scratchSharing } from '../../src/scratch_pool.js';
 import { calibratedModel } from './e2e_models.js';
 import { initBackends, publish, tf } from './setup.js';
 
@@ -32,7 +33,27 @@ async function values(t: Tensor): Promise<Float32Array> {
 
 const resident = () => tf.memory().numBytes + webglPackedWeightCache.bytes();
 
-async function pinnedAB(name: string, batch: number, rounds: number): Promise<string[]> {
+/** The same model and call with the scratch shared per backend, or per weight as before. */
+function scratchSide(label: string, perBackend: boolean, predict: () => Tensor) {
+  return {
+    label,
+    call: () => {
+      scratchSharing.perBackend = perBackend;
+      try {
+        return predict();
+      } finally {
+        scratchSharing.perBackend = true;
+      }
+    },
+  };
+}
+
+async function pinnedAB(
+  name: string,
+  batch: number,
+  rounds: number,
+  mode = 'pinned',
+): Promise<string[]> {
   const { float, qat, shape } = await calibratedModel(name);
   await tf.setBackend('webgl');
   const x = tf.randomUniform([batch, ...shape], 0, 1, 'float32', 5);
@@ -55,11 +76,19 @@ async function pinnedAB(name: string, batch: number, rounds: number): Promise<st
     y.dispose();
     return performance.now() - t0;
   };
-  const sides = [
-    { label: 'unpinned', call: () => unpinned.model.predict(x) },
-    { label: 'pinned', call: () => pinned.model.predict(x) },
-    { label: 'float', call: () => float.predict(x) as Tensor },
-  ];
+  // mode 'scratch': the first two sides are the pinned model with shared and per-weight scratch.
+  const sides =
+    mode === 'scratch'
+      ? [
+          scratchSide('per-weight scratch', false, () => pinned.model.predict(x)),
+          scratchSide('shared scratch', true, () => pinned.model.predict(x)),
+          { label: 'float', call: () => float.predict(x) as Tensor },
+        ]
+      : [
+          { label: 'unpinned', call: () => unpinned.model.predict(x) },
+          { label: 'pinned', call: () => pinned.model.predict(x) },
+          { label: 'float', call: () => float.predict(x) as Tensor },
+        ];
   const samples = sides.map(() => [] as number[]);
   for (let r = -3; r < rounds; r++) {
     // The order rotates every round, so no side always runs first (or right after the float model).
@@ -82,9 +111,10 @@ async function pinnedAB(name: string, batch: number, rounds: number): Promise<st
   pinned.model.dispose();
   qat.dispose();
   float.dispose();
+  const [first, second] = [sides[0]!.label, sides[1]!.label];
   return [
-    `${name} b${batch} (${rounds} rounds): float ${f.toFixed(2)} ms | unpinned ${u.toFixed(2)} ms (ratio ${(f / u).toFixed(3)}) | pinned ${p.toFixed(2)} ms (ratio ${(f / p).toFixed(3)}) | pinned/unpinned time ${(p / u).toFixed(3)}`,
-    `  resident bytes per kernel parameter (${params}): unpinned ${unpinned.perParam.toFixed(3)}, pinned ${pinned.perParam.toFixed(3)} (${pinned.layers} layers packed); clipq's other GPU textures: epilogue operands ${(textures.epilogue / 2 / params).toFixed(3)} per parameter of one model, shared scratch ${textures.scratch} bytes = ${(textures.scratch / params).toFixed(3)} per parameter (other ${textures.other}); pinned and unpinned outputs bit-identical: ${same}`,
+    `${name} b${batch} (${rounds} rounds): float ${f.toFixed(2)} ms | ${first} ${u.toFixed(2)} ms (ratio ${(f / u).toFixed(3)}) | ${second} ${p.toFixed(2)} ms (ratio ${(f / p).toFixed(3)}) | ${second}/${first} time ${(p / u).toFixed(3)}`,
+    `  resident bytes per kernel parameter (${params}): unpinned ${unpinned.perParam.toFixed(3)}, pinned ${pinned.perParam.toFixed(3)} (${pinned.layers} layers packed); clipq's other GPU textures: epilogue operands ${(textures.epilogue / 2 / params).toFixed(3)} per parameter of one model, scratch ${textures.scratch} bytes (all pools alive) = ${(textures.scratch / params).toFixed(3)} per parameter (other ${textures.other}); pinned and unpinned outputs bit-identical: ${same}`,
   ];
 }
 
