@@ -14,22 +14,15 @@ import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { rawProgram, runPass } from './gl/raw_pass.js';
 import { allocateOutput, type SampledTensor, sampledTensor } from './gl/webgl_backend.js';
+import { runBlocked } from './mat_mul_int8_blocked.js';
 import type { EpilogueValues } from './mat_mul_int8_epilogue.js';
-import { im2colPackSource } from './programs/im2col-pack-program.js';
-import {
-  ACTIVATION_CODES,
-  INT8_EPILOGUE_PACKED_SOURCE,
-  INT8_EPILOGUE_SOURCE,
-} from './programs/int8-epilogue-program.js';
+import { ACTIVATION_CODES } from './programs/int8-epilogue-program.js';
 import {
   matMulInt8DirectSource,
   SPLIT_K_REDUCE_SOURCE,
 } from './programs/mat-mul-int8-direct-program.js';
-import { BLOCK_ROWS, matMulInt8Source } from './programs/mat-mul-int8-program.js';
-import { PACK_A_PACKED_SOURCE, PACK_A_SOURCE } from './programs/pack-a-program.js';
 import { requantizeUniformsByName } from './programs/requantize-glsl.js';
-import { xLayout } from './programs/x-reader-glsl.js';
-import { partialsFor, workspaceFor } from './scratch_pool.js';
+import { partialsFor } from './scratch_pool.js';
 import {
   epilogueTexturesFor,
   type PackedB,
@@ -142,73 +135,19 @@ export function matMulInt8WebGL2(
       return out.info;
     }
 
-    // The pass that fills A's slabs: im2col of a convolution's input, or A itself, read in place
-    // when packed (the previous int8 layer's codes) and densely otherwise.
-    const rowBlocks = Math.ceil(M / BLOCK_ROWS);
-    const workspace = workspaceFor(
-      backend,
+    runBlocked(backend, {
+      a,
+      im2col,
       weights,
-      weights.kBlocks,
-      weights.columnBlocks,
-      rowBlocks,
-    );
-    const { slabs, slabRows } = workspace.a;
-    const accFold = workspace.accFold;
-    const source = im2col
-      ? im2colPackSource(im2col.geometry, xLayout(a, im2col.geometry.inChannels))
-      : a.packed
-        ? PACK_A_PACKED_SOURCE
-        : PACK_A_SOURCE;
-    runPass(backend, rawProgram(backend, source), {
-      framebuffer: workspace.aFramebuffer,
-      width: weights.kBlocks * slabs,
-      height: slabs === 1 ? rowBlocks * BLOCK_ROWS : slabRows,
-      textures: { [im2col ? 'x' : 'a']: { texture: a.texture } },
-      ints: {
-        kBlocks: weights.kBlocks,
-        slabRows,
-        slabs,
-        rows: M,
-        ...(im2col
-          ? { xWidth: a.width, xOffset: a.flatOffset, xZeroPoint: attrs.aZeroPoint }
-          : {
-              depth: K,
-              aWidth: a.width,
-              ...(a.packed ? {} : { aOffset: a.flatOffset }),
-              aZeroPoint: attrs.aZeroPoint,
-            }),
-      },
-    });
-
-    runPass(backend, rawProgram(backend, matMulInt8Source(subtractZero, foldedStride)), {
-      framebuffer: workspace.accFramebuffer,
-      width: weights.columnBlocks * accFold.slabs,
-      height: accFold.slabs === 1 ? rowBlocks : accFold.slabRows,
-      textures: {
-        a: { texture: workspace.aPacked },
-        b: { texture: weights.texture },
-        bZeroPoint: { texture: textures.zeroPoints },
-      },
-      ints: {
-        kBlocks: weights.kBlocks,
-        slabRows,
-        columnBlocks: weights.columnBlocks,
-        rowBlocks,
-        accSlabs: accFold.slabs,
-        accSlabRows: accFold.slabRows,
-      },
-    });
-
-    const epilogueSource = packedOut ? INT8_EPILOGUE_PACKED_SOURCE : INT8_EPILOGUE_SOURCE;
-    runPass(backend, rawProgram(backend, epilogueSource), {
-      targets: [{ texture: out.texture }],
-      width: out.width,
-      height: out.height,
-      textures: {
-        acc: { texture: workspace.acc, array: true },
-        epilogue: { texture: textures.scaleBias },
-      },
-      ints: { ...epilogueInts, accSlabs: accFold.slabs, accSlabRows: accFold.slabRows },
+      zeroPoints: textures.zeroPoints,
+      scaleBias: textures.scaleBias,
+      subtractZero,
+      foldedStride,
+      aZeroPoint: attrs.aZeroPoint,
+      dims,
+      out,
+      packedOut,
+      epilogueInts,
       floats: requantize.floats,
     });
     return out.info;

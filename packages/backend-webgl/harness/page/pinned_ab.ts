@@ -9,6 +9,7 @@ import { convertToInt8 } from '@clipq/core/layers';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { textureBreakdown, webglPackedWeightCache } from '../../src/base.js';
+import { scratchBudget } from '../../src/mat_mul_int8_blocked.js';
 import { scratchSharing } from '../../src/scratch_pool.js';
 import { calibratedModel } from './e2e_models.js';
 import { initBackends, publish, tf } from './setup.js';
@@ -33,16 +34,22 @@ async function values(t: Tensor): Promise<Float32Array> {
 
 const resident = () => tf.memory().numBytes + webglPackedWeightCache.bytes();
 
-/** The same model and call with the scratch shared per backend, or per weight as before. */
-function scratchSide(label: string, perBackend: boolean, predict: () => Tensor) {
+/**
+ * The same model and call with the scratch shared per backend and bounded per call (row chunks), or
+ * per weight and unbounded, as before the sharing.
+ */
+function scratchSide(label: string, shared: boolean, predict: () => Tensor) {
+  const saved = scratchBudget.maxBytesPerCall;
   return {
     label,
     call: () => {
-      scratchSharing.perBackend = perBackend;
+      scratchSharing.perBackend = shared;
+      scratchBudget.maxBytesPerCall = shared ? saved : Number.POSITIVE_INFINITY;
       try {
         return predict();
       } finally {
         scratchSharing.perBackend = true;
+        scratchBudget.maxBytesPerCall = saved;
       }
     },
   };

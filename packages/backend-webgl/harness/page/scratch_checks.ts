@@ -13,6 +13,7 @@ import {
   makeMatMulOperands,
 } from '@clipq/core/testing';
 import { scratchBytes, webglPackedWeightCache } from '../../src/base.js';
+import { scratchBudget } from '../../src/mat_mul_int8_blocked.js';
 import { directPath } from '../../src/mat_mul_int8_webgl2.js';
 import type { PageCase } from './checks.js';
 import { tf } from './setup.js';
@@ -144,6 +145,54 @@ function foldedScratchCases(): PageCase[] {
   ];
 }
 
+/** Runs `call` with every blocked product split into chunks of `rows` rows. */
+async function chunked<T>(rows: number, call: () => Promise<T>): Promise<T> {
+  const saved = { ...scratchBudget };
+  scratchBudget.maxBytesPerCall = 0;
+  scratchBudget.minRows = rows;
+  try {
+    return await blocked(call);
+  } finally {
+    Object.assign(scratchBudget, saved);
+  }
+}
+
+/** Outputs packed (M·N > 16,384) and unpacked, odd M, a chunk boundary inside a texture row. */
+const CHUNKED_SHAPES: MatMulCase[] = [
+  { ...LAYER, M: 601, K: 40, N: 36 },
+  { ...LAYER, M: 97, K: 30, N: 10, perChannel: false },
+  { ...LAYER, M: 2000, K: 20, N: 18, activation: 'relu6' },
+];
+
+/**
+ * Row-chunked products (scratchBudget): the int8 and conv conformance suites in 8-row chunks, and
+ * shapes whose output bands start and end inside texture rows (tfjs's texture size limit lowered, so
+ * outputs are folded into squarish textures), all bit-exact.
+ */
+function chunkedCases(): PageCase[] {
+  const suite = 'webgl int8 conformance, row-chunked blocked matmul (8-row chunks)';
+  const cases = [...int8ConformanceCases('webgl'), ...convInt8ConformanceCases('webgl')];
+  return [
+    ...cases.map((c) => ({ suite, name: c.name, run: () => chunked(8, () => c.run()) })),
+    {
+      suite,
+      name: 'chunked outputs, packed and unpacked, in plain and folded textures, match matmulInt8Impl',
+      async run() {
+        for (const maxTexture of [0, 256]) {
+          const saved = tf.env().getNumber('WEBGL_MAX_TEXTURE_SIZE');
+          if (maxTexture) tf.env().set('WEBGL_MAX_TEXTURE_SIZE', maxTexture);
+          try {
+            for (const [i, c] of CHUNKED_SHAPES.entries())
+              await chunked(40, () => scratchOf([c], 700 + i));
+          } finally {
+            tf.env().set('WEBGL_MAX_TEXTURE_SIZE', saved);
+          }
+        }
+      },
+    },
+  ];
+}
+
 export function scratchChecks(): PageCase[] {
   const suite = 'webgl shared scratch';
   return [
@@ -178,5 +227,6 @@ export function scratchChecks(): PageCase[] {
       },
     },
     ...foldedScratchCases(),
+    ...chunkedCases(),
   ];
 }

@@ -59,6 +59,8 @@ export interface PassSpec {
   framebuffer?: WebGLFramebuffer;
   width: number;
   height: number;
+  /** The first target row drawn (default 0): a pass may cover a band of rows. */
+  y?: number;
   textures: Record<string, SampledTexture>;
   ints?: Record<string, number>;
   floats?: Record<string, number>;
@@ -105,8 +107,8 @@ export function runPass(backend: MathBackendWebGL, raw: RawProgram, spec: PassSp
   }
   gl.bindFramebuffer(gl.FRAMEBUFFER, framebuffer);
   const attachments = spec.framebuffer ? [] : attach(gl, spec.targets ?? []);
-  gl.viewport(0, 0, spec.width, spec.height);
-  gl.scissor(0, 0, spec.width, spec.height);
+  gl.viewport(0, spec.y ?? 0, spec.width, spec.height);
+  gl.scissor(0, spec.y ?? 0, spec.width, spec.height);
   gpgpu.setProgram(raw.program);
   gpgpu.bindVertexArray(raw.program.vao);
   const units = Object.entries(spec.textures);

@@ -35,7 +35,7 @@ int centered(int b, int y0, int x0, int k) {
 void main() {
   ivec2 cell = slabCell(ivec2(gl_FragCoord.xy));
   int k = cell.x * 4;
-  int m = cell.y;
+  int m = cell.y + rowOffset;
   if (m >= rows) {
     centeredCodes = ivec4(0);
     return;

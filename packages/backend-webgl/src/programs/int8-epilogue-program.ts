@@ -40,6 +40,9 @@ const EPILOGUE_HEADER = `${RAW_SHADER_HEADER}
 uniform isampler2DArray acc;
 uniform int accSlabs;
 uniform int accSlabRows;
+// Row chunks (mat_mul_int8_blocked.ts): acc holds rows [rowOffset, chunkEnd) of the output.
+uniform int rowOffset;
+uniform int chunkEnd;
 ${INT8_EPILOGUE_UNIFORMS}
 ${REQUANTIZE_DECLARATIONS}
 layout(location = 0) out vec4 result;
@@ -49,7 +52,7 @@ ${int8Finish('columns - 1')}
 /** The texel of accumulator block (n/4, m/8), whose rows are folded into slabs (mat-mul-int8-program.ts). */
 ivec2 accTexel(int n, int m) {
   int nb = n >> 2;
-  int mb = m >> 3;
+  int mb = (m - rowOffset) >> 3;
   if (accSlabs == 1) return ivec2(nb, mb);
   int slab = mb / accSlabRows;
   return ivec2(slab * ((columns + 3) >> 2) + nb, mb - slab * accSlabRows);
@@ -57,7 +60,7 @@ ivec2 accTexel(int n, int m) {
 
 float outputAt(int m, int n) {
   if (m >= rows || n >= columns) return 0.0;
-  ivec4 block = texelFetch(acc, ivec3(accTexel(n, m), m & 7), 0);
+  ivec4 block = texelFetch(acc, ivec3(accTexel(n, m), (m - rowOffset) & 7), 0);
   int lane = n & 3;
   return finish(lane == 0 ? block.x : lane == 1 ? block.y : lane == 2 ? block.z : block.w, n);
 }
@@ -67,7 +70,12 @@ float outputAt(int m, int n) {
  * Into an unpacked (one value per texel) output, tfjs's dense row-major layout whatever the texture's
  * width: what tfjs's own programs (pooling, reshapes) read without an unpack pass.
  */
-export const INT8_EPILOGUE_SOURCE = `${EPILOGUE_HEADER}
+/** Outside this call's rows, in a chunked product: the texel belongs to another call. */
+function chunkCheck(chunked: boolean): string {
+  return chunked ? 'if (m < rowOffset || m >= chunkEnd) discard;' : '';
+}
+
+export const int8EpilogueSource = (chunked: boolean) => `${EPILOGUE_HEADER}
 void main() {
   ivec2 p = ivec2(gl_FragCoord.xy);
   // Usually an M × N texture; otherwise map the flat index (divisions are slow on SwiftShader).
@@ -78,6 +86,7 @@ void main() {
     m = index / columns;
     n = index - m * columns;
   }
+  ${chunkCheck(chunked)}
   result = vec4(outputAt(m, n), 0.0, 0.0, 0.0);
 }
 `;
@@ -86,7 +95,7 @@ void main() {
  * Into a packed output (tfjs's 2×2 blocks: texel (x, y) holds rows 2y, 2y+1 × columns 2x, 2x+1 as
  * r, g, b, a): a quarter of the fragments, and tfjs downloads packed textures with a cheaper decode.
  */
-export const INT8_EPILOGUE_PACKED_SOURCE = `${EPILOGUE_HEADER}
+export const int8EpiloguePackedSource = (chunked: boolean) => `${EPILOGUE_HEADER}
 void main() {
   ivec2 p = ivec2(gl_FragCoord.xy);
   // Texel (x, y) of the usual ⌈N/2⌉-wide texture; otherwise tfjs's texel order folded into outWidth.
@@ -97,14 +106,16 @@ void main() {
   }
   int m = p.y * 2;
   int n = p.x * 2;
+  ${chunkCheck(chunked)}
   if (m >= rows || n >= columns) {
     result = vec4(0.0);
     return;
   }
   // Rows m, m + 1 (m even) are layers of one 8-row block; columns n, n + 1 are lanes of one texel.
   ivec2 texel = accTexel(n, m);
-  ivec4 row0 = texelFetch(acc, ivec3(texel, m & 7), 0);
-  ivec4 row1 = texelFetch(acc, ivec3(texel, (m & 7) + 1), 0);
+  int layer = (m - rowOffset) & 7;
+  ivec4 row0 = texelFetch(acc, ivec3(texel, layer), 0);
+  ivec4 row1 = texelFetch(acc, ivec3(texel, layer + 1), 0);
   ivec2 first = (n & 2) == 0 ? row0.xy : row0.zw;
   ivec2 second = (n & 2) == 0 ? row1.xy : row1.zw;
   result = vec4(finish(first.x, n), finish(first.y, n + 1), finish(second.x, n), finish(second.y, n + 1));

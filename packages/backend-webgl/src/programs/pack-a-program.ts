@@ -16,6 +16,8 @@ export const SLAB_GLSL = `
 uniform int kBlocks;
 uniform int slabRows;
 uniform int slabs;
+// The first row of this call: large products run in row chunks (mat_mul_int8_blocked.ts).
+uniform int rowOffset;
 
 /** The (k block, row) that the fragment at p writes in a pack pass. */
 ivec2 slabCell(ivec2 p) {
@@ -45,7 +47,7 @@ int centered(int m, int k) {
 void main() {
   ivec2 cell = slabCell(ivec2(gl_FragCoord.xy));
   int k = cell.x * 4;
-  int m = cell.y;
+  int m = cell.y + rowOffset;
   centeredCodes = ivec4(centered(m, k), centered(m, k + 1), centered(m, k + 2), centered(m, k + 3));
 }
 `;
@@ -78,7 +80,7 @@ vec2 pairAt(int m, int k) {
 void main() {
   ivec2 cell = slabCell(ivec2(gl_FragCoord.xy));
   int k = cell.x * 4;
-  int m = cell.y;
+  int m = cell.y + rowOffset;
   if (m >= rows) {
     centeredCodes = ivec4(0);
     return;
