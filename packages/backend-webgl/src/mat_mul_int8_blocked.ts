@@ -32,7 +32,7 @@ export function chunkRows(M: number, kBlocks: number, columnBlocks: number): num
   const bytesPerRow = kBlocks * 8 + columnBlocks * 16;
   const rows = Math.floor(scratchBudget.maxBytesPerCall / bytesPerRow / BLOCK_ROWS) * BLOCK_ROWS;
   const step = Math.max(rows, scratchBudget.minRows);
-  return step >= M ? M : step;
+  return Math.min(step, M);
 }
 
 export interface BlockedCall {

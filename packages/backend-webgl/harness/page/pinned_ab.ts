@@ -60,7 +60,9 @@ async function pinnedAB(
   batch: number,
   rounds: number,
   mode = 'pinned',
+  budget = 0,
 ): Promise<string[]> {
+  if (budget > 0) scratchBudget.maxBytesPerCall = budget;
   const { float, qat, shape } = await calibratedModel(name);
   await tf.setBackend('webgl');
   const x = tf.randomUniform([batch, ...shape], 0, 1, 'float32', 5);
