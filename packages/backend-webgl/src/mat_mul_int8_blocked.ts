@@ -13,6 +13,10 @@ import { rawProgram, runPass } from './gl/raw_pass.js';
 import type { SampledTensor } from './gl/webgl_backend.js';
 import { im2colPackSource } from './programs/im2col-pack-program.js';
 import { int8EpiloguePackedSource, int8EpilogueSource } from './programs/int8-epilogue-program.js';
+import {
+  int8PooledEpiloguePackedSource,
+  int8PooledEpilogueSource,
+} from './programs/int8-pooled-epilogue-program.js';
 import { BLOCK_ROWS, matMulInt8Source } from './programs/mat-mul-int8-program.js';
 import { PACK_A_PACKED_SOURCE, PACK_A_SOURCE } from './programs/pack-a-program.js';
 import { xLayout } from './programs/x-reader-glsl.js';
@@ -35,6 +39,37 @@ export function chunkRows(M: number, kBlocks: number, columnBlocks: number): num
   return Math.min(step, M);
 }
 
+/**
+ * A 2×2, stride-2, 'valid' max pool fused into the epilogue (int8-pooled-epilogue-program.ts): the
+ * product's rows are the conv's pixels, the output's rows the pooled pixels.
+ */
+export interface PooledRows {
+  convWidth: number;
+  convRowsPerImage: number;
+  poolWidth: number;
+  poolRowsPerImage: number;
+}
+
+/**
+ * Images per call of a pooled product (whole images, so that no pool window straddles two calls), or 0
+ * when one image alone exceeds the scratch budget (the caller then pools separately). A packed output
+ * with an odd number of pooled rows per image takes images in pairs (a packed texel holds two rows).
+ */
+export function pooledChunkImages(
+  images: number,
+  kBlocks: number,
+  columnBlocks: number,
+  pool: PooledRows,
+  packedOut: boolean,
+): number {
+  const M = images * pool.convRowsPerImage;
+  const rows = chunkRows(M, kBlocks, columnBlocks);
+  if (rows >= M) return images;
+  let perCall = Math.floor(rows / pool.convRowsPerImage);
+  if (packedOut && pool.poolRowsPerImage % 2 === 1) perCall -= perCall % 2;
+  return perCall;
+}
+
 export interface BlockedCall {
   a: SampledTensor;
   im2col: { x: TensorInfo; geometry: ConvGeometry } | undefined;
@@ -49,6 +84,8 @@ export interface BlockedCall {
   packedOut: boolean;
   epilogueInts: Record<string, number>;
   floats: Record<string, number>;
+  /** A fused max pool (the caller checked `pooledChunkImages` > 0); out then has the pooled rows. */
+  pool?: PooledRows;
 }
 
 /** The output texture rows holding rows [start, end) of the [M, N] output, and their count. */
@@ -67,16 +104,32 @@ function outputBand(call: BlockedCall, start: number, end: number): { y: number;
 export function runBlocked(backend: MathBackendWebGL, call: BlockedCall): void {
   const { M, K } = call.dims;
   const { a, im2col, weights } = call;
-  const step = chunkRows(M, weights.kBlocks, weights.columnBlocks);
+  const { pool } = call;
+  const step = pool
+    ? pooledChunkImages(
+        M / pool.convRowsPerImage,
+        weights.kBlocks,
+        weights.columnBlocks,
+        pool,
+        call.packedOut,
+      ) * pool.convRowsPerImage
+    : chunkRows(M, weights.kBlocks, weights.columnBlocks);
   const chunked = step < M;
   const packSource = im2col
     ? im2colPackSource(im2col.geometry, xLayout(a, im2col.geometry.inChannels))
     : a.packed
       ? PACK_A_PACKED_SOURCE
       : PACK_A_SOURCE;
-  const epilogueSource = call.packedOut
-    ? int8EpiloguePackedSource(chunked)
-    : int8EpilogueSource(chunked);
+  const epilogueSource = pool
+    ? call.packedOut
+      ? int8PooledEpiloguePackedSource(chunked)
+      : int8PooledEpilogueSource(chunked)
+    : call.packedOut
+      ? int8EpiloguePackedSource(chunked)
+      : int8EpilogueSource(chunked);
+  // Output rows per A row: a quarter (a little less for odd sizes) with a fused pool.
+  const outRow = (row: number) =>
+    pool ? (row / pool.convRowsPerImage) * pool.poolRowsPerImage : row;
   for (let start = 0; start < M; start += step) {
     const rows = Math.min(step, M - start);
     const rowBlocks = Math.ceil(rows / BLOCK_ROWS);
@@ -132,9 +185,8 @@ export function runBlocked(backend: MathBackendWebGL, call: BlockedCall): void {
       },
     });
 
-    const band = chunked
-      ? outputBand(call, start, start + rows)
-      : { y: 0, height: call.out.height };
+    const [outStart, outEnd] = [outRow(start), outRow(start + rows)];
+    const band = chunked ? outputBand(call, outStart, outEnd) : { y: 0, height: call.out.height };
     runPass(backend, rawProgram(backend, epilogueSource), {
       targets: [{ texture: call.out.texture }],
       width: call.out.width,
@@ -148,9 +200,11 @@ export function runBlocked(backend: MathBackendWebGL, call: BlockedCall): void {
         ...call.epilogueInts,
         accSlabs: accFold.slabs,
         accSlabRows: accFold.slabRows,
+        ...(pool ?? {}),
         rowOffset: start,
-        // The last chunk also writes the texels past row M (padding of the texture's last row).
-        chunkEnd: start + rows >= M ? 1 << 30 : start + rows,
+        chunkStart: outStart,
+        // The last chunk also writes the texels past the last row (padding of the texture's last row).
+        chunkEnd: start + rows >= M ? 1 << 30 : outEnd,
       },
       floats: call.floats,
     });

@@ -14,7 +14,7 @@ import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { rawProgram, runPass } from './gl/raw_pass.js';
 import { allocateOutput, type SampledTensor, sampledTensor } from './gl/webgl_backend.js';
-import { runBlocked } from './mat_mul_int8_blocked.js';
+import { type PooledRows, runBlocked } from './mat_mul_int8_blocked.js';
 import type { EpilogueValues } from './mat_mul_int8_epilogue.js';
 import { ACTIVATION_CODES } from './programs/int8-epilogue-program.js';
 import {
@@ -45,6 +45,11 @@ export const directPath = { maxWork: 1 << 20 };
  * In-page A/B (40 rounds): demo CNN b1 +2–3% (its max pools skip an unpack), MobileNet b1 −1–2%.
  */
 export const outputLayout = { maxUnpacked: 16384 };
+
+/** Whether the blocked path writes an output of `rows` × `columns` packed (see `outputLayout`). */
+export function blockedOutputPacked(rows: number, columns: number): boolean {
+  return rows * columns > outputLayout.maxUnpacked;
+}
 
 /**
  * One- or two-row products split K into up to 32 slices of ≥ 64 (a second pass sums them), so a
@@ -77,8 +82,11 @@ export function matMulInt8WebGL2(
   epilogue: EpilogueValues,
   /** B's RGBA8I texture: `packedB` of inputs.b, or pinned weights (then inputs.b is absent). */
   weights: PackedB,
-  /** A convolution's input: A is its im2col patches, built straight into A's slabs (inputs.a unused). */
-  im2col?: { x: TensorInfo; geometry: ConvGeometry },
+  /**
+   * A convolution's input: A is its im2col patches, built straight into A's slabs (inputs.a unused);
+   * `pool`: a fused 2×2 max pool, the output then has the pooled rows.
+   */
+  im2col?: { x: TensorInfo; geometry: ConvGeometry; pool?: PooledRows },
 ): TensorInfo {
   const { M, K, N } = dims;
   const subtractZero = uploadEpilogue(weights, epilogue);
@@ -86,11 +94,13 @@ export function matMulInt8WebGL2(
   const foldedStride = weights.texels.folded ? weights.texels.stride : 0;
   const dtype = attrs.requantize ? 'int32' : 'float32';
   const direct = !im2col && M * N * K <= directPath.maxWork;
-  const packedOut = direct || M * N > outputLayout.maxUnpacked;
-  const out = allocateOutput(backend, [M, N], dtype, packedOut);
+  const pool = im2col?.pool;
+  const outRows = pool ? (M / pool.convRowsPerImage) * pool.poolRowsPerImage : M;
+  const packedOut = direct || blockedOutputPacked(outRows, N);
+  const out = allocateOutput(backend, [outRows, N], dtype, packedOut);
   const requantize = requantizeUniformsByName(attrs.requantize);
   const epilogueInts = {
-    rows: M,
+    rows: outRows,
     columns: N,
     outWidth: out.width,
     hasBias: epilogue.bias ? 1 : 0,
@@ -149,6 +159,7 @@ export function matMulInt8WebGL2(
       packedOut,
       epilogueInts,
       floats: requantize.floats,
+      ...(pool ? { pool } : {}),
     });
     return out.info;
   } finally {

@@ -34,17 +34,16 @@ export function instrumentKernels(): void {
   for (const config of webglKernelConfigs) {
     registeredAtImport.set(config.kernelName, isKernelRegistered(config));
     tf.unregisterKernel(config.kernelName, 'webgl');
-    tf.registerKernel({
-      ...config,
-      kernelFunc: (args) => {
-        const out = config.kernelFunc(args);
-        const error = webglContext().getError();
-        if (error !== 0)
-          throw new Error(`${config.kernelName}: gl.getError() = 0x${error.toString(16)}`);
-        kernelCalls.set(config.kernelName, (kernelCalls.get(config.kernelName) ?? 0) + 1);
-        return out;
-      },
-    });
+    const kernelFunc: tf.KernelFunc = (args) => {
+      const out = config.kernelFunc(args);
+      const error = webglContext().getError();
+      if (error !== 0)
+        throw new Error(`${config.kernelName}: gl.getError() = 0x${error.toString(16)}`);
+      kernelCalls.set(config.kernelName, (kernelCalls.get(config.kernelName) ?? 0) + 1);
+      return out;
+    };
+    // Keep the function's capability flags (ClipqConv2DInt8's supportsFusedMaxPool).
+    tf.registerKernel({ ...config, kernelFunc: Object.assign(kernelFunc, config.kernelFunc) });
   }
 }
 

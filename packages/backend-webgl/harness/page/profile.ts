@@ -18,7 +18,10 @@ function syncOn(t: Tensor): void {
 interface Step {
   layer: tfl.layers.Layer;
   compiled: {
-    run(inputs: unknown[]): {
+    run(
+      inputs: unknown[],
+      fusedMaxPool?: unknown,
+    ): {
       value: { kind: string; codes?: { codes: Tensor }; tensor?: Tensor };
       path: string;
     };
@@ -45,9 +48,9 @@ async function profile(name: string, batch: number, repeats: number) {
   const paths = new Map<string, string>();
   const originals = runtime.steps.map((s) => s.compiled.run);
   runtime.steps.forEach((step, i) => {
-    step.compiled.run = (inputs) => {
+    step.compiled.run = (inputs, fusedMaxPool) => {
       const t0 = performance.now();
-      const r = originals[i]!.call(step.compiled, inputs);
+      const r = originals[i]!.call(step.compiled, inputs, fusedMaxPool);
       syncOn(r.value.kind === 'codes' ? r.value.codes!.codes : r.value.tensor!);
       int8Times.set(
         step.layer.name,

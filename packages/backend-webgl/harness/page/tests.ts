@@ -11,6 +11,7 @@ import {
 import { directPath } from '../../src/mat_mul_int8_webgl2.js';
 import { instrumentKernels, kernelsRanCheck, type PageCase, webglChecks } from './checks.js';
 import { convWebglChecks } from './conv_checks.js';
+import { fusedPoolChecks } from './fused_pool_checks.js';
 import { packedInputChecks } from './packed_input_checks.js';
 import { pinnedChecks, programPathPinnedCases } from './pinned_checks.js';
 import { scratchChecks } from './scratch_checks.js';
@@ -76,6 +77,7 @@ function webgl2Cases(): PageCase[] {
     ...forcedPath('single-pass'),
     ...forcedPath('blocked'),
     ...convWebglChecks(),
+    ...fusedPoolChecks(),
     ...packedInputChecks(),
     ...pinnedChecks(),
     ...programPathPinnedCases(),

@@ -16,7 +16,9 @@ import {
   ClipqMatMulInt8,
   type ClipqMatMulInt8Attrs,
   type ClipqMatMulInt8Inputs,
+  type ConvGeometry,
   convGeometry,
+  type FusedMaxPoolAttrs,
 } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import {
@@ -24,6 +26,7 @@ import {
   engine,
   type KernelConfig,
   type KernelFunc,
+  MaxPool,
   type NamedAttrMap,
   type NamedTensorMap,
   reshape,
@@ -34,8 +37,9 @@ import {
 } from '@tensorflow/tfjs-core';
 import { rawPassesEnabled } from '../flags.js';
 import { gl2, reshapedView } from '../gl/webgl_backend.js';
+import { type PooledRows, pooledChunkImages } from '../mat_mul_int8_blocked.js';
 import { epilogueValues } from '../mat_mul_int8_epilogue.js';
-import { fitsIntegerPath, matMulInt8WebGL2 } from '../mat_mul_int8_webgl2.js';
+import { blockedOutputPacked, fitsIntegerPath, matMulInt8WebGL2 } from '../mat_mul_int8_webgl2.js';
 import { packedB } from '../packed_weights.js';
 import { pinnedTexture } from '../pinned_weights.js';
 import { Im2ColInt8Program } from '../programs/im2col-int8-program.js';
@@ -61,11 +65,56 @@ function rowRanges(M: number, step: number): Array<[number, number]> {
   return ranges;
 }
 
-export function clipqConv2DInt8(args: {
-  inputs: ClipqConv2DInt8Inputs;
-  backend: unknown;
-  attrs: NamedAttrMap;
-}): Tensor {
+/** The pooled rows of a 2×2, stride-2, 'valid' pool over the conv's output, or null for other pools. */
+function pooledRows(pool: FusedMaxPoolAttrs | null, g: ConvGeometry): PooledRows | null {
+  if (
+    pool?.poolSize.join() !== '2,2' ||
+    pool.strides.join() !== '2,2' ||
+    pool.pad !== 'valid' ||
+    g.outHeight < 2 ||
+    g.outWidth < 2
+  ) {
+    return null;
+  }
+  const poolWidth = Math.floor(g.outWidth / 2);
+  return {
+    convWidth: g.outWidth,
+    convRowsPerImage: g.outHeight * g.outWidth,
+    poolWidth,
+    poolRowsPerImage: Math.floor(g.outHeight / 2) * poolWidth,
+  };
+}
+
+type ConvArgs = { inputs: ClipqConv2DInt8Inputs; backend: unknown; attrs: NamedAttrMap };
+
+/**
+ * With `attrs.fusedMaxPool`, the pool runs inside the epilogue when the conv takes the raw im2col path
+ * (2×2, stride 2, 'valid', whole images within the scratch budget); otherwise tfjs's MaxPool runs on
+ * the conv's output. Either way the output is the pooled codes, bit-identical.
+ */
+export function clipqConv2DInt8(args: ConvArgs): Tensor {
+  const pool = (args.attrs as unknown as ClipqConv2DInt8Attrs).fusedMaxPool ?? null;
+  const { out, pooled } = convolve(args, pool);
+  if (!pool || pooled) return out;
+  try {
+    return engine().runKernel(
+      MaxPool,
+      { x: out } as unknown as NamedTensorMap,
+      {
+        filterSize: pool.poolSize,
+        strides: pool.strides,
+        pad: pool.pad,
+      } as unknown as NamedAttrMap,
+    ) as Tensor;
+  } finally {
+    out.dispose();
+  }
+}
+
+function convolve(
+  args: ConvArgs,
+  pool: FusedMaxPoolAttrs | null,
+): { out: Tensor; pooled: boolean } {
   const backend = args.backend as MathBackendWebGL;
   const { x, filter, wScale, wZeroPoint, bias } = args.inputs;
   const attrs = args.attrs as unknown as ClipqConv2DInt8Attrs;
@@ -112,11 +161,24 @@ export function clipqConv2DInt8(args: {
       const inputs = { a: x, ...weights, ...(bias ? { bias } : {}) } as ClipqMatMulInt8Inputs;
       const epilogue = epilogueValues(backend, inputs, matMulAttrs, cout);
       const dims = { M, K, N: cout };
+      const rows = pooledRows(pool, g);
+      const fused =
+        rows !== null &&
+        pooledChunkImages(
+          g.batch,
+          packed.kBlocks,
+          packed.columnBlocks,
+          rows,
+          blockedOutputPacked(g.batch * rows.poolRowsPerImage, cout),
+        ) > 0;
       const out = matMulInt8WebGL2(backend, inputs, matMulAttrs, dims, epilogue, packed, {
         x,
         geometry: g,
+        ...(fused ? { pool: rows } : {}),
       });
-      return tidy(() => reshape(engine().makeTensorFromTensorInfo(out), outShape));
+      const shape = fused ? [g.batch, Math.floor(g.outHeight / 2), rows.poolWidth, cout] : outShape;
+      const result = tidy(() => reshape(engine().makeTensorFromTensorInfo(out), shape));
+      return { out: result, pooled: fused };
     }
   }
   let patches: TensorInfo;
@@ -135,7 +197,7 @@ export function clipqConv2DInt8(args: {
     release = () => backend.disposeIntermediateTensorInfo(patches);
   }
   try {
-    return tidy(() => {
+    const out = tidy(() => {
       const inputs = { a: patches, ...weights, ...(attrs.hasBias && bias ? { bias } : {}) };
       const matMul = (a: TensorInfo) =>
         engine().runKernel(
@@ -160,13 +222,22 @@ export function clipqConv2DInt8(args: {
             );
       return reshape(out, outShape);
     });
+    return { out, pooled: false };
   } finally {
     release();
   }
 }
 
+/**
+ * `supportsFusedMaxPool`: this kernel honours `attrs.fusedMaxPool`, so core's int8 runtime passes a
+ * Conv2D → MaxPooling2D pair in one call (the demo CNN's two pools then cost no pass).
+ */
+const kernelFunc = Object.assign(clipqConv2DInt8 as unknown as KernelFunc, {
+  supportsFusedMaxPool: true,
+});
+
 export const clipqConv2DInt8Config: KernelConfig = {
   kernelName: ClipqConv2DInt8,
   backendName: 'webgl',
-  kernelFunc: clipqConv2DInt8 as unknown as KernelFunc,
+  kernelFunc,
 };

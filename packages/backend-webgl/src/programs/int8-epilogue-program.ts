@@ -36,12 +36,14 @@ float finish(int acc, int n) {
 }`;
 }
 
-const EPILOGUE_HEADER = `${RAW_SHADER_HEADER}
+export const EPILOGUE_HEADER = `${RAW_SHADER_HEADER}
 uniform isampler2DArray acc;
 uniform int accSlabs;
 uniform int accSlabRows;
-// Row chunks (mat_mul_int8_blocked.ts): acc holds rows [rowOffset, chunkEnd) of the output.
+// Row chunks (mat_mul_int8_blocked.ts): acc holds A's rows from rowOffset on; this call writes output
+// rows [chunkStart, chunkEnd) (the same rows unless a max pool is fused).
 uniform int rowOffset;
+uniform int chunkStart;
 uniform int chunkEnd;
 ${INT8_EPILOGUE_UNIFORMS}
 ${REQUANTIZE_DECLARATIONS}
@@ -58,11 +60,16 @@ ivec2 accTexel(int n, int m) {
   return ivec2(slab * ((columns + 3) >> 2) + nb, mb - slab * accSlabRows);
 }
 
-float outputAt(int m, int n) {
-  if (m >= rows || n >= columns) return 0.0;
+/** Row m (of A), column n of the product, through the epilogue. */
+float valueAt(int m, int n) {
   ivec4 block = texelFetch(acc, ivec3(accTexel(n, m), (m - rowOffset) & 7), 0);
   int lane = n & 3;
   return finish(lane == 0 ? block.x : lane == 1 ? block.y : lane == 2 ? block.z : block.w, n);
+}
+
+float outputAt(int m, int n) {
+  if (m >= rows || n >= columns) return 0.0;
+  return valueAt(m, n);
 }
 `;
 
@@ -71,8 +78,8 @@ float outputAt(int m, int n) {
  * width: what tfjs's own programs (pooling, reshapes) read without an unpack pass.
  */
 /** Outside this call's rows, in a chunked product: the texel belongs to another call. */
-function chunkCheck(chunked: boolean): string {
-  return chunked ? 'if (m < rowOffset || m >= chunkEnd) discard;' : '';
+export function chunkCheck(chunked: boolean): string {
+  return chunked ? 'if (m < chunkStart || m >= chunkEnd) discard;' : '';
 }
 
 export const int8EpilogueSource = (chunked: boolean) => `${EPILOGUE_HEADER}
