@@ -56,6 +56,8 @@ export function blockedOutputPacked(rows: number, columns: number): boolean {
  * batch-1 dense layer with few outputs runs on more than ⌈N/2⌉ fragments.
  */
 const SPLIT_K_SLICES = 32;
+/** Development knob (harness A/B): at most this many slices (1 turns the split off). */
+export const splitK = { maxSlices: SPLIT_K_SLICES };
 const SPLIT_K_DEPTH = 64;
 
 /** True when every texture of the integer path fits the GPU's texture size limit. */
@@ -110,12 +112,20 @@ export function matMulInt8WebGL2(
 
   const a = sampledTensor(backend, im2col ? im2col.x : inputs.a);
   try {
-    if (direct && plainA(a, K) && out.width === Math.ceil(N / 2)) {
-      const slices = M <= 2 ? Math.min(SPLIT_K_SLICES, Math.floor(K / SPLIT_K_DEPTH)) : 1;
+    const flatA = M === 1 && !a.packed && !plainA(a, K);
+    if (direct && (flatA || plainA(a, K)) && out.width === Math.ceil(N / 2)) {
+      const slices = M <= 2 ? Math.min(splitK.maxSlices, Math.floor(K / SPLIT_K_DEPTH)) : 1;
       const split = slices > 1;
       const sliceDepth = split ? Math.ceil(K / slices / 2) * 2 : K;
       const partials = split ? partialsFor(backend, weights, out.width, SPLIT_K_SLICES) : null;
-      const source = matMulInt8DirectSource(a.packed, subtractZero, M === 1, split, foldedStride);
+      const source = matMulInt8DirectSource(
+        a.packed,
+        subtractZero,
+        M === 1,
+        split,
+        foldedStride,
+        flatA,
+      );
       runPass(backend, rawProgram(backend, source), {
         targets: [{ texture: partials ?? out.texture }],
         width: out.width,
@@ -126,7 +136,13 @@ export function matMulInt8WebGL2(
           bZeroPoint: { texture: textures.zeroPoints },
           epilogue: { texture: textures.scaleBias },
         },
-        ints: { ...epilogueInts, depth: K, aZeroPoint: attrs.aZeroPoint, sliceDepth },
+        ints: {
+          ...epilogueInts,
+          depth: K,
+          aZeroPoint: attrs.aZeroPoint,
+          sliceDepth,
+          ...(flatA ? { aWidth: a.width, aOffset: a.flatOffset } : {}),
+        },
         floats: requantize.floats,
       });
       if (split) {

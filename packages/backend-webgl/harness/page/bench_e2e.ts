@@ -10,6 +10,7 @@ import { packedWeightBytes } from '@clipq/core';
 import { calibrate, convertToInt8, prepareQat } from '@clipq/core/layers';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { scratchBytes } from '../../src/base.js';
 import { compare, type Row, sameBits } from './bench_common.js';
 import { demoCnn, mobileNetV1, resetSeed } from './e2e_models.js';
 import { tf } from './setup.js';
@@ -63,6 +64,7 @@ async function modelRows(
   calibrate(qat, calibration, { method: 'minmax', batchSize: images });
   calibration.dispose();
   const before = residentBytes();
+  const scratchBefore = scratchBytes();
   const converted = convertToInt8(qat);
   await tf.setBackend('webgl');
   const packedLayers = converted.pack();
@@ -74,6 +76,7 @@ async function modelRows(
   const rows: Row[] = [];
   phases.push(
     `${m.name} build+calibrate+convert+pack ${Math.round(performance.now() - started)} ms`,
+    `${m.name} shared scratch ${scratchBefore} bytes before the model, ${scratchBytes()} after its first predict`,
   );
   for (const batch of batches) {
     const reason = skip(batch);

@@ -6,7 +6,7 @@
 import { convertToInt8 } from '@clipq/core/layers';
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { directPath, outputLayout } from '../../src/mat_mul_int8_webgl2.js';
+import { directPath, outputLayout, splitK } from '../../src/mat_mul_int8_webgl2.js';
 import { matMulInt8DirectSource } from '../../src/programs/mat-mul-int8-direct-program.js';
 import { calibratedModel } from './e2e_models.js';
 import { initBackends, publish, tf } from './setup.js';
@@ -383,13 +383,14 @@ export async function directAB(
   batch: number,
   rounds: number,
   works: number[],
-  knob: 'direct' | 'unpacked' = 'direct',
+  knob: 'direct' | 'unpacked' | 'split' = 'direct',
 ) {
   const set = (value: number) => {
     if (knob === 'direct') directPath.maxWork = value;
+    else if (knob === 'split') splitK.maxSlices = value;
     else outputLayout.maxUnpacked = value;
   };
-  const saved = [directPath.maxWork, outputLayout.maxUnpacked] as const;
+  const saved = [directPath.maxWork, outputLayout.maxUnpacked, splitK.maxSlices] as const;
   const { float, converted, x } = await setup(name, batch);
   const time = async (call: () => Tensor) => {
     const t0 = performance.now();
@@ -409,7 +410,7 @@ export async function directAB(
     const t = await time(() => float.predict(x) as Tensor);
     if (r >= 0) floats.push(t);
   }
-  [directPath.maxWork, outputLayout.maxUnpacked] = saved;
+  [directPath.maxWork, outputLayout.maxUnpacked, splitK.maxSlices] = saved;
   const median = (v: number[]) => v.sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
   x.dispose();
   converted.dispose();

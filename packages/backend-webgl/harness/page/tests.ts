@@ -11,6 +11,7 @@ import {
 import { directPath } from '../../src/mat_mul_int8_webgl2.js';
 import { instrumentKernels, kernelsRanCheck, type PageCase, webglChecks } from './checks.js';
 import { convWebglChecks } from './conv_checks.js';
+import { flatAChecks } from './flat_a_checks.js';
 import { fusedPoolChecks } from './fused_pool_checks.js';
 import { packedInputChecks } from './packed_input_checks.js';
 import { pinnedChecks, programPathPinnedCases } from './pinned_checks.js';
@@ -78,6 +79,7 @@ function webgl2Cases(): PageCase[] {
     ...forcedPath('blocked'),
     ...convWebglChecks(),
     ...fusedPoolChecks(),
+    ...flatAChecks(),
     ...packedInputChecks(),
     ...pinnedChecks(),
     ...programPathPinnedCases(),

@@ -18,6 +18,12 @@ export function matMulInt8DirectSource(
   splitK = false,
   /** B's row stride when two rows k share a texture row (packed_weights.ts), else 0. */
   foldedStride = 0,
+  /**
+   * One unpacked row of A in a texture of any width (`aWidth`, from `aOffset`): a flattened conv
+   * output feeding a batch-1 dense layer keeps its [pixels, channels] texture, so this path takes it
+   * instead of the three blocked passes.
+   */
+  flatA = false,
 ): string {
   // Folded B: rows k (even: k starts at 0 or an even slice start and steps by 2) and k + 1 are one
   // texture row; the pair (n, n + 1) of row k + 1 sits foldedStride codes further, in the other half
@@ -31,9 +37,11 @@ export function matMulInt8DirectSource(
   const secondRow = singleRow
     ? '0, 0'
     : 'texelFetch(a, ivec2(k, m + 1), 0).r, texelFetch(a, ivec2(k + 1, m + 1), 0).r';
-  const aPair = aPacked
-    ? 'ivec4(texelFetch(a, ivec2(k >> 1, m >> 1), 0))'
-    : `ivec4(texelFetch(a, ivec2(k, m), 0).r, texelFetch(a, ivec2(k + 1, m), 0).r, ${secondRow})`;
+  const aPair = flatA
+    ? 'ivec4(aAt(k), aAt(k + 1), 0, 0)'
+    : aPacked
+      ? 'ivec4(texelFetch(a, ivec2(k >> 1, m >> 1), 0))'
+      : `ivec4(texelFetch(a, ivec2(k, m), 0).r, texelFetch(a, ivec2(k + 1, m), 0).r, ${secondRow})`;
   const zero = subtractBZeroPoint
     ? 'ivec4 z4 = texelFetch(bZeroPoint, ivec2(nb, 0), 0); ivec2 zb = high ? z4.zw : z4.xy;'
     : 'ivec2 zb = ivec2(0);';
@@ -49,6 +57,17 @@ ${REQUANTIZE_DECLARATIONS}
 ${splitK ? 'layout(location = 0) out ivec4 partial;' : 'layout(location = 0) out vec4 result;'}
 ${REQUANTIZE_GLSL}
 ${int8Finish('columns - 1')}
+${
+  flatA
+    ? `uniform int aWidth;
+uniform int aOffset;
+int aAt(int k) {
+  int i = aOffset + k;
+  int y = i / aWidth;
+  return int(texelFetch(a, ivec2(i - y * aWidth, y), 0).r);
+}`
+    : ''
+}
 
 void main() {
   ivec2 p = ivec2(gl_FragCoord.xy);
