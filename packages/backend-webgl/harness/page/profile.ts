@@ -121,6 +121,10 @@ publish(async () => {
     shaderLog,
     directSource: (packed: boolean, zero: boolean) => matMulInt8DirectSource(packed, zero, false),
     dispatchTimes,
+    /** Sets a tfjs flag (e.g. USE_SETTIMEOUTCUSTOM, which changes how data() polls its fence). */
+    setFlag: (name: string, value: boolean | number) => tf.env().set(name, value),
+    /** The package's tuning knobs, for in-page A/B from Node (page.evaluate). */
+    knobs: { splitK, directPath, outputLayout },
     passList,
     layerTimes,
     async profile({ model, batch, repeats }: { model: string; batch: number; repeats: number }) {
