@@ -39,13 +39,26 @@ function fusePools(runtime) {
   const engine = tf.engine();
   const runKernel = engine.runKernel.bind(engine);
   engine.runKernel = (name, inputs, attrs) =>
-    runKernel(name, inputs, pending && name === 'ClipqConv2DInt8' ? { ...attrs, fusedMaxPool: pending } : attrs);
+    runKernel(
+      name,
+      inputs,
+      pending && name === 'ClipqConv2DInt8' ? { ...attrs, fusedMaxPool: pending } : attrs,
+    );
   const steps = runtime.steps;
   for (let i = 0; i + 1 < steps.length; i++) {
     const [conv, pool] = [steps[i], steps[i + 1]];
     const config = pool.layer.getConfig();
-    if (!/(^|Qat)Conv2D$/.test(conv.layer.getClassName()) || pool.layer.getClassName() !== 'MaxPooling2D') continue;
-    if (config.poolSize.join() !== '2,2' || config.strides.join() !== '2,2' || config.padding !== 'valid') continue;
+    if (
+      !/(^|Qat)Conv2D$/.test(conv.layer.getClassName()) ||
+      pool.layer.getClassName() !== 'MaxPooling2D'
+    )
+      continue;
+    if (
+      config.poolSize.join() !== '2,2' ||
+      config.strides.join() !== '2,2' ||
+      config.padding !== 'valid'
+    )
+      continue;
     const runConv = conv.compiled.run;
     const fused = { poolSize: [2, 2], strides: [2, 2], pad: 'valid' };
     conv.compiled.run = (inputs) => {
@@ -58,7 +71,10 @@ function fusePools(runtime) {
     };
     pool.compiled.run = (inputs) => {
       const { codes, quantizer } = inputs[0];
-      return { value: { kind: 'codes', codes: quantizer.wrap(codes.codes.clone()), quantizer }, path: 'fused into the conv' };
+      return {
+        value: { kind: 'codes', codes: quantizer.wrap(codes.codes.clone()), quantizer },
+        path: 'fused into the conv',
+      };
     };
   }
 }
@@ -108,6 +124,7 @@ if (process.env.PROFILE) {
   }
   const total = [];
   for (let i = 0; i < 200; i++) total.push(await timeOf(converted, x));
-  for (const [name, list] of times) console.log(`  ${name.padEnd(36)} ${median(list).toFixed(4)} ms`);
+  for (const [name, list] of times)
+    console.log(`  ${name.padEnd(36)} ${median(list).toFixed(4)} ms`);
   console.log(`  total (predict + read-back) ${median(total).toFixed(4)} ms`);
 }
