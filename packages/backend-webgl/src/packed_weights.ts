@@ -129,8 +129,12 @@ function sweep(backend: MathBackendWebGL): void {
   }
 }
 
-/** Keeps `weights` under a pin key until `releaseEntry(key)`. */
+/**
+ * Keeps `weights` under a pin key until `releaseEntry(key)`. Also sweeps packings of dead codes: with
+ * every layer pinned there are no more cache misses, which is where sweeps otherwise happen.
+ */
 export function storePinned(backend: MathBackendWebGL, key: object, weights: PackedB): void {
+  sweep(backend);
   releaseEntry(key);
   entries.set(key, { ...weights, backend, pinned: true });
 }

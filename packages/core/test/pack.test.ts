@@ -89,8 +89,31 @@ describe('QuantizedModel.pack (pinned weights)', () => {
     x.dispose();
   });
 
+  it('falls back to unpacked codes on a backend that cannot pin, after predicting packed', async () => {
+    registerPackedWeightCache(new HostWeightCache('cpu')); // wasm gets no cache until the next test
+    const { model, x } = await converted();
+    const expected = values(model.predict(x));
+    expect(model.pack()).toBe(4);
+    expect(values(model.predict(x))).toEqual(expected);
+    await useBackend('wasm');
+    try {
+      const onWasm = tf.tensor(x.dataSync(), x.shape);
+      tf.env().set('IS_TEST', false); // moves cpu data inside kernels; see the backend-switch test
+      expect(values(model.predict(onWasm))).toEqual(expected);
+      tf.env().set('IS_TEST', true);
+      expect(model.packedFor).toBeNull();
+      expect(values(model.predict(onWasm))).toEqual(expected);
+      onWasm.dispose();
+    } finally {
+      tf.env().set('IS_TEST', true);
+      await useBackend('cpu');
+    }
+    model.dispose();
+    expect(packedWeightBytes().cpu).toBe(0);
+    x.dispose();
+  });
+
   it('frees the int32 codes and the float kernels, and predicts the same bits', async () => {
-    registerPackedWeightCache(new HostWeightCache('cpu'));
     registerPackedWeightCache(new HostWeightCache('wasm'));
     const { model, x } = await converted();
     const int8 = values(model.predict(x));

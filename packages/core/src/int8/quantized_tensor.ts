@@ -220,7 +220,8 @@ export class QuantizedTensor implements QuantizationSpec {
   /**
    * The same codes under another shape (a free reshape; the data is shared, so packed caches keyed by
    * the original's dataId stay valid). Only the channel layout must survive: per-tensor, or the channel
-   * axis keeps its size and position given by `axis` in the new shape.
+   * axis keeps its size and position given by `axis` in the new shape. On a packed tensor this unpacks
+   * the codes (see `codes`); use `withCodes` for a temporary view instead.
    */
   reshaped(shape: number[], axis: number | null = this.axis): QuantizedTensor {
     this.assertNotDisposed('QuantizedTensor.reshaped');

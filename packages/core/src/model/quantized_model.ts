@@ -103,6 +103,10 @@ export class QuantizedModel {
    * (install its @clipq/backend-* package), in which case nothing changes.
    */
   pack(): number {
+    // The compiled runtime holds the old attributes (pinned keys, or the codes' depthwise views, which
+    // share the codes' data and would keep their packed copies alive): rebuild it in any case.
+    this.int8Runtime?.dispose();
+    this.int8Runtime = null;
     let packed = 0;
     for (const [name, weights] of this.layers) {
       const layer = this.model.getLayer(name);
@@ -120,11 +124,8 @@ export class QuantizedModel {
         ),
       );
     }
-    if (packed > 0) {
-      this.packedBackend = getBackend();
-      this.int8Runtime?.dispose();
-      this.int8Runtime = null;
-    }
+    // On a backend that cannot pin, the codes stay unpacked (moved from the last backend's cache).
+    this.packedBackend = packed > 0 ? getBackend() : null;
     return packed;
   }
 
