@@ -3,12 +3,10 @@
  * The demo CNN exactly as bench/e2e.mjs builds it (seed reset, converted, `pack()`ed, QuantizedModel.predict
  * with an awaited read-back) against the float model on tfjs-wasm, interleaved run by run, at batch 1 and
  * 16; then the int8 runtime's steps timed one by one (wall time: wasm kernels are synchronous), with the
- * float model's layers likewise. Build core and this package first.
+ * float model's layers likewise. Core's runtime fuses each Conv2D + 2×2 MaxPooling2D on this backend.
+ * Build core and this package first.
  *
  *   node scripts/e2e_demo.mjs [runs per side, default 60] [repeats, default 1]
- *   FUSE=1 …     simulates the runtime change proposed to core: each Conv2D followed by a 2×2 stride-2
- *                'valid' MaxPooling2D runs as one ClipqConv2DInt8 call with `fusedMaxPool`, and the pool
- *                layer passes the codes through (the runtime's steps are patched in this process only)
  *   PROFILE=<batch> …  then times each runtime step
  */
 import '@tensorflow/tfjs-backend-wasm';
@@ -31,53 +29,6 @@ const qat = prepareQat(float);
 await calibrate(qat, calibration, { method: 'minmax', batchSize: 8 });
 const converted = convertToInt8(qat);
 converted.pack();
-if (process.env.FUSE) fusePools(converted.runtime());
-
-/** The FUSE=1 simulation (see above): adds `fusedMaxPool` to the conv kernel call before a 2×2 pool. */
-function fusePools(runtime) {
-  let pending = null;
-  const engine = tf.engine();
-  const runKernel = engine.runKernel.bind(engine);
-  engine.runKernel = (name, inputs, attrs) =>
-    runKernel(
-      name,
-      inputs,
-      pending && name === 'ClipqConv2DInt8' ? { ...attrs, fusedMaxPool: pending } : attrs,
-    );
-  const steps = runtime.steps;
-  for (let i = 0; i + 1 < steps.length; i++) {
-    const [conv, pool] = [steps[i], steps[i + 1]];
-    const config = pool.layer.getConfig();
-    if (
-      !/(^|Qat)Conv2D$/.test(conv.layer.getClassName()) ||
-      pool.layer.getClassName() !== 'MaxPooling2D'
-    )
-      continue;
-    if (
-      config.poolSize.join() !== '2,2' ||
-      config.strides.join() !== '2,2' ||
-      config.padding !== 'valid'
-    )
-      continue;
-    const runConv = conv.compiled.run;
-    const fused = { poolSize: [2, 2], strides: [2, 2], pad: 'valid' };
-    conv.compiled.run = (inputs) => {
-      pending = fused;
-      try {
-        return runConv(inputs);
-      } finally {
-        pending = null;
-      }
-    };
-    pool.compiled.run = (inputs) => {
-      const { codes, quantizer } = inputs[0];
-      return {
-        value: { kind: 'codes', codes: quantizer.wrap(codes.codes.clone()), quantizer },
-        path: 'fused into the conv',
-      };
-    };
-  }
-}
 const timeOf = async (model, x) => {
   const start = performance.now();
   const y = model.predict(x);
