@@ -104,8 +104,13 @@ async function matMulRow(M, K, N, r, quick, slowPath = false) {
   first.dispose();
   const af = tf.randomUniform([M, K]);
   const bf = slowPath ? tf.randomUniform([N, K]) : tf.randomUniform([K, N]);
+  // Each shape warms both sides up before it is timed: the first calls of a new shape run slower
+  // (V8 tiering the JS around the kernels, caches), and 2 warm-up calls left 1x1024x1024 at 1.35
+  // where steady state is ~2 (both sides slower; ours 0.107 ms against ~0.045 ms hot).
+  const warmup = Math.max(3, Math.min(30, Math.ceil(2e9 / (2 * M * K * N))));
   const result = await comparePair({
     quick,
+    warmup,
     ours: () => readBack(matMulInt8(a, b, options)),
     baseline: () => readBack(tf.matMul(af, bf, false, slowPath)),
   });
@@ -114,6 +119,7 @@ async function matMulRow(M, K, N, r, quick, slowPath = false) {
   const compute = await comparePair({
     quick,
     ...(quick ? { rounds: 2 } : {}),
+    warmup,
     ours: () => matMulInt8(a, b, options).dispose(),
     baseline: () => tf.matMul(af, bf, false, slowPath).dispose(),
   });

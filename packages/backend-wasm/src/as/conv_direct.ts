@@ -27,7 +27,7 @@ import {
 } from './conv_geometry';
 import { padImage } from './conv_padded';
 import { finishNoZeroPoint, storeFinished } from './epilogue';
-import { panelIndex } from './pack';
+import { panelCode } from './pack';
 
 let pairs = 0; // i16 pairs per filter row: ceil(kernelWidth·C / 2)
 let channels = 0; // N, a multiple of 16
@@ -65,7 +65,7 @@ export function prepareDirectWeights(
 @inline
 function filterCode(filter: usize, panelPairs: i32, k: i32, n: i32, N: i32): i32 {
   if (panelPairs == 0) return load<i32>(filter + (<usize>(k * N + n) << 2));
-  return <i32>load<i8>(filter + panelIndex(k, n, N, panelPairs));
+  return panelCode(filter, k, n, N, panelPairs);
 }
 
 /**

@@ -20,37 +20,51 @@ export function fullPanels(N: i32): i32 {
   return halfLastPanel(N) ? N >> 3 : (N + PANEL - 1) >> 3;
 }
 
-/** The byte offset of code (k, n) in the panels (k-pairs of `Kp` per panel). */
+/**
+ * The byte offset of code (k, n) in the panels (k-pairs of `Kp` per panel). A full panel stores each
+ * k-pair as 8 little-endian i16 lanes, lane 2j (row k) and 2j+1 (row k+1) holding two columns:
+ * 256·b(·, 4+j) + (b(·, j) + 128). So column j < 4 is the low, unsigned byte (offset by 128) and column
+ * 4+j the high, signed byte, and one 16-byte load feeds `dot_i16x8_s` twice (see mat_mul_int8.ts). A half
+ * panel keeps plain signed pairs [b(k,n) b(k+1,n)] per column.
+ */
 @inline
 export function panelIndex(k: i32, n: i32, N: i32, Kp: i32): usize {
   const p = n >> 3;
-  const width = p == fullPanels(N) ? 4 : PANEL;
-  return <usize>(((p * Kp) << 4) + (((k >> 1) * width + (n & 7)) << 1) + (k & 1));
+  const c = n & 7;
+  const h = k & 1;
+  if (p == fullPanels(N)) return <usize>(((p * Kp) << 4) + (((k >> 1) * 4 + c) << 1) + h);
+  const lane = c < 4 ? (c << 2) : ((c - 4) << 2) + 1;
+  return <usize>(((p * Kp) << 4) + ((k >> 1) << 4) + lane + (h << 1));
+}
+
+/** True when code (k, n) is stored as an unsigned low byte offset by 128 (columns 0–3 of a full panel). */
+@inline
+function offsetByte(n: i32, N: i32): bool {
+  return (n & 7) < 4 && n >> 3 < fullPanels(N);
+}
+
+/** Code (k, n) read back from the panels. */
+@inline
+export function panelCode(panels: usize, k: i32, n: i32, N: i32, Kp: i32): i32 {
+  const at = panels + panelIndex(k, n, N, Kp);
+  return offsetByte(n, N) ? <i32>load<u8>(at) - 128 : <i32>load<i8>(at);
 }
 
 /**
- * Packs int32 codes B ([K,N], or [N,K] when `transposed`) into int8 panels of 8 columns, the last one
- * 4 wide when that holds every remaining column. Kp = k-pairs (even).
+ * Packs int32 codes B ([K,N], or [N,K] when `transposed`) into int8 panels of 8 columns (layout at
+ * panelIndex), the last one 4 wide when that holds every remaining column. Padding codes are 0.
+ * Kp = k-pairs (even). The codes must be int8 (the host checks).
  */
 export function packB(b: usize, K: i32, N: i32, transposed: i32, Kp: i32, out: usize): void {
   const full = fullPanels(N);
   const panels = full + (halfLastPanel(N) ? 1 : 0);
-  let o = out;
   for (let p = 0; p < panels; p++) {
     const width = p < full ? PANEL : 4;
-    for (let kp = 0; kp < Kp; kp++) {
-      for (let j = 0; j < width; j++) {
-        const n = p * PANEL + j;
-        for (let h = 0; h < 2; h++) {
-          const k = kp * 2 + h;
-          let v: i32 = 0;
-          if (n < N && k < K) {
-            const index = transposed ? n * K + k : k * N + n;
-            v = load<i32>(b + (<usize>index << 2));
-          }
-          store<i8>(o, <i8>v);
-          o++;
-        }
+    for (let k = 0; k < Kp * 2; k++) {
+      for (let n = p * PANEL; n < p * PANEL + width; n++) {
+        let v: i32 = 0;
+        if (n < N && k < K) v = load<i32>(b + (<usize>(transposed ? n * K + k : k * N + n) << 2));
+        store<u8>(out + panelIndex(k, n, N, Kp), <u8>(offsetByte(n, N) ? v + 128 : v));
       }
     }
   }
@@ -63,7 +77,7 @@ export function packB(b: usize, K: i32, N: i32, transposed: i32, Kp: i32, out: u
 export function unpackB(panels: usize, K: i32, N: i32, Kp: i32, out: usize): void {
   for (let k = 0; k < K; k++) {
     for (let n = 0; n < N; n++) {
-      store<i32>(out + (<usize>(k * N + n) << 2), <i32>load<i8>(panels + panelIndex(k, n, N, Kp)));
+      store<i32>(out + (<usize>(k * N + n) << 2), panelCode(panels, k, n, N, Kp));
     }
   }
 }
