@@ -45,6 +45,22 @@ export interface QuantizationSpec {
   narrowRange: boolean;
 }
 
+/** `scale` (float32) and `zeroPoint` (int32) as 1-D tensors, the form kernels take them in. */
+export interface QuantizationParamTensors {
+  scale: Tensor;
+  zeroPoint: Tensor;
+}
+
+export interface QuantizedTensorOptions {
+  /**
+   * Parameter tensors holding exactly `spec.scale` and `spec.zeroPoint`, BORROWED from their owner
+   * (the int8 runtime's per-range quantizer, shared by every activation in that range): this tensor
+   * returns them from `paramTensors()` and never disposes them, so the owner must outlive it. Without
+   * them, `paramTensors()` makes (and `dispose()` frees) a pair of its own.
+   */
+  params?: QuantizationParamTensors;
+}
+
 /**
  * Disposes codes and frees the backends' packed copies under their dataId, unless another tensor (a
  * clone or reshape) still shares that data and may still use the packed copy.
@@ -69,10 +85,28 @@ export class QuantizedTensor implements QuantizationSpec {
   private codesTensor: Tensor | null;
   private pin: PinnedWeights | null = null;
   private disposed = false;
-  private params: { scale: Tensor; zeroPoint: Tensor } | null = null;
+  /** The parameter tensors this one made (and frees), or null. */
+  private ownParams: QuantizationParamTensors | null = null;
+  /**
+   * Parameter tensors lent by their owner (`QuantizedTensorOptions.params`): never disposed here. A
+   * `#` field, so that `tf.dispose(q)` and `tidy`, which walk enumerable properties, do not see them.
+   */
+  readonly #borrowedParams: QuantizationParamTensors | null;
 
   /** Prefer `quantize()` or `QuantizedTensor.fromCodes()`, which validate. */
-  constructor(codes: Tensor, spec: QuantizationSpec) {
+  constructor(codes: Tensor, spec: QuantizationSpec, options: QuantizedTensorOptions = {}) {
+    const params = options.params ?? null;
+    if (params) {
+      util.assert(
+        params.scale.dtype === 'float32' &&
+          params.zeroPoint.dtype === 'int32' &&
+          params.scale.size === spec.scale.length &&
+          params.zeroPoint.size === spec.zeroPoint.length,
+        () =>
+          `QuantizedTensor: borrowed params must be float32 [${spec.scale.length}] and int32 [${spec.zeroPoint.length}], got ${params.scale.dtype} [${params.scale.shape}] and ${params.zeroPoint.dtype} [${params.zeroPoint.shape}]`,
+      );
+    }
+    this.#borrowedParams = params;
     this.codesTensor = codes;
     this.scale = spec.scale;
     this.zeroPoint = spec.zeroPoint;
@@ -199,7 +233,7 @@ export class QuantizedTensor implements QuantizationSpec {
     this.assertNotDisposed('QuantizedTensor.withCodes');
     if (this.codesTensor) return body(this);
     const codes = tensor(this.unpackCodes(), this.shape, 'int32');
-    const temporary = new QuantizedTensor(codes, this);
+    const temporary = new QuantizedTensor(codes, this, this.lentParams());
     try {
       return body(temporary);
     } finally {
@@ -231,13 +265,22 @@ export class QuantizedTensor implements QuantizationSpec {
       () =>
         `QuantizedTensor.reshaped: [${shape}] with axis ${axis} has ${channels} channels, the codes have ${this.scale.length}`,
     );
-    return new QuantizedTensor(reshape(this.codes, shape), {
-      scale: this.scale,
-      zeroPoint: this.zeroPoint,
-      axis,
-      bits: this.bits,
-      narrowRange: this.narrowRange,
-    });
+    return new QuantizedTensor(
+      reshape(this.codes, shape),
+      {
+        scale: this.scale,
+        zeroPoint: this.zeroPoint,
+        axis,
+        bits: this.bits,
+        narrowRange: this.narrowRange,
+      },
+      this.lentParams(),
+    );
+  }
+
+  /** Borrowed parameter tensors, passed on to derived tensors (owned ones die with this tensor). */
+  private lentParams(): QuantizedTensorOptions {
+    return this.#borrowedParams ? { params: this.#borrowedParams } : {};
   }
 
   get isDisposed(): boolean {
@@ -254,24 +297,26 @@ export class QuantizedTensor implements QuantizationSpec {
   }
 
   /**
-   * `scale` (float32) and `zeroPoint` (int32) as 1-D tensors for kernel inputs, made once and kept until
-   * `dispose()`, so that ops do not upload them on every call.
+   * `scale` (float32) and `zeroPoint` (int32) as 1-D tensors for kernel inputs: the borrowed pair when
+   * the constructor got one, else a pair made on first use and kept until `dispose()`, so that ops do
+   * not upload them on every call. The caller must not dispose them.
    */
-  paramTensors(): { scale: Tensor; zeroPoint: Tensor } {
+  paramTensors(): QuantizationParamTensors {
     this.assertNotDisposed('QuantizedTensor.paramTensors');
-    this.params ??= {
+    if (this.#borrowedParams) return this.#borrowedParams;
+    this.ownParams ??= {
       scale: keep(tensor1d(this.scale, 'float32')),
       zeroPoint: keep(tensor1d(this.zeroPoint, 'int32')),
     };
-    return this.params;
+    return this.ownParams;
   }
 
-  /** Frees the codes and every backend's packed copy of them. Idempotent. */
+  /** Frees the codes, every backend's packed copy of them and owned (not borrowed) params. Idempotent. */
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.params?.scale.dispose();
-    this.params?.zeroPoint.dispose();
+    this.ownParams?.scale.dispose();
+    this.ownParams?.zeroPoint.dispose();
     if (this.pin) releasePackedWeights(this.pin.key);
     if (this.codesTensor) releaseCodes(this.codesTensor);
   }

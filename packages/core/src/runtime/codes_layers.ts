@@ -5,18 +5,8 @@
  */
 import { cast, getBackend, maxPool, pad, reshape, type Tensor, tidy } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { QuantizedTensor } from '../int8/quantized_tensor.js';
+import type { QuantizedTensor } from '../int8/quantized_tensor.js';
 import { type CompiledLayer, floatLayer } from './float_layer.js';
-
-function codesLike(codes: QuantizedTensor, data: Tensor): QuantizedTensor {
-  return new QuantizedTensor(data, {
-    scale: codes.scale,
-    zeroPoint: codes.zeroPoint,
-    axis: null,
-    bits: codes.bits,
-    narrowRange: codes.narrowRange,
-  });
-}
 
 /** Backends whose MaxPool takes int32 directly (cpu, webgl) skip two casts; tfjs-wasm's needs float32. */
 const int32MaxPool = new Map<string, boolean>();
@@ -82,10 +72,9 @@ export function codesLayer(layer: tfl.layers.Layer, outputShape: number[]): Comp
       const input = inputs[0]!;
       if (input.kind !== 'codes') return fallback.run(inputs);
       const data = tidy(() => transform(input.codes));
-      return {
-        value: { kind: 'codes', codes: codesLike(input.codes, data), quantizer: input.quantizer },
-        path,
-      };
+      // Same range as the input: the output borrows the input quantizer's parameter tensors.
+      const codes = input.quantizer.wrap(data);
+      return { value: { kind: 'codes', codes, quantizer: input.quantizer }, path };
     },
     dispose() {},
   };
