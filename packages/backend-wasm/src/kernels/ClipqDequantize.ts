@@ -30,7 +30,7 @@ export function clipqDequantize(args: {
   const attrs = args.attrs as unknown as ClipqDequantizeAttrs;
   const { codes } = args.inputs;
   const heap = heapFor(backend);
-  const { scales, zeroPoints, nMins } = channelArrays(backend, heap, args.inputs, attrs);
+  const { scales, zeroPoints, nMins } = channelArrays(backend, args.inputs, attrs);
   const layout = channelLayout(codes.shape, attrs.perChannel, attrs.axis);
   const { codeMin } = codeRange(attrs.bits, attrs.narrowRange);
   const size = codes.shape.reduce((a, b) => a * b, 1);
@@ -82,40 +82,19 @@ interface ChannelArrays {
   nMins: Float32Array;
 }
 
-/** Per (scale, zeroPoint) tensor pair (immutable, reused on every call by the runtime): read once. */
-const channels = new WeakMap<object, ChannelArrays>();
-
 /**
- * Per-tensor parameters by value: the int8 runtime dequantizes each prediction's output with new
- * scale/zero-point tensors holding the same two numbers, which missed the cache above every call.
+ * Per (scale, zeroPoint) tensor pair, read once: the int8 runtime passes the same pair on every call
+ * (each range's quantizer owns one, shared by all its activations), as does a QuantizedTensor's
+ * `paramTensors()`. tfjs tensors are immutable, and a dataId is never reused, so an entry cannot go stale;
+ * it goes with the scale tensor's dataId.
  */
-const scalars = new Map<number, Map<number, ChannelArrays>>();
+const channels = new WeakMap<object, ChannelArrays>();
 
 function channelArrays(
   backend: WasmBackendLike,
-  heap: Heap | null,
   inputs: ClipqDequantizeInputs,
   attrs: ClipqDequantizeAttrs,
 ): ChannelArrays {
-  if (heap?.zeroCopy && inputs.scale.shape.length <= 1 && inputs.zeroPoint.shape.length <= 1) {
-    const scaleAt = heap.offsetOf(inputs.scale);
-    const zeroPointAt = heap.offsetOf(inputs.zeroPoint);
-    if (sizeOf(inputs.scale) === 1 && sizeOf(inputs.zeroPoint) === 1) {
-      const scale = heap.f32(scaleAt, 1)[0]!;
-      const zeroPoint = heap.i32(zeroPointAt, 1)[0]!;
-      // Map keys equate -0 with 0, whose nMin differs in the sign of a zero: -0 is not cached.
-      const byScale = Object.is(scale, -0) ? new Map() : (scalars.get(scale) ?? new Map());
-      const key = zeroPoint * 64 + attrs.bits * 2 + (attrs.narrowRange ? 1 : 0);
-      let entry = byScale.get(key);
-      if (!entry) {
-        if (scalars.size >= 256) scalars.clear();
-        entry = arraysFor(Float32Array.of(scale), Int32Array.of(zeroPoint), inputs, attrs);
-        byScale.set(key, entry);
-        if (!Object.is(scale, -0)) scalars.set(scale, byScale);
-      }
-      return entry;
-    }
-  }
   const cached = channels.get(inputs.scale.dataId);
   if (
     cached &&
@@ -146,10 +125,6 @@ function arraysFor(
     zeroPoints,
     nMins: Float32Array.from(scales, (s, c) => Math.fround((codeMin - zeroPoints[c]!) * s)),
   };
-}
-
-function sizeOf(info: TensorInfo): number {
-  return info.shape.reduce((a, b) => a * b, 1);
 }
 
 function codesConvertExactly(
