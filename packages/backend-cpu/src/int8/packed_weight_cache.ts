@@ -3,7 +3,9 @@
  * - Packed B matrices, built on first use and kept per codes tensor. The key is the codes' `dataId`
  *   object, which tfjs keeps stable for the tensor's lifetime. `release` is called by core's
  *   `QuantizedTensor.dispose()` through the packed-weight cache hook; entries whose tensor was disposed
- *   some other way are dropped by `sweep` at the next matmul.
+ *   some other way are dropped by a sweep when the cache grows (a new matrix packed, or weights
+ *   pinned) or its bytes are counted. Never on a hit: kernels pay nothing per call, and a stale entry
+ *   cannot be hit by mistake, since tfjs never reuses a dataId; it only holds memory until then.
  * - Pinned weights (`pin`, from core's `QuantizedTensor.pack`): the only copy of the codes, kept under
  *   core's key until `release(key)`. They are in a map of their own, so `sweep` never sees them.
  */
@@ -46,6 +48,7 @@ export class CpuPackedWeightCache implements PackedWeightCache {
     const hit = this.entries.get(dataId);
     if (hit !== undefined && hit.K === K && hit.N === N && hit.transposeB === transposeB)
       return hit;
+    this.sweepDead();
     const packed = packWeights(codes(), K, N, transposeB);
     this.entries.set(dataId, packed);
     return packed;
@@ -68,6 +71,8 @@ export class CpuPackedWeightCache implements PackedWeightCache {
     }
     const values = codes.dataSync();
     const int32 = values instanceof Int32Array ? values : Int32Array.from(values);
+    // Pinning is when a model drops its codes tensors: packed copies of earlier views die then.
+    this.sweepDead();
     this.pinnedEntries.set(key, pinWeights(kernelName, int32, codes.shape));
     return true;
   }
@@ -114,6 +119,7 @@ export class CpuPackedWeightCache implements PackedWeightCache {
 
   /** Resident bytes of every packed matrix and pinned entry (codes and column sums). */
   bytes(): number {
+    this.sweepDead();
     let total = 0;
     for (const entry of this.entries.values()) total += residentBytes(entry);
     for (const entry of this.pinnedEntries.values()) total += pinnedBytes(entry);
@@ -131,6 +137,13 @@ export class CpuPackedWeightCache implements PackedWeightCache {
   /** Drops packed matrices whose tensors no longer exist (pinned entries have no tensor; kept). */
   sweep(isLive: (dataId: object) => boolean): void {
     for (const dataId of this.entries.keys()) if (!isLive(dataId)) this.entries.delete(dataId);
+  }
+
+  /** `sweep` against the cpu backend's live data (the kernels' backend, which holds every dataId here). */
+  private sweepDead(): void {
+    if (this.entries.size === 0) return;
+    const backend = engine().findBackend('cpu') as MathBackendCPU | null;
+    if (backend) this.sweep((dataId) => backend.data.has(dataId));
   }
 
   /**

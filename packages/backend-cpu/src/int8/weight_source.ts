@@ -6,7 +6,7 @@
 import type { PinnableKernel, PinnedWeightsAttr } from '@clipq/core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import { int32Of, isLive } from '../backend_data.js';
+import { int32Of } from '../backend_data.js';
 import { packedWeightCache } from './packed_weight_cache.js';
 import type { PackedWeights } from './packed_weights.js';
 
@@ -58,8 +58,7 @@ export function packedMatrix(
   N: number,
   transposeB: boolean,
 ): PackedWeights {
-  // Sweep on both paths: with every layer pinned, a stale copy of disposed codes would otherwise stay.
-  packedWeightCache.sweep((dataId) => isLive(backend, dataId));
+  // No sweep here (it cost a pass over the cache per call): the cache sweeps when it grows or counts.
   if (pinned) {
     const entry = packedWeightCache.pinned(pinned.key, pinned.shape, kernelName);
     // pinned() checked the entry kind; this narrows the type.
