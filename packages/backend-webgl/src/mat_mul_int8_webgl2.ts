@@ -12,6 +12,7 @@
 import type { ClipqMatMulInt8Attrs, ClipqMatMulInt8Inputs, ConvGeometry } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { maxTextureSize } from './gl/limits.js';
 import { rawProgram, runPass } from './gl/raw_pass.js';
 import { allocateOutput, type SampledTensor, sampledTensor } from './gl/webgl_backend.js';
 import { type PooledRows, runBlocked } from './mat_mul_int8_blocked.js';
@@ -67,7 +68,7 @@ export function fitsIntegerPath(
   K: number,
   N: number,
 ): boolean {
-  const limit = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
+  const limit = maxTextureSize(gl);
   return slabLayout(M, Math.ceil(K / 4), limit).fits && N <= limit;
 }
 

@@ -10,6 +10,7 @@ import {
 } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { maxTextureSize } from './gl/limits.js';
 import { createTexture2D, deleteTexture, intFormats } from './gl/own_textures.js';
 import { rawProgram, runPass } from './gl/raw_pass.js';
 import { allocateOutput, denseTexture, gl2 } from './gl/webgl_backend.js';
@@ -31,7 +32,7 @@ function squareLayout(entries: number): { width: number; height: number } {
 /** True when the params texture and partial sums fit (they always do below 2^24 channels). */
 export function fitsRangeGradPasses(backend: MathBackendWebGL, channels: number): boolean {
   const gl = gl2(backend);
-  const limit = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
+  const limit = maxTextureSize(gl);
   return channels <= limit * limit;
 }
 
@@ -44,7 +45,7 @@ export function rangeGradWebGL2(
 ): [TensorInfo, TensorInfo] {
   const gl = gl2(backend);
   const formats = intFormats(gl);
-  const limit = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
+  const limit = maxTextureSize(gl);
   const { outer, channels, inner } = channelLayout(inputs.x.shape, attrs.perChannel, attrs.axis);
   const count = outer * inner;
   const scratch: WebGLTexture[] = [];

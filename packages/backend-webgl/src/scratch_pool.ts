@@ -8,6 +8,7 @@
  * when the backend's last packed weight is released, by `releaseScratch`, or with the backend.
  */
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import { maxTextureSize } from './gl/limits.js';
 import {
   createTexture2D,
   createTexture2DArray,
@@ -103,7 +104,7 @@ function fitted(
 ): FoldedTexture {
   needs.set(`${need.width}x${need.rows}`, need);
   if (current && foldFits(need, current.width, current.height)) return current;
-  const limit = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
+  const limit = maxTextureSize(gl);
   const size = scratchSize(needs.values(), limit, maxHeight);
   if (!size)
     throw new Error(
@@ -125,7 +126,7 @@ export function workspaceFor(
   const pool = poolOf(backend, weights);
   const gl = gl2(backend);
   const formats = intFormats(gl);
-  const limit = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
+  const limit = maxTextureSize(gl);
   const aNeed = { width: kBlocks, rows: rowBlocks };
   pool.a = fitted(
     pool.a,
