@@ -109,6 +109,7 @@ export {
   depthwiseConv2dInt8Direct,
   im2colInt8,
 } from './kernels/conv_via_gemm.js';
+export { kernelFusesMaxPool, withFusedMaxPool } from './kernels/fused_max_pool.js';
 export { int8Epilogue, requantizeCodes } from './kernels/int8_epilogue.js';
 export type { NudgedRange } from './kernels/reference_math.js';
 export {
@@ -117,6 +118,7 @@ export {
   fakeQuantComposite,
   nudge,
 } from './kernels/reference_math.js';
+export { requiredWeightInput, weightShape } from './kernels/weight_input.js';
 export type { ConvInt8Options } from './ops/conv_int8_args.js';
 export { conv2dInt8 } from './ops/conv2d_int8.js';
 export { depthwiseConv2dInt8 } from './ops/depthwise_conv2d_int8.js';

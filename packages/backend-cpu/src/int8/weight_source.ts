@@ -3,7 +3,7 @@
  * (its weight input is then absent), else the weight input's codes (packed and cached for a GEMM).
  */
 
-import type { PinnableKernel, PinnedWeightsAttr } from '@clipq/core';
+import { type PinnableKernel, type PinnedWeightsAttr, requiredWeightInput } from '@clipq/core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { int32Of } from '../backend_data.js';
@@ -28,26 +28,6 @@ export interface MatMulInt8KernelInputs {
   bias?: TensorInfo;
 }
 
-/** The weight input, which must be present when the weights are not pinned. */
-export function requiredWeights(
-  kernelName: PinnableKernel,
-  input: TensorInfo | undefined,
-): TensorInfo {
-  if (input == null) {
-    throw new Error(`${kernelName}: the weight input is missing (and no pinnedWeights attribute)`);
-  }
-  return input;
-}
-
-/** The weights' shape: the pinned shape, or the weight input's. */
-export function weightShape(
-  kernelName: PinnableKernel,
-  input: TensorInfo | undefined,
-  pinned: PinnedWeightsAttr | null | undefined,
-): number[] {
-  return pinned ? pinned.shape : requiredWeights(kernelName, input).shape;
-}
-
 /** The packed B of a GEMM kernel (matmul, conv): pinned, or packed from the input on first use. */
 export function packedMatrix(
   backend: MathBackendCPU,
@@ -65,7 +45,7 @@ export function packedMatrix(
     if (!('packed' in entry)) throw new Error(`${kernelName}: pinned weights are not a matrix`);
     return entry.packed;
   }
-  const weights = requiredWeights(kernelName, input);
+  const weights = requiredWeightInput(kernelName, input);
   return packedWeightCache.get(weights.dataId, () => int32Of(backend, weights), K, N, transposeB);
 }
 

@@ -11,6 +11,8 @@ import {
   type ConvGeometry,
   convGeometry,
   type PinnedWeightsAttr,
+  requiredWeightInput,
+  weightShape,
 } from '@clipq/core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
@@ -19,12 +21,7 @@ import { convDirectInt8, DIRECT_MAX_DEPTH } from '../int8/conv_direct_int8.js';
 import { checkInt8Codes, convPatchRows, type PatchRows } from '../int8/conv_patch_rows.js';
 import { matMulInt8Output } from '../int8/mat_mul_int8_packed.js';
 import { unpackWeights } from '../int8/packed_weights.js';
-import {
-  type ConvInt8KernelInputs,
-  packedMatrix,
-  requiredWeights,
-  weightShape,
-} from '../int8/weight_source.js';
+import { type ConvInt8KernelInputs, packedMatrix } from '../int8/weight_source.js';
 
 /** The image patches as the GEMM's A, read straight from the checked input codes (no im2col copy). */
 function patches(codes: Int32Array, g: ConvGeometry, zeroPoint: number): PatchRows {
@@ -45,7 +42,7 @@ function directFilter(
 ): Int32Array | Int8Array {
   if (pinned)
     return unpackWeights(packedMatrix(backend, ClipqConv2DInt8, filter, pinned, K, cout, false));
-  const codes = int32Of(backend, requiredWeights(ClipqConv2DInt8, filter));
+  const codes = int32Of(backend, requiredWeightInput(ClipqConv2DInt8, filter));
   checkInt8Codes(codes, 'filter', 'conv2dInt8');
   return codes;
 }

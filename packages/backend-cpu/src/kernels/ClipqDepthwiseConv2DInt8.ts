@@ -3,17 +3,18 @@
  * weight is used once per output pixel, so a GEMM cannot pay off), with the float32 epilogue and the
  * optional requantization to the next layer's codes fused per output row.
  */
-import { type ClipqConv2DInt8Attrs, ClipqDepthwiseConv2DInt8, convGeometry } from '@clipq/core';
+import {
+  type ClipqConv2DInt8Attrs,
+  ClipqDepthwiseConv2DInt8,
+  convGeometry,
+  requiredWeightInput,
+  weightShape,
+} from '@clipq/core';
 import type { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { float32Of, int32Of } from '../backend_data.js';
 import { depthwiseInt8 } from '../int8/depthwise_int8.js';
-import {
-  type ConvInt8KernelInputs,
-  pinnedFilterCodes,
-  requiredWeights,
-  weightShape,
-} from '../int8/weight_source.js';
+import { type ConvInt8KernelInputs, pinnedFilterCodes } from '../int8/weight_source.js';
 
 export function clipqDepthwiseConv2DInt8(args: {
   inputs: ConvInt8KernelInputs;
@@ -38,7 +39,7 @@ export function clipqDepthwiseConv2DInt8(args: {
       g,
       filter: pinned
         ? pinnedFilterCodes(pinned, ClipqDepthwiseConv2DInt8)
-        : int32Of(backend, requiredWeights(ClipqDepthwiseConv2DInt8, filter)),
+        : int32Of(backend, requiredWeightInput(ClipqDepthwiseConv2DInt8, filter)),
       multiplier,
       xScale: attrs.xScale,
       xZeroPoint: attrs.xZeroPoint,

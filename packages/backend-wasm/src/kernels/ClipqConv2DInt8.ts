@@ -14,6 +14,8 @@ import {
   type ClipqConv2DInt8Inputs,
   conv2dInt8ViaMatMul,
   convGeometry,
+  weightShape,
+  withFusedMaxPool,
 } from '@clipq/core';
 import type {
   KernelBackend,
@@ -91,7 +93,7 @@ function convolve(args: Args, pooled: boolean): TensorInfo | null {
   const pinnedAttr = attrs.pinnedWeights ?? null;
   // Pinned weights: no filter input; the panels in the pinned entry are the only copy.
   const pinned = pinnedAttr ? pinnedWeightsFor(heap, ClipqConv2DInt8, pinnedAttr) : null;
-  const filterShape = pinnedAttr ? pinnedAttr.shape : filter.shape;
+  const filterShape = weightShape(ClipqConv2DInt8, filter, pinnedAttr);
   const [kh, kw, C, N] = filterShape as [number, number, number, number];
   const g = convGeometry(x.shape, kh, kw, attrs.strides, attrs.dilations, attrs.pad);
   const M = g.batch * g.outHeight * g.outWidth;
@@ -184,15 +186,11 @@ function convolve(args: Args, pooled: boolean): TensorInfo | null {
 }
 
 /**
- * `supportsFusedMaxPool`: this kernel honours `attrs.fusedMaxPool` (src/int8/fused_max_pool.ts), so a
- * runtime can pass the Conv2D → MaxPooling2D pair in one call here; kernels without the flag ignore it.
+ * Marked `withFusedMaxPool`: this kernel honours `attrs.fusedMaxPool` (src/int8/fused_max_pool.ts), so
+ * core's int8 runtime passes it the Conv2D → MaxPooling2D pair in one call.
  */
-const kernelFunc = Object.assign(clipqConv2DInt8 as unknown as KernelFunc, {
-  supportsFusedMaxPool: true,
-});
-
 export const clipqConv2DInt8Config: KernelConfig = {
   kernelName: ClipqConv2DInt8,
   backendName: 'wasm',
-  kernelFunc,
+  kernelFunc: withFusedMaxPool(clipqConv2DInt8 as unknown as KernelFunc),
 };

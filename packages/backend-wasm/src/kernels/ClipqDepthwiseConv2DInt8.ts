@@ -12,6 +12,7 @@ import {
   type ClipqDepthwiseConv2DInt8Inputs,
   convGeometry,
   depthwiseConv2dInt8Direct,
+  weightShape,
 } from '@clipq/core';
 import type {
   KernelBackend,
@@ -65,7 +66,7 @@ export function clipqDepthwiseConv2DInt8(args: Args): TensorInfo {
   const pinnedAttr = attrs.pinnedWeights ?? null;
   // Pinned weights: no filter input; the pinned entry holds the codes as int8 [kh·kw][C].
   const pinned = pinnedAttr ? pinnedWeightsFor(heap, ClipqDepthwiseConv2DInt8, pinnedAttr) : null;
-  const filterShape = pinnedAttr ? pinnedAttr.shape : filter.shape;
+  const filterShape = weightShape(ClipqDepthwiseConv2DInt8, filter, pinnedAttr);
   const [kh, kw, C, multiplier] = filterShape as [number, number, number, number];
   if (!heap || multiplier !== 1) return fallback(args, pinned);
   const g = convGeometry(x.shape, kh, kw, attrs.strides, attrs.dilations, attrs.pad);

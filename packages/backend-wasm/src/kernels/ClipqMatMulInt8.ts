@@ -11,6 +11,7 @@ import {
   type ClipqMatMulInt8Inputs,
   matMulInt8Impl,
   requantizeCodesImpl,
+  weightShape,
 } from '@clipq/core';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { HeapCall } from '../heap/call.js';
@@ -69,11 +70,9 @@ export function clipqMatMulInt8(args: {
   const pinnedAttr = attrs.pinnedWeights ?? null;
   // Pinned weights: no b input; the panels in the pinned entry are the only copy ([K,N], untransposed).
   const pinned = pinnedAttr ? pinnedWeightsFor(heap, ClipqMatMulInt8, pinnedAttr) : null;
-  const N = pinnedAttr
-    ? pinnedAttr.shape[1]!
-    : attrs.transposeB
-      ? inputs.b.shape[0]!
-      : inputs.b.shape[1]!;
+  const bShape = weightShape(ClipqMatMulInt8, inputs.b, pinnedAttr);
+  // Pinned B is [K,N] whatever transposeB says (core packs it untransposed).
+  const N = bShape[!pinnedAttr && attrs.transposeB ? 0 : 1]!;
   const readB = pinned
     ? () => pinnedCodes(pinned)
     : () => Int32Array.from(backend.readSync(inputs.b.dataId));

@@ -4,7 +4,14 @@
  */
 
 import { cpuKernelConfigs } from '@clipq/backend-cpu/base';
-import { isKernelRegistered, matMulInt8, quantize } from '@clipq/core';
+import {
+  ClipqConv2DInt8,
+  isKernelRegistered,
+  kernelFusesMaxPool,
+  matMulInt8,
+  quantize,
+  withFusedMaxPool,
+} from '@clipq/core';
 import {
   assertExact,
   MATMUL_CASES,
@@ -33,6 +40,8 @@ function webglContext(): WebGL2RenderingContext {
 export function instrumentKernels(): void {
   for (const config of webglKernelConfigs) {
     registeredAtImport.set(config.kernelName, isKernelRegistered(config));
+    // The wrapper must keep the kernel's capability marks (ClipqConv2DInt8's withFusedMaxPool).
+    const fuses = config.kernelName === ClipqConv2DInt8 && kernelFusesMaxPool('webgl');
     tf.unregisterKernel(config.kernelName, 'webgl');
     const kernelFunc: tf.KernelFunc = (args) => {
       const out = config.kernelFunc(args);
@@ -42,8 +51,7 @@ export function instrumentKernels(): void {
       kernelCalls.set(config.kernelName, (kernelCalls.get(config.kernelName) ?? 0) + 1);
       return out;
     };
-    // Keep the function's capability flags (ClipqConv2DInt8's supportsFusedMaxPool).
-    tf.registerKernel({ ...config, kernelFunc: Object.assign(kernelFunc, config.kernelFunc) });
+    tf.registerKernel({ ...config, kernelFunc: fuses ? withFusedMaxPool(kernelFunc) : kernelFunc });
   }
 }
 

@@ -19,6 +19,8 @@ import {
   type ConvGeometry,
   convGeometry,
   type FusedMaxPoolAttrs,
+  weightShape,
+  withFusedMaxPool,
 } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import {
@@ -119,7 +121,7 @@ function convolve(
   const { x, filter, wScale, wZeroPoint, bias } = args.inputs;
   const attrs = args.attrs as unknown as ClipqConv2DInt8Attrs;
   const pinned = attrs.pinnedWeights ?? null;
-  const filterShape = pinned ? pinned.shape : filter.shape;
+  const filterShape = weightShape(ClipqConv2DInt8, filter, pinned);
   const [kh, kw, cin, cout] = filterShape as [number, number, number, number];
   if (x.shape.length !== 4 || filterShape.length !== 4 || x.shape[3] !== cin) {
     throw new Error(
@@ -229,15 +231,11 @@ function convolve(
 }
 
 /**
- * `supportsFusedMaxPool`: this kernel honours `attrs.fusedMaxPool`, so core's int8 runtime passes a
+ * Marked `withFusedMaxPool`: this kernel honours `attrs.fusedMaxPool`, so core's int8 runtime passes a
  * Conv2D → MaxPooling2D pair in one call (the demo CNN's two pools then cost no pass).
  */
-const kernelFunc = Object.assign(clipqConv2DInt8 as unknown as KernelFunc, {
-  supportsFusedMaxPool: true,
-});
-
 export const clipqConv2DInt8Config: KernelConfig = {
   kernelName: ClipqConv2DInt8,
   backendName: 'webgl',
-  kernelFunc,
+  kernelFunc: withFusedMaxPool(clipqConv2DInt8 as unknown as KernelFunc),
 };

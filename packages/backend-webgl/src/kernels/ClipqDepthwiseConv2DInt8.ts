@@ -10,6 +10,7 @@ import {
   type ClipqDepthwiseConv2DInt8Attrs,
   type ClipqDepthwiseConv2DInt8Inputs,
   convGeometry,
+  weightShape,
 } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
@@ -46,7 +47,7 @@ export function clipqDepthwiseConv2DInt8(args: {
   const { x, wZeroPoint } = args.inputs;
   const attrs = args.attrs as unknown as ClipqDepthwiseConv2DInt8Attrs;
   const pinned = attrs.pinnedWeights ?? null;
-  const filterShape = pinned ? pinned.shape : args.inputs.filter.shape;
+  const filterShape = weightShape(ClipqDepthwiseConv2DInt8, args.inputs.filter, pinned);
   const [kh, kw, cin, multiplier] = filterShape as [number, number, number, number];
   if (x.shape.length !== 4 || filterShape.length !== 4 || x.shape[3] !== cin) {
     throw new Error(

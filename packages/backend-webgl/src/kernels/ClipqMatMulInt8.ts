@@ -8,6 +8,7 @@ import {
   ClipqMatMulInt8,
   type ClipqMatMulInt8Attrs,
   type ClipqMatMulInt8Inputs,
+  weightShape,
 } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
@@ -22,7 +23,7 @@ import { type PinnedWeights, pinnedCodes, pinnedTexture } from '../pinned_weight
 function validateInputs(inputs: ClipqMatMulInt8Inputs, attrs: ClipqMatMulInt8Attrs) {
   const { a } = inputs;
   const pinned = attrs.pinnedWeights ?? null;
-  const bShape = pinned ? pinned.shape : inputs.b.shape;
+  const bShape = weightShape(ClipqMatMulInt8, inputs.b, pinned);
   if (a.shape.length !== 2 || bShape.length !== 2) {
     throw new Error(`ClipqMatMulInt8: a and b must be 2-D, got [${a.shape}] and [${bShape}]`);
   }

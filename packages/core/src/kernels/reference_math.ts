@@ -33,8 +33,9 @@ import {
   zerosLike,
 } from '@tensorflow/tfjs-core';
 import { quantRange } from '../impl/quant_params_impl.js';
-import { packedWeightCache } from '../int8/packed_weight_cache.js';
+import { type PinnableKernel, packedWeightCache } from '../int8/packed_weight_cache.js';
 import type { FakeQuantCommonAttrs, PinnedWeightsAttr } from '../kernel_names.js';
+import { requiredWeightInput } from './weight_input.js';
 
 /**
  * A kernel input (TensorInfo) as a Tensor that ops accept. The wrapper takes its own reference on the
@@ -52,14 +53,11 @@ export function asTensor(info: TensorInfo): Tensor {
  * thus run packed weights on any backend whose cache can `unpack` (e.g. `HostWeightCache`).
  */
 export function weightInput(
-  kernelName: string,
+  kernelName: PinnableKernel,
   info: TensorInfo | undefined,
   pinned: PinnedWeightsAttr | null | undefined,
 ): Tensor {
-  if (!pinned) {
-    if (!info) throw new Error(`${kernelName}: the weight input is missing`);
-    return asTensor(info);
-  }
+  if (!pinned) return asTensor(requiredWeightInput(kernelName, info));
   const backend = getBackend();
   const bytes = packedWeightCache(backend)?.unpack?.(pinned.key);
   if (!bytes)

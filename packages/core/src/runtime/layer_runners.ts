@@ -11,13 +11,12 @@
  * - Flatten/Reshape, Dropout, ZeroPadding2D (with the zero-point code) and MaxPooling2D (dequantization
  *   is monotonic) work on the codes directly (codes_layers.ts). A 2×2/2 'valid' MaxPooling2D that alone
  *   reads a requantized Conv2D runs inside the conv's kernel (`fusedMaxPool`) where the backend's kernel
- *   supports it, so the full-size conv output is never written.
+ *   is marked `withFusedMaxPool`, so the full-size conv output is never written.
  * - Everything else runs in float on dequantized values (float_layer.ts).
  */
 import {
   engine,
   getBackend,
-  getKernel,
   keep,
   type NamedAttrMap,
   type NamedTensorMap,
@@ -26,6 +25,7 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { convGeometry } from '../impl/conv_geometry.js';
 import type { PinnableKernel } from '../int8/packed_weight_cache.js';
 import {
   ClipqConv2DInt8,
@@ -33,6 +33,7 @@ import {
   ClipqMatMulInt8,
   type FusedActivation,
 } from '../kernel_names.js';
+import { kernelFusesMaxPool } from '../kernels/fused_max_pool.js';
 import { FakeQuantize } from '../layers/fake_quantize_layer.js';
 import { QatLayer } from '../layers/qat_layer.js';
 import type { QuantizedLayerWeights } from '../model/quantized_model.js';
@@ -135,7 +136,28 @@ function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLaye
   };
   // The attributes with a fused max pool, built once per (attributes, pool).
   let pooledAttrs: { base: NamedAttrMap; pool: FusedMaxPool; attrs: NamedAttrMap } | null = null;
+  // Whether the backend's ClipqConv2DInt8 fuses the pool: looked up on the first pooled call on each
+  // backend (the runtime outlives backend switches of an unpacked model), not on every call. A kernel
+  // re-registered later stays correct: one that ignores the pool returns the full height (`didPool`),
+  // which drops the lookup; a newly marked one is found at the next backend switch or `pack()`.
+  let fusesOn: { backend: string; fuses: boolean } | null = null;
+  const kernelFuses = (): boolean => {
+    const backend = getBackend();
+    if (fusesOn?.backend !== backend) fusesOn = { backend, fuses: kernelFusesMaxPool(backend) };
+    return fusesOn.fuses;
+  };
   const fallback = floatLayer(layer);
+  /** False when the conv output has its full height, i.e. the kernel did not run the pool. */
+  const didPool = (xShape: number[], outShape: number[]): boolean =>
+    outShape[1] !==
+    convGeometry(
+      xShape,
+      weights.kernelShape[0]!,
+      weights.kernelShape[1]!,
+      conv.strides,
+      conv.dilationRate,
+      conv.padding,
+    ).outHeight;
   return {
     run(inputs, fusedMaxPool) {
       const input = inputs[0]!;
@@ -147,7 +169,7 @@ function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLaye
       const kernelInputs = { ...weightInputs, [isMatMul ? 'a' : 'x']: codes.codes };
       // A fused max pool needs requantized codes out of a ClipqConv2DInt8 that honours the attribute.
       const pool =
-        fusedMaxPool && requantize && kernelName === ClipqConv2DInt8 && kernelFusesMaxPool()
+        fusedMaxPool && requantize && kernelName === ClipqConv2DInt8 && kernelFuses()
           ? fusedMaxPool
           : null;
       const baseAttrs = attrsFor(codes.scale[0]!, codes.zeroPoint[0]!);
@@ -177,7 +199,10 @@ function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLaye
       if (!quantizer) return { value: floatValue(out, null), path };
       if (out.dtype === 'int32') {
         const value: Value = { kind: 'codes', codes: quantizer.wrap(out), quantizer };
-        if (pool) return { value, path: `${fusedPath} + max pool fused`, pooled: true };
+        if (pool && didPool(codes.shape, out.shape))
+          return { value, path: `${fusedPath} + max pool fused`, pooled: true };
+        // Re-registered since the lookup by a kernel that ignores the pool: the pool step runs it.
+        if (pool) fusesOn = null;
         return { value, path: fusedPath };
       }
       const next = quantizer.apply(out);
@@ -189,15 +214,6 @@ function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLaye
       quantizer?.dispose();
     },
   };
-}
-
-/** Whether the active backend's ClipqConv2DInt8 runs `attrs.fusedMaxPool` (it says so on its kernel function). */
-function kernelFusesMaxPool(): boolean {
-  const kernel = getKernel(ClipqConv2DInt8, getBackend());
-  return (
-    (kernel?.kernelFunc as { supportsFusedMaxPool?: boolean } | undefined)?.supportsFusedMaxPool ===
-    true
-  );
 }
 
 function fakeQuantizeLayer(layer: FakeQuantize): CompiledLayer | null {

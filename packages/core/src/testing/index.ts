@@ -10,6 +10,9 @@ export { onBackend } from './backend.js';
 export type { ConvCase } from './conv_int8_cases.js';
 export { convCases, convInt8ConformanceCases, makeConvOperands } from './conv_int8_cases.js';
 export { fakeQuantConformanceCases } from './fake_quant_cases.js';
+export { fusedMaxPoolConformanceCases } from './fused_max_pool_cases.js';
+export type { FusedMaxPoolCase } from './fused_max_pool_data.js';
+export { FUSED_MAX_POOL_CASES, maxPoolCodesReference } from './fused_max_pool_data.js';
 export type { MatMulCase } from './int8_cases.js';
 export {
   int8ConformanceCases,
