@@ -156,19 +156,24 @@ describe('pinned weights in the cpu packed-weight cache', () => {
 });
 
 describe('releasing a dataId other tensors share', () => {
-  it('keeps the packed copy while a clone still holds the data, frees it with the last holder', () => {
+  it("keeps the packed copy while a clone still holds the data (core's QuantizedTensor releases with the last holder)", () => {
     const K = 16;
     const N = 8;
     const { tensor: b } = codes([K, N], 12);
     const a = tensor(edgeHeavyCodes(rng(13), 2 * K), [2, K], 'int32');
     matMul(a, N, b, null, K).dispose();
-    const clone = b.clone(); // same dataId, as QuantizedTensor.pack() of a copy sees it
-    packedWeightCache.release(clone.dataId);
-    clone.dispose();
+    const spec = {
+      scale: Float32Array.of(0.5),
+      zeroPoint: Int32Array.of(0),
+      axis: null,
+      bits: 8,
+      narrowRange: false,
+    };
+    // A clone shares b's dataId, as QuantizedTensor.pack() of a copy sees it.
+    new QuantizedTensor(b.clone(), spec).dispose();
     expect(packedWeightCache.bytesOf(b.dataId)).toBe(K * N + 4 * N);
-    packedWeightCache.release(b.dataId);
+    new QuantizedTensor(b, spec).dispose();
     expect(packedWeightCache.has(b.dataId)).toBe(false);
     a.dispose();
-    b.dispose();
   });
 });

@@ -110,15 +110,13 @@ export function releaseEntry(key: object): void {
 }
 
 /**
- * `release(dataId)` from core: frees the packing of a codes dataId, unless other tensors still share
- * that dataId (tfjs clones and reshapes share one; disposing one view, e.g. in `QuantizedTensor.pack()`
- * of a clone, must not drop the copy the others use; the sweep drops it once the dataId is gone).
+ * `release(dataId)` from core: frees the packing of a codes dataId. Core calls it only once no other
+ * tensor shares that dataId (QuantizedTensor's `releaseCodes`: tfjs clones and reshapes share one);
+ * a shared dataId keeps its packing until the sweep finds the data gone.
  */
 export function releaseCodes(dataId: object): void {
   const entry = entries.get(dataId);
   if (!entry || entry.pinned) return;
-  const backend = entry.backend as unknown as { texData: { has(id: object): boolean } };
-  if (backend.texData.has(dataId) && entry.backend.refCount(dataId) > 1) return;
   releaseEntry(dataId);
 }
 

@@ -26,12 +26,6 @@ import {
   unpinnedCodes,
 } from './pinned_weights.js';
 
-/** Whether more than one tensor holds this cpu dataId (the one being released and another). */
-function sharedByOtherTensors(dataId: object): boolean {
-  const backend = engine().findBackend('cpu') as MathBackendCPU | null;
-  return backend?.data.has(dataId) === true && backend.refCount(dataId) > 1;
-}
-
 export class CpuPackedWeightCache implements PackedWeightCache {
   readonly name = 'cpu';
   private readonly entries = new Map<object, PackedWeights>();
@@ -107,14 +101,13 @@ export class CpuPackedWeightCache implements PackedWeightCache {
   }
 
   /**
-   * Frees the packed copy under a codes dataId or a pinned key, if any. A dataId that other tensors
-   * still share (tfjs clones and reshapes share one) keeps its packed copy: disposing one view, e.g. in
-   * `QuantizedTensor.pack()` of a clone, must not drop the copy the others use; `sweep` drops it once
-   * the data is gone.
+   * Frees the packed copy under a codes dataId or a pinned key, if any. Core calls it for a dataId only
+   * once no other tensor shares it (QuantizedTensor's `releaseCodes`: tfjs clones and reshapes share
+   * one); a shared dataId keeps its copy until a sweep finds the data gone.
    */
   release(key: object): void {
     this.pinnedEntries.delete(key);
-    if (this.entries.has(key) && !sharedByOtherTensors(key)) this.entries.delete(key);
+    this.entries.delete(key);
   }
 
   /** Resident bytes of every packed matrix and pinned entry (codes and column sums). */
