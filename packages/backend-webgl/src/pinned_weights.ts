@@ -11,6 +11,7 @@
 import type { PinnableKernel, PinnedWeightsAttr, PinRequest } from '@clipq/core';
 import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { findBackend, type TensorInfo } from '@tensorflow/tfjs-core';
+import { maxTextureSize } from './gl/limits.js';
 import { gl2 } from './gl/webgl_backend.js';
 import {
   type PackedB,
@@ -56,7 +57,7 @@ function integerTextureFits(backend: MathBackendWebGL, rows: number, columns: nu
   const gl = backend.gpgpu.gl;
   if (typeof WebGL2RenderingContext === 'undefined' || !(gl instanceof WebGL2RenderingContext))
     return false;
-  const limit = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
+  const limit = maxTextureSize(gl);
   const { width, height } = weightLayout(rows, columns);
   return width <= limit && height <= limit;
 }

@@ -62,7 +62,12 @@ export {
   registerPackedWeightCache,
   releasePackedWeights,
 } from './int8/packed_weight_cache.js';
-export type { PinnedWeights, QuantizationSpec } from './int8/quantized_tensor.js';
+export type {
+  PinnedWeights,
+  QuantizationParamTensors,
+  QuantizationSpec,
+  QuantizedTensorOptions,
+} from './int8/quantized_tensor.js';
 export { QuantizedTensor } from './int8/quantized_tensor.js';
 export type {
   ClipqConv2DInt8Attrs,

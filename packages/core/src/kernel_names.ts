@@ -156,8 +156,8 @@ export interface ConvInt8Attrs {
   pinnedWeights?: PinnedWeightsAttr | null;
   /**
    * ClipqConv2DInt8 only, optional capability: also max pool the requantized codes (the output is then
-   * the pooled shape). Only a kernel whose function has `supportsFusedMaxPool = true` may be given it;
-   * the int8 runtime checks that and otherwise runs the pool as a separate step.
+   * the pooled shape). Only a kernel function marked with `withFusedMaxPool` may be given it (see
+   * `kernelFusesMaxPool`); the int8 runtime checks that and otherwise runs the pool as a separate step.
    */
   fusedMaxPool?: FusedMaxPoolAttrs | null;
 }

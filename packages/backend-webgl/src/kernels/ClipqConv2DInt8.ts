@@ -38,6 +38,7 @@ import {
   tidy,
 } from '@tensorflow/tfjs-core';
 import { rawPassesEnabled } from '../flags.js';
+import { maxTextureSize } from '../gl/limits.js';
 import { gl2, reshapedView } from '../gl/webgl_backend.js';
 import { type PooledRows, pooledChunkImages } from '../mat_mul_int8_blocked.js';
 import { epilogueValues } from '../mat_mul_int8_epilogue.js';
@@ -55,7 +56,7 @@ import { BLOCK_ROWS } from '../programs/mat-mul-int8-program.js';
 function rowsPerMatMul(backend: MathBackendWebGL, M: number, K: number, N: number): number {
   const gl = gl2(backend);
   if (!rawPassesEnabled() || fitsIntegerPath(gl, M, K, N)) return M;
-  const limit = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
+  const limit = maxTextureSize(gl);
   const step = Math.floor(limit / BLOCK_ROWS) * BLOCK_ROWS;
   return fitsIntegerPath(gl, step, K, N) ? step : M;
 }

@@ -67,7 +67,7 @@ export class Int8Runtime {
   /**
    * Conv2D → MaxPooling2D (2×2, stride 2, 'valid') where the pool is the conv's only reader: the conv's
    * kernel may run the pool itself (ClipqConv2DInt8 `fusedMaxPool`; on backends whose kernel supports
-   * it, decided per call), and the pool step then passes the pooled codes on.
+   * it, looked up once per backend), and the pool step then passes the pooled codes on.
    */
   private markFusablePools(): void {
     const byName = new Map(this.steps.map((step) => [step.layer.name, step]));
