@@ -126,11 +126,37 @@ export function prepareEpilogue(
   dst: usize, N: i32, padded: i32, aScale: f64,
   bScales: usize, scaleCount: i32, zeroPoints: usize, zeroCount: i32, bias: usize,
 ): i32 {
-  let nonZero = 0;
-  let finite = true;
   const multipliers = dst + (<usize>padded << 2);
   const biasOut = dst + (<usize>padded << 3);
-  for (let n = 0; n < padded; n++) {
+  // 4 columns per step: the f64 product of two promoted lanes, demoted once, is the scalar
+  // `<f32>(aScale * <f64>scale)` bit for bit. `ok` keeps, per lane, |bias| < ∞ (false for NaN too) and
+  // |multiplier| < 2^96.
+  const a = f64x2.splat(aScale);
+  const limit = f32x4.splat(7.922816251426434e28); // 2^96
+  const infinity = f32x4.splat(Infinity);
+  let nonZeroLanes = i32x4.splat(0);
+  let ok = i32x4.splat(-1);
+  const N4 = N & ~3;
+  let n = 0;
+  for (; n < N4; n += 4) {
+    const column = <usize>n << 2;
+    const scales = scaleCount == 1 ? v128.load32_splat(bScales) : v128.load(bScales + column);
+    const zero = zeroCount == 1 ? v128.load32_splat(zeroPoints) : v128.load(zeroPoints + column);
+    const low = f32x4.demote_f64x2_zero(f64x2.mul(a, f64x2.promote_low_f32x4(scales)));
+    const high = f32x4.demote_f64x2_zero(
+      f64x2.mul(a, f64x2.promote_low_f32x4(i32x4.shuffle(scales, scales, 2, 3, 0, 1))),
+    );
+    const multiplier = i32x4.shuffle(low, high, 0, 1, 4, 5);
+    const biasValues = bias ? v128.load(bias + column) : f32x4.splat(0);
+    nonZeroLanes = v128.or(nonZeroLanes, zero);
+    ok = v128.and(ok, v128.and(f32x4.lt(f32x4.abs(biasValues), infinity), f32x4.lt(f32x4.abs(multiplier), limit)));
+    v128.store(dst + column, zero);
+    v128.store(multipliers + column, multiplier);
+    v128.store(biasOut + column, biasValues);
+  }
+  let nonZero = v128.any_true(nonZeroLanes) ? 1 : 0;
+  let finite = v128.all_true<i32>(ok);
+  for (; n < padded; n++) {
     const column = <usize>n << 2;
     if (n < N) {
       const scale = load<f32>(bScales + (scaleCount == 1 ? 0 : column));
