@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ClipqConv2DInt8,
+  ClipqDepthwiseConv2DInt8,
   type ClipqConv2DInt8Attrs,
   HostWeightCache,
   kernelFusesMaxPool,
@@ -76,6 +77,28 @@ describe('weightShape / requiredWeightInput', () => {
     );
     filter.dispose();
   });
+
+  it('gives the same error from the reference kernels when the weight input is missing', () => {
+    const x = tf.zeros([1, 4, 4, 2], 'int32');
+    const scale = tf.tensor1d([0.1, 0.1]);
+    const zeroPoint = tf.tensor1d([0, 0], 'int32');
+    const attrs = {
+      xScale: 0.1,
+      xZeroPoint: 0,
+      strides: [1, 1],
+      pad: 'same',
+      dilations: [1, 1],
+      activation: 'linear',
+      hasBias: false,
+    } as unknown as tf.NamedAttrMap;
+    const inputs = { x, wScale: scale, wZeroPoint: zeroPoint } as unknown as tf.NamedTensorMap;
+    for (const kernelName of [ClipqConv2DInt8, ClipqDepthwiseConv2DInt8]) {
+      expect(() => tf.engine().runKernel(kernelName, inputs, attrs)).toThrow(
+        `${kernelName}: the weight input is missing (and no pinnedWeights attribute)`,
+      );
+    }
+    tf.dispose([x, scale, zeroPoint]);
+  });
 });
 
 async function convPoolModel() {
@@ -102,7 +125,7 @@ async function convPoolModel() {
 }
 
 describe('int8 runtime: the pool offered to a marked kernel', () => {
-  it('is fused by a marked kernel, stays correct after a re-registration, and looks up again', async () => {
+  it('is fused by a marked kernel from the next predict on, and not after a re-registration', async () => {
     const { converted, x } = await convPoolModel();
     const run = () => {
       const out = converted.predict(x);
@@ -112,18 +135,16 @@ describe('int8 runtime: the pool offered to a marked kernel', () => {
     };
     const separate = run();
     expect(separate.paths[2]).toBe('max pool on codes');
+    // The runtime looks the kernel up once per predict: a kernel marked now is used by the next call.
     useKernel(pooling);
-    // The runtime looked up the kernel on its first pooled call on cpu, not per call: a kernel marked
-    // later is found when the runtime is rebuilt (pack) or the backend changes.
-    const unchanged = run();
-    expect(unchanged).toEqual(separate);
-    converted.pack();
     const fused = run();
     expect(fused.paths[1]).toMatch(/\+ max pool fused$/);
     expect(fused.paths[2]).toMatch(/^fused into /);
     expect(fused.values).toEqual(separate.values);
-    // Re-registered by a kernel that ignores the pool: the full-height output is caught, the pool step
-    // runs, and the next call no longer offers the pool.
+    // Packed weights take the same path.
+    converted.pack();
+    expect(run()).toEqual(fused);
+    // Re-registered by a kernel that does not fuse: the pool is no longer offered.
     useKernel(reference.kernelFunc);
     for (let i = 0; i < 2; i++) {
       const after = run();
@@ -131,6 +152,21 @@ describe('int8 runtime: the pool offered to a marked kernel', () => {
       expect(after.paths[1]).not.toMatch(/max pool fused/);
       expect(after.paths[2]).toBe('max pool on codes');
     }
+  });
+
+  it('runs the pool step when a marked kernel ignores the pool (full-height output)', async () => {
+    const { converted, x } = await convPoolModel();
+    const expected = converted.predict(x) as tf.Tensor;
+    const expectedValues = Array.from(expected.dataSync());
+    expected.dispose();
+    // Marked, yet returns the unpooled conv: the runtime notices the height and pools itself.
+    useKernel(withFusedMaxPool(((args) => reference.kernelFunc(args)) as tf.KernelFunc));
+    const out = converted.predict(x) as tf.Tensor;
+    expect(Array.from(out.dataSync())).toEqual(expectedValues);
+    out.dispose();
+    const paths = converted.plan().map((p) => p.path);
+    expect(paths[1]).not.toMatch(/max pool fused/);
+    expect(paths[2]).toBe('max pool on codes');
     converted.dispose();
     x.dispose();
   });

@@ -1,5 +1,10 @@
 /** Checks the ClipqMatMulInt8 inputs and returns the problem's dimensions. */
-import type { ClipqMatMulInt8Attrs } from '@clipq/core';
+import {
+  ClipqMatMulInt8,
+  type ClipqMatMulInt8Attrs,
+  requiredWeightInput,
+  weightShape,
+} from '@clipq/core';
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { MatMulInt8KernelInputs } from './weight_source.js';
 
@@ -27,11 +32,10 @@ export function validateMatMulInt8(
   const { a } = inputs;
   const pinned = attrs.pinnedWeights;
   if (pinned && attrs.transposeB) fail('transposeB must be false with pinned weights');
-  if (!pinned && inputs.b == null) fail('the b input is missing (and no pinnedWeights attribute)');
-  const bShape = pinned ? pinned.shape : inputs.b!.shape;
+  const bShape = weightShape(ClipqMatMulInt8, inputs.b, pinned);
   if (a.dtype !== 'int32') fail(`a's codes must be int32, got ${a.dtype}`);
-  if (!pinned && inputs.b!.dtype !== 'int32')
-    fail(`b's codes must be int32, got ${inputs.b!.dtype}`);
+  const bDtype = pinned ? 'int32' : requiredWeightInput(ClipqMatMulInt8, inputs.b).dtype;
+  if (bDtype !== 'int32') fail(`b's codes must be int32, got ${bDtype}`);
   if (a.shape.length !== 2) fail(`a must be 2-D [M,K], got shape [${a.shape}]`);
   if (bShape.length !== 2) fail(`b must be 2-D, got shape [${bShape}]`);
   const [M, K] = a.shape as [number, number];

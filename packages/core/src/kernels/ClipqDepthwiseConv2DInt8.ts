@@ -23,18 +23,18 @@ import {
 import { EXACT_TERMS } from './ClipqConv2DInt8.js';
 import { int8Epilogue } from './int8_epilogue.js';
 import { asTensor, weightInput } from './reference_math.js';
+import { weightShape } from './weight_input.js';
 
 export function clipqDepthwiseConv2DInt8Reference(args: {
   inputs: ClipqDepthwiseConv2DInt8Inputs;
   attrs: NamedAttrMap;
 }) {
   const attrs = args.attrs as unknown as ClipqDepthwiseConv2DInt8Attrs;
-  const [kh, kw, cin, multiplier] = (attrs.pinnedWeights?.shape ?? args.inputs.filter.shape) as [
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [kh, kw, cin, multiplier] = weightShape(
+    ClipqDepthwiseConv2DInt8,
+    args.inputs.filter,
+    attrs.pinnedWeights,
+  ) as [number, number, number, number];
   util.assert(
     kh * kw <= EXACT_TERMS,
     () =>

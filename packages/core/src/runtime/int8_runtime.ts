@@ -5,6 +5,7 @@
  */
 import type { Tensor } from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { kernelFusesMaxPool } from '../kernels/fused_max_pool.js';
 import type { QuantizedLayerWeights } from '../model/quantized_model.js';
 import type { FusedMaxPool } from './float_layer.js';
 import { type CompiledLayer, compileLayer, type LayerRun } from './layer_runners.js';
@@ -38,6 +39,8 @@ export class Int8Runtime {
   /** How many consumers (layers, or the model output) read each value: a value is freed after its last. */
   private readonly uses = new Map<string, number>();
   private readonly isInput: Set<string>;
+  /** Whether some Conv2D → MaxPooling2D pair could run as one kernel call (markFusablePools). */
+  private hasFusablePools = false;
 
   constructor(model: tfl.LayersModel, weights: Map<string, QuantizedLayerWeights>) {
     this.inputNames = model.inputLayers.map((l) => l.name);
@@ -67,7 +70,7 @@ export class Int8Runtime {
   /**
    * Conv2D → MaxPooling2D (2×2, stride 2, 'valid') where the pool is the conv's only reader: the conv's
    * kernel may run the pool itself (ClipqConv2DInt8 `fusedMaxPool`; on backends whose kernel supports
-   * it, looked up once per backend), and the pool step then passes the pooled codes on.
+   * it, looked up once per predict), and the pool step then passes the pooled codes on.
    */
   private markFusablePools(): void {
     const byName = new Map(this.steps.map((step) => [step.layer.name, step]));
@@ -86,6 +89,7 @@ export class Int8Runtime {
       if (!twoByTwo || !conv || conv.layer.getClassName() !== 'ClipqQatConv2D') continue;
       if (this.uses.get(conv.layer.name) !== 1) continue;
       conv.fusedMaxPool = { poolSize: [2, 2], strides: [2, 2], pad: 'valid' };
+      this.hasFusablePools = true;
       pool.pooledBy = conv.layer.name;
     }
   }
@@ -115,6 +119,8 @@ export class Int8Runtime {
     };
     // Layers whose kernel ran the following max pool: their value is already the pool's output.
     const pooled = new Set<string>();
+    // One kernel lookup per predict: the backend, or its registered kernel, may change between calls.
+    const fuses = this.hasFusablePools && kernelFusesMaxPool();
     try {
       for (const step of this.steps) {
         if (step.pooledBy && pooled.has(step.pooledBy)) {
@@ -137,7 +143,7 @@ export class Int8Runtime {
             );
           return value;
         });
-        const run: LayerRun = step.compiled.run(inputs, step.fusedMaxPool ?? null);
+        const run: LayerRun = step.compiled.run(inputs, fuses ? (step.fusedMaxPool ?? null) : null);
         if (run.pooled) pooled.add(step.layer.name);
         values.set(step.layer.name, run.value);
         plan.push({ layer: step.layer.name, className: step.layer.getClassName(), path: run.path });

@@ -16,7 +16,6 @@
  */
 import {
   engine,
-  getBackend,
   keep,
   type NamedAttrMap,
   type NamedTensorMap,
@@ -33,7 +32,6 @@ import {
   ClipqMatMulInt8,
   type FusedActivation,
 } from '../kernel_names.js';
-import { kernelFusesMaxPool } from '../kernels/fused_max_pool.js';
 import { FakeQuantize } from '../layers/fake_quantize_layer.js';
 import { QatLayer } from '../layers/qat_layer.js';
 import type { QuantizedLayerWeights } from '../model/quantized_model.js';
@@ -136,16 +134,6 @@ function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLaye
   };
   // The attributes with a fused max pool, built once per (attributes, pool).
   let pooledAttrs: { base: NamedAttrMap; pool: FusedMaxPool; attrs: NamedAttrMap } | null = null;
-  // Whether the backend's ClipqConv2DInt8 fuses the pool: looked up on the first pooled call on each
-  // backend (the runtime outlives backend switches of an unpacked model), not on every call. A kernel
-  // re-registered later stays correct: one that ignores the pool returns the full height (`didPool`),
-  // which drops the lookup; a newly marked one is found at the next backend switch or `pack()`.
-  let fusesOn: { backend: string; fuses: boolean } | null = null;
-  const kernelFuses = (): boolean => {
-    const backend = getBackend();
-    if (fusesOn?.backend !== backend) fusesOn = { backend, fuses: kernelFusesMaxPool(backend) };
-    return fusesOn.fuses;
-  };
   const fallback = floatLayer(layer);
   /** False when the conv output has its full height, i.e. the kernel did not run the pool. */
   const didPool = (xShape: number[], outShape: number[]): boolean =>
@@ -167,11 +155,10 @@ function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLaye
         return fallback.run(inputs);
       }
       const kernelInputs = { ...weightInputs, [isMatMul ? 'a' : 'x']: codes.codes };
-      // A fused max pool needs requantized codes out of a ClipqConv2DInt8 that honours the attribute.
+      // A fused max pool needs requantized codes out of ClipqConv2DInt8. The runtime passes `fusedMaxPool`
+      // only when the active backend's kernel is marked as honouring it (looked up once per predict).
       const pool =
-        fusedMaxPool && requantize && kernelName === ClipqConv2DInt8 && kernelFuses()
-          ? fusedMaxPool
-          : null;
+        fusedMaxPool && requantize && kernelName === ClipqConv2DInt8 ? fusedMaxPool : null;
       const baseAttrs = attrsFor(codes.scale[0]!, codes.zeroPoint[0]!);
       let kernelAttrs = baseAttrs;
       if (pool) {
@@ -201,8 +188,7 @@ function qatLayer(layer: QatLayer, weights: QuantizedLayerWeights): CompiledLaye
         const value: Value = { kind: 'codes', codes: quantizer.wrap(out), quantizer };
         if (pool && didPool(codes.shape, out.shape))
           return { value, path: `${fusedPath} + max pool fused`, pooled: true };
-        // Re-registered since the lookup by a kernel that ignores the pool: the pool step runs it.
-        if (pool) fusesOn = null;
+        // A kernel that ignored the pool (full-height output): the pool step runs it.
         return { value, path: fusedPath };
       }
       const next = quantizer.apply(out);
