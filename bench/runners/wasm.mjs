@@ -107,7 +107,9 @@ async function matMulRow(M, K, N, r, quick, slowPath = false) {
   // Each shape warms both sides up before it is timed: the first calls of a new shape run slower
   // (V8 tiering the JS around the kernels, caches), and 2 warm-up calls left 1x1024x1024 at 1.35
   // where steady state is ~2 (both sides slower; ours 0.107 ms against ~0.045 ms hot).
-  const warmup = Math.max(3, Math.min(30, Math.ceil(2e9 / (2 * M * K * N))));
+  // ~2·10^9 int8 ops of warm-up (25 ms of our kernel at 80 GOP/s, and the baseline's calls), 3–30
+  // calls; the scalar transposeB baseline (~50 ms a call) needs no more than its 2.
+  const warmup = slowPath ? 2 : Math.max(3, Math.min(30, Math.ceil(2e9 / (2 * M * K * N))));
   const result = await comparePair({
     quick,
     warmup,

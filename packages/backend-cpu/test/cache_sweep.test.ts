@@ -22,9 +22,15 @@ function quantized(codes: Tensor): QuantizedTensor {
 /** A packed copy left behind: codes packed by a matmul, then disposed directly. */
 function staleCopy(a: QuantizedTensor): object {
   const codes = tensor([1, -2, 3, -4, 5, -6], [2, 3], 'int32');
-  matMulInt8(a, quantized(codes)).dispose();
+  const b = quantized(codes);
+  matMulInt8(a, b).dispose();
   expect(packedWeightCache.has(codes.dataId)).toBe(true);
+  // Disposed around the QuantizedTensor (whose dispose() would release the copy); its own parameter
+  // tensors are freed by hand.
+  const { scale, zeroPoint } = b.paramTensors();
   codes.dispose();
+  scale.dispose();
+  zeroPoint.dispose();
   return codes.dataId;
 }
 

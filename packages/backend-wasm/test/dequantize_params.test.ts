@@ -10,7 +10,7 @@ import {
   dequantizeImpl,
 } from '@clipq/core';
 import { engine, type Tensor, tensor, tensor1d } from '@tensorflow/tfjs-core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import './setup.js';
 
 function dequantizeWith(
@@ -106,4 +106,6 @@ describe('ClipqDequantize parameter cache', () => {
     scale.dispose();
     zeroPoint.dispose();
   });
+
+  afterAll(() => codes.dispose());
 });

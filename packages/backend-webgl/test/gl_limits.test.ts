@@ -26,4 +26,22 @@ describe('maxTextureSize', () => {
     expect(first.calls).toBe(1);
     expect(second.calls).toBe(1);
   });
+
+  it('does not cache the null of a lost context, and reads the limit again once restored', () => {
+    let lost = true;
+    const context = {
+      MAX_TEXTURE_SIZE: 0x0d33,
+      calls: 0,
+      getParameter() {
+        context.calls++;
+        return lost ? null : 8192;
+      },
+    };
+    const gl = context as unknown as WebGL2RenderingContext;
+    expect(maxTextureSize(gl)).toBe(0);
+    lost = false;
+    expect(maxTextureSize(gl)).toBe(8192);
+    expect(maxTextureSize(gl)).toBe(8192);
+    expect(context.calls).toBe(2);
+  });
 });

@@ -38,6 +38,21 @@ describe('QuantizedTensor with borrowed parameter tensors', () => {
     params.zeroPoint.dispose();
   });
 
+  it('hides the borrowed pair from tf.dispose, works through a Proxy, and names a disposed owner', () => {
+    const params = { scale: tf.tensor1d([0.5]), zeroPoint: tf.tensor1d([-3], 'int32') };
+    const q = new QuantizedTensor(tf.tensor2d([[1, 2]], [1, 2], 'int32'), spec, { params });
+    // A Proxy (as reactive state libraries make) still reaches the pair.
+    const proxied = new Proxy(q, {});
+    expect(proxied.paramTensors()).toBe(params);
+    tf.dispose(q as unknown as tf.Tensor);
+    expect(params.scale.isDisposed || params.zeroPoint.isDisposed).toBe(false);
+    const again = new QuantizedTensor(tf.tensor1d([1], 'int32'), spec, { params });
+    params.scale.dispose();
+    expect(() => again.paramTensors()).toThrow(/disposed by their owner/);
+    again.dispose();
+    params.zeroPoint.dispose();
+  });
+
   it('makes and frees a pair of its own without borrowed params', () => {
     const q = new QuantizedTensor(tf.tensor1d([1, 2], 'int32'), spec);
     const own = q.paramTensors();

@@ -116,10 +116,13 @@ export function storeRow(out: usize, N: i32, n: i32, acc0: v128, acc1: v128, row
 }
 
 
+/** 2^96: with |f32(acc)| ≤ 2^31, a finite bias and a multiplier below this give no NaN. */
+const MULTIPLIER_LIMIT: f32 = 7.922816251426434e28;
+
 /**
  * Fills the epilogue arrays at `dst` (zero points i32, multipliers f32, bias f32; each `padded` long,
  * zero past N) from the kernel's inputs. `bScales`/`zeroPoints` hold N values, or 1 for per tensor.
- * The multiplier is f32(aScale·bScale[n]) with the product in f64, rounded once: exactly the host's
+ * The multiplier is f32(aScale·bScale[n]): the f64 product, rounded to f32, which is exactly the host's
  * `Math.fround(aScale * bScale[n])` in requantizeOutputImpl. Returns 1 when some zero point is not 0.
  */
 export function prepareEpilogue(
@@ -132,7 +135,7 @@ export function prepareEpilogue(
   // `<f32>(aScale * <f64>scale)` bit for bit. `ok` keeps, per lane, |bias| < ∞ (false for NaN too) and
   // |multiplier| < 2^96.
   const a = f64x2.splat(aScale);
-  const limit = f32x4.splat(7.922816251426434e28); // 2^96
+  const limit = f32x4.splat(MULTIPLIER_LIMIT);
   const infinity = f32x4.splat(Infinity);
   let nonZeroLanes = i32x4.splat(0);
   let ok = i32x4.splat(-1);
@@ -165,7 +168,7 @@ export function prepareEpilogue(
       store<i32>(dst + column, zeroPoint);
       const multiplier = <f32>(aScale * <f64>scale);
       const biasValue: f32 = bias ? load<f32>(bias + column) : 0;
-      finite = finite && isFinite(biasValue) && abs(multiplier) < 7.922816251426434e28; // 2^96
+      finite = finite && isFinite(biasValue) && abs(multiplier) < MULTIPLIER_LIMIT;
       store<f32>(multipliers + column, multiplier);
       store<f32>(biasOut + column, biasValue);
     } else {

@@ -8,9 +8,12 @@
 //
 // GEMV (M ≤ 4) multiplies the raw lanes directly: with x = (a'_k, a'_k+1) splat, `dot_i16x8_s(x, raw)`
 // accumulates T = 256·H + L + 128·Σa' per lane, and `dot_i16x8_s(x, raw >> 8)` accumulates H, the high
-// columns, exactly; the low columns are L = T − 256·H − 128·Σa', all in wrapping int32 (exact whenever
-// the true sums fit, which the host checks). That is 1 load, 1 shift and 2 dots per 16 weights instead of
-// 2 widening loads and 2 dots: 84 against 65 GOP/s at 1×1024×1024 in a standalone A/B.
+// columns, exactly; the low columns are L = T − 256·H − 128·Σa'. T itself wraps (|T| reaches ~3.4e10 at
+// K = 4096), which is harmless: every step (dot, add, shift, subtract) is a ring operation mod 2^32, so
+// L and H come out exact whenever the true accumulators fit int32, which is what the host checks. That
+// is 1 load, 1 shift and 2 dots per 16 weights instead of 2 widening loads and 2 dots: the raw GEMV runs
+// at 75–85 GOP/s at 1×1024×1024, against ~60–65 before (bench `raw_kernel_gops`; A/B at load 3–6: 58–61
+// against 68–72).
 // GEMM widens one panel at a time into an int16 copy in L1 scratch (K·16 bytes, columns 0–3 then 4–7
 // per k-pair), reused by every block of 4 rows, which measured ~10% faster than widening in the loop.
 //
@@ -69,7 +72,7 @@ function lowColumns(t: v128, h: v128, offsetSum: v128): v128 {
   return i32x4.sub(i32x4.sub(t, i32x4.shl(h, 8)), offsetSum);
 }
 
-/** 128·Σa' of row `m` of a packed block, splat (the low bytes' offset times the row's codes). */
+/** 128·Σ(a − aZeroPoint) of row `m` of a packed block, splat: the low bytes' offset times the row sum. */
 @inline
 function offsetSumOf(rowSums: usize, m: i32): v128 {
   return i32x4.splat(load<i32>(rowSums + (<usize>m << 2)) << 7);

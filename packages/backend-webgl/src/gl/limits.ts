@@ -8,10 +8,11 @@ const maxTextureSizes = new WeakMap<WebGLRenderingContext | WebGL2RenderingConte
 
 /** `gl.MAX_TEXTURE_SIZE`: the largest width or height of a 2-D texture. */
 export function maxTextureSize(gl: WebGLRenderingContext | WebGL2RenderingContext): number {
-  let size = maxTextureSizes.get(gl);
-  if (size === undefined) {
-    size = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number;
-    maxTextureSizes.set(gl, size);
-  }
+  const cached = maxTextureSizes.get(gl);
+  if (cached !== undefined) return cached;
+  // A lost context answers null (or 0): not cached, so the real limit is read once it is restored.
+  const size = gl.getParameter(gl.MAX_TEXTURE_SIZE) as number | null;
+  if (typeof size !== 'number' || size <= 0) return 0;
+  maxTextureSizes.set(gl, size);
   return size;
 }

@@ -44,7 +44,14 @@ export interface PackedWeightCache {
   unpack?(key: object): Int8Array | null;
 }
 
-const caches = new Map<string, PackedWeightCache>();
+/**
+ * Kept on `globalThis` under a registered symbol, so that a backend package resolving its own copy of
+ * @clipq/core (a version mismatch installs two) registers where `QuantizedTensor.dispose()` looks.
+ */
+const registry = globalThis as { [key: symbol]: Map<string, PackedWeightCache> | undefined };
+const key = Symbol.for('@clipq/core packed-weight caches');
+registry[key] ??= new Map<string, PackedWeightCache>();
+const caches = registry[key];
 
 /** Registers a cache; registering the same object again is a no-op, another one under the name throws. */
 export function registerPackedWeightCache(cache: PackedWeightCache): void {

@@ -88,10 +88,11 @@ export class QuantizedTensor implements QuantizationSpec {
   /** The parameter tensors this one made (and frees), or null. */
   private ownParams: QuantizationParamTensors | null = null;
   /**
-   * Parameter tensors lent by their owner (`QuantizedTensorOptions.params`): never disposed here. A
-   * `#` field, so that `tf.dispose(q)` and `tidy`, which walk enumerable properties, do not see them.
+   * Parameter tensors lent by their owner (`QuantizedTensorOptions.params`): never disposed here. Set
+   * as a non-enumerable property, so that `tf.dispose(q)` and `tidy`, which walk enumerable properties,
+   * do not see them (a `#` field would hide them too, but breaks on a Proxy of the tensor).
    */
-  readonly #borrowedParams: QuantizationParamTensors | null;
+  declare private readonly borrowedParams: QuantizationParamTensors | null;
 
   /** Prefer `quantize()` or `QuantizedTensor.fromCodes()`, which validate. */
   constructor(codes: Tensor, spec: QuantizationSpec, options: QuantizedTensorOptions = {}) {
@@ -106,7 +107,7 @@ export class QuantizedTensor implements QuantizationSpec {
           `QuantizedTensor: borrowed params must be float32 [${spec.scale.length}] and int32 [${spec.zeroPoint.length}], got ${params.scale.dtype} [${params.scale.shape}] and ${params.zeroPoint.dtype} [${params.zeroPoint.shape}]`,
       );
     }
-    this.#borrowedParams = params;
+    Object.defineProperty(this, 'borrowedParams', { value: params, enumerable: false });
     this.codesTensor = codes;
     this.scale = spec.scale;
     this.zeroPoint = spec.zeroPoint;
@@ -280,7 +281,7 @@ export class QuantizedTensor implements QuantizationSpec {
 
   /** Borrowed parameter tensors, passed on to derived tensors (owned ones die with this tensor). */
   private lentParams(): QuantizedTensorOptions {
-    return this.#borrowedParams ? { params: this.#borrowedParams } : {};
+    return this.borrowedParams ? { params: this.borrowedParams } : {};
   }
 
   get isDisposed(): boolean {
@@ -303,7 +304,15 @@ export class QuantizedTensor implements QuantizationSpec {
    */
   paramTensors(): QuantizationParamTensors {
     this.assertNotDisposed('QuantizedTensor.paramTensors');
-    if (this.#borrowedParams) return this.#borrowedParams;
+    const borrowed = this.borrowedParams;
+    if (borrowed) {
+      util.assert(
+        !borrowed.scale.isDisposed && !borrowed.zeroPoint.isDisposed,
+        () =>
+          'QuantizedTensor.paramTensors: the borrowed scale/zero-point tensors were disposed by their owner (e.g. the int8 runtime that made this activation)',
+      );
+      return borrowed;
+    }
     this.ownParams ??= {
       scale: keep(tensor1d(this.scale, 'float32')),
       zeroPoint: keep(tensor1d(this.zeroPoint, 'int32')),

@@ -7,7 +7,14 @@
 import { getBackend, getKernel, type KernelFunc } from '@tensorflow/tfjs-core';
 import { ClipqConv2DInt8 } from '../kernel_names.js';
 
-const fusingKernels = new WeakSet<KernelFunc>();
+/**
+ * Kept on `globalThis` under a registered symbol, so that a backend package resolving its own copy of
+ * @clipq/core (a version mismatch installs two) marks the set the runtime reads.
+ */
+const registry = globalThis as { [key: symbol]: WeakSet<KernelFunc> | undefined };
+const key = Symbol.for('@clipq/core fusing ClipqConv2DInt8 kernels');
+registry[key] ??= new WeakSet<KernelFunc>();
+const fusingKernels = registry[key];
 
 /** Marks a ClipqConv2DInt8 kernel function as honouring `attrs.fusedMaxPool`; returns it. */
 export function withFusedMaxPool<F extends KernelFunc>(kernelFunc: F): F {

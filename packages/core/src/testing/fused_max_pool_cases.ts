@@ -34,11 +34,16 @@ function makeOperands(c: FusedMaxPoolCase, seed: number) {
   );
   const filterCodes = randomCodes(r, 9 * C * N, 8, false);
   const wZeroPoint = Int32Array.from({ length: N }, (_, n) => (c.zeroPoints ? (n % 3) - 1 : 0));
+  // Scales that put the conv outputs' spread (~1.5, or ~4 with relu6) inside the requantization range
+  // rather than saturating it: an accumulator of 9·C products of ~74·74 has a spread of ~5500·√(9C).
+  // relu6 gets a range above 6, so its clamp is exercised.
+  const relu6 = c.activation === 'relu6';
+  const unit = (relu6 ? 4 : 1.5) / (0.05 * 5500 * Math.sqrt(9 * C));
   const wScale = Float32Array.from({ length: N }, (_, n) =>
-    Math.fround(c.negativeScale && n === 5 ? -0.004 : 0.001 + r() * 0.01),
+    Math.fround(c.negativeScale && n === 5 ? -unit : unit * (0.5 + r())),
   );
   const bias = Float32Array.from({ length: N }, () => Math.fround(r() - 0.5));
-  const requantize = requantizeAttrs(-2, 3, 8);
+  const requantize = relu6 ? requantizeAttrs(-1, 8, 8) : requantizeAttrs(-2, 3, 8);
   const [size, stride, pad] = c.pool;
   const fusedMaxPool: FusedMaxPoolAttrs = {
     poolSize: [size, size],
