@@ -4,7 +4,8 @@
 export { prepareEpilogue, setEpilogue, setRequantize } from './epilogue';
 export { dequantize, fakeQuant, quantize } from './fake_quant';
 export { fakeQuantGrad } from './fake_quant_grad';
-export { gemm, gemv, gemvRows } from './mat_mul_int8';
+export { gemv, gemvRows } from './gemv';
+export { gemm } from './mat_mul_int8';
 export { gemmCodes, gemmPatches } from './gemm_chunked';
 export { boundsMax, codeBounds, packA, packB, unpackB } from './pack';
 export { depthwise, foldWeights } from './depthwise';

@@ -1,6 +1,6 @@
 /**
  * When the int32 fast path is exact. clipq.wasm multiplies i16 (a − aZeroPoint) by int8 codes of b (or,
- * in the GEMV, by i16 lanes that each hold two codes, see src/as/mat_mul_int8.ts) in int32
+ * in the GEMV, by i16 lanes that each hold two codes, see src/as/gemv.ts) in int32
  * `dot_i16x8_s` lanes and accumulates with wrap-around, then subtracts bZeroPoint·Σa'. Wrapping int32
  * arithmetic gives the exact result whenever the true accumulator fits in int32, which this bounds:
  * K · max|a − aZeroPoint| · max|b − bZeroPoint| < 2^31, with a − aZeroPoint within int16.
