@@ -3,8 +3,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ClipqConv2DInt8,
-  ClipqDepthwiseConv2DInt8,
   type ClipqConv2DInt8Attrs,
+  ClipqDepthwiseConv2DInt8,
   HostWeightCache,
   kernelFusesMaxPool,
   registerKernelOverride,

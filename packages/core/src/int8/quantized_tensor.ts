@@ -6,9 +6,7 @@
  * Real value = (code − zeroPoint)·scale, computed in TF's float32 form by `dequantize`.
  */
 import {
-  engine,
   getBackend,
-  type KernelBackend,
   keep,
   reshape,
   type Tensor,
@@ -16,63 +14,22 @@ import {
   tensor1d,
   util,
 } from '@tensorflow/tfjs-core';
-import { codeRange } from '../impl/quantize_impl.js';
 import type { PinnedWeightsAttr } from '../kernel_names.js';
+import { type PinnableKernel, releasePackedWeights } from './packed_weight_cache.js';
+import { type PinnedWeights, pinCodes, releaseCodes, unpackPinnedCodes } from './pinned_codes.js';
 import {
-  type PinnableKernel,
-  packedWeightCache,
-  releasePackedWeights,
-} from './packed_weight_cache.js';
+  type QuantizationParamTensors,
+  type QuantizationSpec,
+  type QuantizedTensorOptions,
+  validateCodes,
+} from './quantization_spec.js';
 
-/** Where a packed QuantizedTensor's codes live: a backend cache's pinned entry. */
-export interface PinnedWeights {
-  backend: string;
-  kernelName: PinnableKernel;
-  /** The cache key (the kernels' `pinnedWeights.key`). */
-  key: object;
-  /** The kernel's weight-input shape the codes were packed in. */
-  shape: number[];
-}
-
-export interface QuantizationSpec {
-  /** Per channel along `axis`, or length 1 per tensor. */
-  scale: Float32Array;
-  /** Signed zero points (code that represents 0.0), same length as `scale`. */
-  zeroPoint: Int32Array;
-  /** Channel axis, or null per tensor. */
-  axis: number | null;
-  bits: number;
-  narrowRange: boolean;
-}
-
-/** `scale` (float32) and `zeroPoint` (int32) as 1-D tensors, the form kernels take them in. */
-export interface QuantizationParamTensors {
-  scale: Tensor;
-  zeroPoint: Tensor;
-}
-
-export interface QuantizedTensorOptions {
-  /**
-   * Parameter tensors holding exactly `spec.scale` and `spec.zeroPoint`, BORROWED from their owner
-   * (the int8 runtime's per-range quantizer, shared by every activation in that range): this tensor
-   * returns them from `paramTensors()` and never disposes them, so the owner must outlive it. Without
-   * them, `paramTensors()` makes (and `dispose()` frees) a pair of its own.
-   */
-  params?: QuantizationParamTensors;
-}
-
-/**
- * Disposes codes and frees the backends' packed copies under their dataId, unless another tensor (a
- * clone or reshape) still shares that data and may still use the packed copy.
- */
-function releaseCodes(codes: Tensor): void {
-  const state = engine().state as unknown as {
-    tensorInfo: { get(dataId: object): { backend: KernelBackend } | undefined };
-  };
-  const backend = state.tensorInfo.get(codes.dataId)?.backend;
-  if (!backend || backend.refCount(codes.dataId) <= 1) releasePackedWeights(codes.dataId);
-  codes.dispose();
-}
+export type { PinnedWeights } from './pinned_codes.js';
+export type {
+  QuantizationParamTensors,
+  QuantizationSpec,
+  QuantizedTensorOptions,
+} from './quantization_spec.js';
 
 export class QuantizedTensor implements QuantizationSpec {
   readonly scale: Float32Array;
@@ -123,38 +80,7 @@ export class QuantizedTensor implements QuantizationSpec {
     spec: QuantizationSpec,
     options: { validate?: boolean } = {},
   ): QuantizedTensor {
-    const op = 'QuantizedTensor.fromCodes';
-    util.assert(
-      codes.dtype === 'int32',
-      () => `${op}: codes must be an int32 tensor, got dtype ${codes.dtype}`,
-    );
-    util.assert(
-      Number.isInteger(spec.bits) && spec.bits >= 2 && spec.bits <= 16,
-      () => `${op}: bits must be an integer in 2..16, got ${spec.bits}`,
-    );
-    const channels = spec.axis == null ? 1 : codes.shape[spec.axis];
-    util.assert(
-      spec.axis == null ||
-        (Number.isInteger(spec.axis) && spec.axis >= 0 && spec.axis < codes.rank),
-      () => `${op}: axis must be null or in [0, ${codes.rank - 1}], got ${spec.axis}`,
-    );
-    util.assert(
-      spec.scale.length === channels && spec.zeroPoint.length === channels,
-      () =>
-        `${op}: scale and zeroPoint need ${channels} entries, got ${spec.scale.length} and ${spec.zeroPoint.length}`,
-    );
-    if (options.validate ?? true) {
-      const { codeMin, codeMax } = codeRange(spec.bits, spec.narrowRange);
-      const values = codes.dataSync();
-      for (let i = 0; i < values.length; i++) {
-        const v = values[i]!;
-        util.assert(
-          v >= codeMin && v <= codeMax,
-          () =>
-            `${op}: code ${v} at flat index ${i} is outside [${codeMin}, ${codeMax}] for ${spec.bits} bits`,
-        );
-      }
-    }
+    validateCodes(codes, spec, options.validate ?? true);
     return new QuantizedTensor(codes, spec);
   }
 
@@ -211,16 +137,10 @@ export class QuantizedTensor implements QuantizationSpec {
       pin.kernelName === kernelName &&
       util.arraysEqual(pin.shape, shape);
     if (!same) {
-      const cache = packedWeightCache(backend);
-      if (!cache?.pin) return false;
-      const codes = this.codes;
-      const view = util.arraysEqual(codes.shape, shape) ? codes : reshape(codes, shape);
-      const key = {};
-      const ok = cache.pin(key, { kernelName, codes: view });
-      if (view !== codes) view.dispose();
-      if (!ok) return false;
+      const pinned = pinCodes(this.codes, backend, kernelName, shape);
+      if (!pinned) return false;
       if (pin) releasePackedWeights(pin.key);
-      this.pin = { backend, kernelName, key, shape: shape.slice() };
+      this.pin = pinned;
     }
     if (this.codesTensor) {
       releaseCodes(this.codesTensor);
@@ -243,13 +163,7 @@ export class QuantizedTensor implements QuantizationSpec {
   }
 
   private unpackCodes(): Int32Array {
-    const pin = this.pin!;
-    const bytes = packedWeightCache(pin.backend)?.unpack?.(pin.key);
-    if (!bytes)
-      throw new Error(
-        `QuantizedTensor: the packed codes [${this.shape}] are gone from backend '${pin.backend}'s cache`,
-      );
-    return Int32Array.from(bytes);
+    return unpackPinnedCodes(this.pin!, `[${this.shape}]`);
   }
 
   /**
