@@ -11,7 +11,13 @@ import type { Heap } from '../heap/heap.js';
 import { codeBoundsOf } from '../module/exports.js';
 import { convGeometryWords } from './conv_geometry_words.js';
 import { convOutShape, paddedImageBytes, paddedRowCodes } from './conv_padded_call.js';
-import { epilogueBytes, outputDtype, setupEpilogue } from './epilogue.js';
+import {
+  convEpilogueSpec,
+  elementCount,
+  epilogueBytes,
+  outputDtype,
+  setupEpilogue,
+} from './epilogue.js';
 import { knownBounds, recordBounds, requantizedBounds } from './known_bounds.js';
 
 const INT32_LIMIT = 2 ** 31;
@@ -48,7 +54,6 @@ export function runDirectConv(
   pooled = false,
 ): TensorInfo | null {
   const wasm = heap.exports;
-  const size = (info: TensorInfo) => info.shape.reduce((a, b) => a * b, 1);
   const rowTaps = g.kernelWidth * g.inChannels;
   const rowPairs = Math.ceil(rowTaps / 2);
   const weightBytes = g.kernelHeight * rowPairs * N * 4;
@@ -68,14 +73,14 @@ export function runDirectConv(
     inputs.filterPtr,
     inputs.panelPairs,
     zeroPointPtr,
-    size(inputs.wZeroPoint),
+    elementCount(inputs.wZeroPoint),
     g.kernelHeight,
     rowTaps,
     rowPairs,
     N,
     scratch,
   );
-  const xBounds = knownBounds(inputs.x) ?? codeBoundsOf(wasm, xPtr, size(inputs.x));
+  const xBounds = knownBounds(inputs.x) ?? codeBoundsOf(wasm, xPtr, elementCount(inputs.x));
   const xLargest = Math.max(
     Math.abs(xBounds.min - attrs.xZeroPoint),
     Math.abs(xBounds.max - attrs.xZeroPoint),
@@ -85,18 +90,11 @@ export function runDirectConv(
     return null;
   const out = call.output(convOutShape(g, N, pooled), outputDtype(attrs.requantize));
   call.write(geometryPtr, convGeometryWords(g));
-  setupEpilogue(wasm, epilogue, {
-    N,
-    aScale: attrs.xScale,
-    scalePtr,
-    scaleCount: size(inputs.wScale),
-    zeroPointPtr,
-    zeroPointCount: size(inputs.wZeroPoint),
-    biasPtr,
-    activation: attrs.activation,
-    requantize: attrs.requantize,
-    correctZeroPoints: false,
-  });
+  setupEpilogue(
+    wasm,
+    epilogue,
+    convEpilogueSpec(N, attrs, inputs, { scalePtr, zeroPointPtr, biasPtr }),
+  );
   wasm.convDirect(
     xPtr,
     geometryPtr,

@@ -12,7 +12,13 @@ import type { HeapCall } from '../heap/call.js';
 import type { Heap } from '../heap/heap.js';
 import { codeBoundsOf } from '../module/exports.js';
 import { convGeometryWords } from './conv_geometry_words.js';
-import { epilogueBytes, outputDtype, setupEpilogue } from './epilogue.js';
+import {
+  convEpilogueSpec,
+  elementCount,
+  epilogueBytes,
+  outputDtype,
+  setupEpilogue,
+} from './epilogue.js';
 import { int8PathIsExact } from './exact_range.js';
 import { knownBounds, recordBounds, requantizedBounds } from './known_bounds.js';
 import type { PackedB } from './packed_weights.js';
@@ -25,8 +31,6 @@ export interface PaddedGemmInputs {
   wZeroPoint: TensorInfo;
   bias: TensorInfo | null;
 }
-
-const size = (info: TensorInfo) => info.shape.reduce((a, b) => a * b, 1);
 
 export function paddedGemmApplies(g: ConvGeometry): boolean {
   return g.dilationWidth === 1 && (g.kernelWidth * g.inChannels) % 2 === 0;
@@ -61,9 +65,9 @@ export function runPaddedGemmConv(
   const wasm = heap.exports;
   const { packed } = inputs;
   const zeroPointPtr = call.input(inputs.wZeroPoint);
-  const zeroPoints = codeBoundsOf(wasm, zeroPointPtr, size(inputs.wZeroPoint));
+  const zeroPoints = codeBoundsOf(wasm, zeroPointPtr, elementCount(inputs.wZeroPoint));
   if (zeroPoints.min !== 0 || zeroPoints.max !== 0) return null;
-  const xBounds = knownBounds(inputs.x) ?? codeBoundsOf(wasm, inputs.xPtr, size(inputs.x));
+  const xBounds = knownBounds(inputs.x) ?? codeBoundsOf(wasm, inputs.xPtr, elementCount(inputs.x));
   const K = g.kernelHeight * g.kernelWidth * g.inChannels;
   const bBounds = { min: packed.codeMin, max: packed.codeMax };
   if (!int8PathIsExact(K, xBounds, attrs.xZeroPoint, bBounds, zeroPoints)) return null;
@@ -77,18 +81,11 @@ export function runPaddedGemmConv(
   const scratch = call.alloc(paddedAt + paddedImageBytes(g, rowCodes));
   const out = call.output(convOutShape(g, N, pooled), outputDtype(attrs.requantize));
   call.write(scratch, convGeometryWords(g));
-  setupEpilogue(wasm, scratch + epilogueAt, {
-    N,
-    aScale: attrs.xScale,
-    scalePtr,
-    scaleCount: size(inputs.wScale),
-    zeroPointPtr,
-    zeroPointCount: size(inputs.wZeroPoint),
-    biasPtr,
-    activation: attrs.activation,
-    requantize: attrs.requantize,
-    correctZeroPoints: false,
-  });
+  setupEpilogue(
+    wasm,
+    scratch + epilogueAt,
+    convEpilogueSpec(N, attrs, inputs, { scalePtr, zeroPointPtr, biasPtr }),
+  );
   wasm.convPaddedGemm(
     inputs.xPtr,
     scratch,

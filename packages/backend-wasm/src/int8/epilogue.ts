@@ -4,6 +4,7 @@
  * over typed-array views cost ~20 µs per call at N = 1024).
  */
 import type { FusedActivation, RequantizeAttrs } from '@clipq/core';
+import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ClipqExports } from '../module/exports.js';
 
 export const ACTIVATION_CODES: Record<FusedActivation, number> = { linear: 0, relu: 1, relu6: 2 };
@@ -26,6 +27,33 @@ export interface EpilogueSpec {
   requantize: RequantizeAttrs | null | undefined;
   /** False when the kernel folds the weight zero points in itself (no bZeroPoint·Σa' correction). */
   correctZeroPoints: boolean;
+}
+
+/** Elements of a tensor (for the parameter counts: N per channel, or 1 per tensor). */
+export function elementCount(info: TensorInfo): number {
+  return info.shape.reduce((a, b) => a * b, 1);
+}
+
+/**
+ * The epilogue of an int8 convolution (direct, padded-image and depthwise kernels): the kernel folds the
+ * weight zero points in itself, so no bZeroPoint·Σa' correction.
+ */
+export function convEpilogueSpec(
+  N: number,
+  attrs: { xScale: number; activation: FusedActivation; requantize?: RequantizeAttrs | null },
+  weights: { wScale: TensorInfo; wZeroPoint: TensorInfo },
+  pointers: { scalePtr: number; zeroPointPtr: number; biasPtr: number },
+): EpilogueSpec {
+  return {
+    N,
+    aScale: attrs.xScale,
+    ...pointers,
+    scaleCount: elementCount(weights.wScale),
+    zeroPointCount: elementCount(weights.wZeroPoint),
+    activation: attrs.activation,
+    requantize: attrs.requantize,
+    correctZeroPoints: false,
+  };
 }
 
 /**

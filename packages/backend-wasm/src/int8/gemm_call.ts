@@ -11,7 +11,7 @@ import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { HeapCall } from '../heap/call.js';
 import type { Heap } from '../heap/heap.js';
 import { codeBoundsOf } from '../module/exports.js';
-import { epilogueBytes, outputDtype, setupEpilogue } from './epilogue.js';
+import { elementCount, epilogueBytes, outputDtype, setupEpilogue } from './epilogue.js';
 import { int8PathIsExact } from './exact_range.js';
 import { recordBounds, requantizedBounds } from './known_bounds.js';
 import type { PackedB } from './packed_weights.js';
@@ -81,15 +81,14 @@ export function runInt8Gemm(
   const layout = scratchLayout(M, N, Kp);
   const block = call.alloc(layout.bytes);
   const out = call.output(p.outShape, outputDtype(p.requantize));
-  const count = (info: TensorInfo) => info.shape.reduce((x, y) => x * y, 1);
   // The module's scratch (epScratch) follows the arrays: 64 bytes, then the widened B panel (Kp·32).
   setupEpilogue(wasm, block + layout.epilogue, {
     N,
     aScale: p.aScale,
     scalePtr,
-    scaleCount: count(p.bScale),
+    scaleCount: elementCount(p.bScale),
     zeroPointPtr,
-    zeroPointCount: count(p.bZeroPoint),
+    zeroPointCount: elementCount(p.bZeroPoint),
     biasPtr,
     activation: p.activation,
     requantize: p.requantize,
@@ -105,7 +104,7 @@ export function runInt8Gemm(
   const aMax = wasm.boundsMax();
   const aBounds = K > 0 && aMin <= aMax ? { min: aMin, max: aMax } : { min: 0, max: 0 };
   const bBounds = { min: packed.codeMin, max: packed.codeMax };
-  const zeroPoints = codeBoundsOf(wasm, zeroPointPtr, count(p.bZeroPoint));
+  const zeroPoints = codeBoundsOf(wasm, zeroPointPtr, elementCount(p.bZeroPoint));
   if (!int8PathIsExact(K, aBounds, p.aZeroPoint, bBounds, zeroPoints)) {
     call.discard(out);
     return null;

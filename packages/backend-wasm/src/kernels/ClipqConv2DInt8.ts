@@ -29,6 +29,7 @@ import { type Heap, heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { directConvApplies, runDirectConv } from '../int8/conv_direct_call.js';
 import { convGeometryWords } from '../int8/conv_geometry_words.js';
 import { paddedGemmApplies, runPaddedGemmConv } from '../int8/conv_padded_call.js';
+import { elementCount } from '../int8/epilogue.js';
 import { convolveAndPool, fusedMaxPoolOf } from '../int8/fused_max_pool.js';
 import { codesGemm, type Int8GemmProblem, type RunGemm, runInt8Gemm } from '../int8/gemm_call.js';
 import { packedWeightsOf } from '../int8/packed_weights.js';
@@ -48,10 +49,6 @@ function readableWithSlack(heap: Heap, call: HeapCall, ptr: number, bytes: numbe
   const copy = call.alloc(bytes + 32);
   new Uint8Array(heap.memory.buffer).copyWithin(copy, ptr, ptr + bytes);
   return copy;
-}
-
-function sizeOf(info: TensorInfo): number {
-  return info.shape.reduce((a, b) => a * b, 1);
 }
 
 type Args = { inputs: ClipqConv2DInt8Inputs; backend: unknown; attrs: NamedAttrMap };
@@ -143,7 +140,7 @@ function convolve(args: Args, pooled: boolean): TensorInfo | null {
       }
     }
     if (pooled) return null;
-    const xPtr = readableWithSlack(heap, call, call.input(x), sizeOf(x) * 4);
+    const xPtr = readableWithSlack(heap, call, call.input(x), elementCount(x) * 4);
     const geometryPtr = pointwise ? 0 : call.alloc(64);
     if (!pointwise) call.write(geometryPtr, convGeometryWords(g));
     const problem: Int8GemmProblem = {

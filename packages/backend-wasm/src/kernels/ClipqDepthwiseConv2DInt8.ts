@@ -24,7 +24,13 @@ import type {
 import { HeapCall } from '../heap/call.js';
 import { heapFor, type WasmBackendLike } from '../heap/heap.js';
 import { convGeometryWords } from '../int8/conv_geometry_words.js';
-import { epilogueBytes, outputDtype, setupEpilogue } from '../int8/epilogue.js';
+import {
+  convEpilogueSpec,
+  elementCount,
+  epilogueBytes,
+  outputDtype,
+  setupEpilogue,
+} from '../int8/epilogue.js';
 import { knownBounds, recordBounds, requantizedBounds } from '../int8/known_bounds.js';
 import {
   type PinnedWeights,
@@ -72,7 +78,6 @@ export function clipqDepthwiseConv2DInt8(args: Args): TensorInfo {
   const g = convGeometry(x.shape, kh, kw, attrs.strides, attrs.dilations, attrs.pad);
   const outShape = [g.batch, g.outHeight, g.outWidth, C];
   if (outShape.includes(0)) return fallback(args, pinned);
-  const size = (info: TensorInfo) => info.shape.reduce((a, b) => a * b, 1);
   const wasm = heap.exports;
   const call = new HeapCall(heap);
   try {
@@ -96,10 +101,10 @@ export function clipqDepthwiseConv2DInt8(args: Args): TensorInfo {
       kh * kw,
       C,
       zeroPointPtr,
-      size(wZeroPoint),
+      elementCount(wZeroPoint),
       weightsPtr,
     );
-    const xBounds = knownBounds(x) ?? codeBoundsOf(wasm, xPtr, size(x));
+    const xBounds = knownBounds(x) ?? codeBoundsOf(wasm, xPtr, elementCount(x));
     const xLargest = Math.max(
       Math.abs(xBounds.min - attrs.xZeroPoint),
       Math.abs(xBounds.max - attrs.xZeroPoint),
@@ -108,18 +113,11 @@ export function clipqDepthwiseConv2DInt8(args: Args): TensorInfo {
     countCall(ClipqDepthwiseConv2DInt8, 'simd');
     const out = call.output(outShape, outputDtype(attrs.requantize));
     call.write(geometryPtr, convGeometryWords(g));
-    setupEpilogue(wasm, epilogue, {
-      N: C,
-      aScale: attrs.xScale,
-      scalePtr,
-      scaleCount: size(wScale),
-      zeroPointPtr,
-      zeroPointCount: size(wZeroPoint),
-      biasPtr,
-      activation: attrs.activation,
-      requantize: attrs.requantize,
-      correctZeroPoints: false,
-    });
+    setupEpilogue(
+      wasm,
+      epilogue,
+      convEpilogueSpec(C, attrs, { wScale, wZeroPoint }, { scalePtr, zeroPointPtr, biasPtr }),
+    );
     wasm.depthwise(
       xPtr,
       weightsPtr,
